@@ -1,0 +1,1 @@
+"""dlgrade: generate exercises, run and grade the course's tests."""

@@ -1,0 +1,23 @@
+"""The order in which a chapter's modules are taught (CURRICULUM.md).
+
+Used to sort tests and progress tables so that "next exercise" follows the
+course, not the alphabet. Exercises inside a module follow its test file.
+"""
+MODULE_ORDER = {
+    "ch2": ["regression"],
+    "ch3": ["layers", "losses", "gradcheck", "network", "toy_models"],
+    "ch4": ["graph", "models"],
+    "ch5": ["conv", "pool", "cnn"],
+    "ch6": ["rnn", "lstm", "sequence"],
+    "ch7": ["model"],
+    "ch8": ["optim", "schedules", "training", "normalization", "preprocessing", "esgd", "parallel"],
+    "ch9": ["numerical", "forward_mode", "reverse_mode"],
+    "ch10": ["opencl"],
+}
+
+
+def sort_key(chapter: str, module: str) -> tuple[int, int, str]:
+    """Rank of ``chapter/module`` in the course; unknown modules go last."""
+    number = int(chapter[2:]) if chapter[2:].isdigit() else 999
+    order = MODULE_ORDER.get(chapter, [])
+    return (number, order.index(module) if module in order else len(order), module)

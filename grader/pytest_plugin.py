@@ -1,0 +1,192 @@
+"""pytest plugin: choose the implementation, speak to students, record scores.
+
+- ``--impl=solutions|exercises|PATH`` picks what ``implementation_of``
+  fixtures load (default ``solutions``).
+- ``@pytest.mark.exercise("affine_backward", points=2)`` tags a test with
+  the exercise it checks and what it is worth.
+- A stub's NotImplementedError is reported as ``not started: affine_backward``
+  and a failed check as its one-line message, not as a traceback wall.
+- After the run, a progress table per exercise and the next one to do;
+  ``--dl-report FILE`` writes every outcome as JSON for ``dlgrade``.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pytest
+
+from grader.curriculum import sort_key
+from grader.implementations import SubmissionError, resolve
+from grader.testing import ExerciseFailure
+
+NOT_STARTED, PASSED, FAILED = "not started", "passed", "failed"
+
+
+@dataclass
+class Outcome:
+    """What one test found."""
+
+    nodeid: str
+    chapter: str
+    module: str
+    exercise: str
+    points: float
+    outcome: str = NOT_STARTED
+    message: str = ""
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("dlgrade", "deep-learning course")
+    group.addoption("--impl", default="solutions",
+                    help="code under test for the hidden suites: solutions, exercises or a submission folder")
+    group.addoption("--dl-report", metavar="FILE", default=None,
+                    help="write every test's exercise, points and outcome to FILE as JSON")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
+    try:
+        config.dl_implementation = resolve(config.getoption("impl"))
+    except SubmissionError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.pluginmanager.register(Progress(config), "dlgrade-progress")
+
+
+def not_started_name(error: BaseException) -> str | None:
+    """The exercise a stub's NotImplementedError names (``Class.method`` -> ``Class``)."""
+    if not isinstance(error, NotImplementedError):
+        return None
+    text = str(error)
+    name = text.split(":", 1)[0].strip() if ":" in text else ""
+    return name.split(".")[0] if name.isidentifier() or "." in name else "this exercise"
+
+
+def one_line(error: BaseException) -> str | None:
+    """The short message for errors we understand; None keeps pytest's traceback."""
+    name = not_started_name(error)
+    if name:
+        return f"not started: {name}"
+    if isinstance(error, (ExerciseFailure, SubmissionError)):
+        return str(error)
+    return None
+
+
+def summary(error: BaseException) -> str:
+    """One line for any error, for reports."""
+    short = one_line(error)
+    if short:
+        return short
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
+
+
+def describe(item) -> Outcome:
+    path = Path(str(item.path))
+    chapter = path.parent.name
+    module = path.stem.removeprefix("test_")
+    marker = item.get_closest_marker("exercise")
+    exercise = marker.args[0] if marker and marker.args else module
+    points = float(marker.kwargs.get("points", 1)) if marker else 1.0
+    return Outcome(item.nodeid, chapter, module, exercise, points)
+
+
+class Progress:
+    """Collects outcomes, shortens messages, prints the progress table."""
+
+    def __init__(self, config):
+        self.config = config
+        self.outcomes: dict[str, Outcome] = {}
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        ranks = {id(item): (sort_key(*_chapter_module(item)), index) for index, item in enumerate(items)}
+        items.sort(key=lambda item: ranks[id(item)])
+        for item in items:
+            self.outcomes[item.nodeid] = describe(item)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        record = self.outcomes.setdefault(item.nodeid, describe(item))
+        if report.failed:
+            error = call.excinfo.value if call.excinfo else None
+            short = one_line(error) if error is not None else None
+            if short:
+                report.longrepr = short
+            record.outcome = NOT_STARTED if not_started_name(error) else FAILED
+            report.dl_not_started = record.outcome == NOT_STARTED
+            record.message = summary(error) if error is not None else "failed"
+        elif report.when == "call" and report.passed:
+            record.outcome = PASSED
+            record.message = ""
+        elif report.skipped:
+            record.outcome, record.message = FAILED, "skipped"
+        return report
+
+    def pytest_report_teststatus(self, report):
+        """Stubs get their own status, so they neither fill FAILURES nor read as bugs."""
+        if getattr(report, "dl_not_started", False):
+            return "not started", "N", ("NOT STARTED", {"yellow": True})
+        return None
+
+    def exercises(self) -> list[dict]:
+        """Per exercise, in course order: status, points earned and possible, first problem."""
+        table: dict[tuple[str, str], dict] = {}
+        for record in self.outcomes.values():
+            row = table.setdefault((record.chapter, record.exercise), {
+                "chapter": record.chapter, "module": record.module, "exercise": record.exercise,
+                "score": 0.0, "max_score": 0.0, "passed": 0, "tests": 0, "outcomes": set(), "message": "",
+            })
+            row["max_score"] += record.points
+            row["tests"] += 1
+            row["outcomes"].add(record.outcome)
+            if record.outcome == PASSED:
+                row["score"] += record.points
+                row["passed"] += 1
+            elif not row["message"]:
+                row["message"] = record.message
+        rows = []
+        for row in table.values():
+            outcomes = row.pop("outcomes")
+            row["status"] = ("passing" if outcomes == {PASSED}
+                             else NOT_STARTED if outcomes == {NOT_STARTED} else "failing")
+            rows.append(row)
+        return rows
+
+    def pytest_sessionfinish(self, session):
+        path = self.config.getoption("dl_report")
+        if path:
+            data = {"tests": [asdict(o) for o in self.outcomes.values()], "exercises": self.exercises()}
+            tmp = f"{path}.tmp{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=1)
+            os.replace(tmp, path)
+
+    def pytest_terminal_summary(self, terminalreporter):
+        rows = self.exercises()
+        if not rows:
+            return
+        write = terminalreporter.write_line
+        terminalreporter.section("progress by exercise")
+        width = max(len(r["exercise"]) for r in rows)
+        for row in rows:
+            write(f"  {row['chapter']:<5} {row['exercise']:<{width}}  {row['status']:<12}"
+                  f" {row['passed']}/{row['tests']} tests  {_points(row['score'])}/{_points(row['max_score'])} points")
+        todo = next((r for r in rows if r["status"] != "passing"), None)
+        if todo:
+            write(f"Next: {todo['exercise']} in {todo['chapter']}/{todo['module']}.py"
+                  + (f"  ({todo['message']})" if todo["message"] else ""))
+        else:
+            write("Every exercise here passes.")
+
+
+def _chapter_module(item) -> tuple[str, str]:
+    path = Path(str(item.path))
+    return path.parent.name, path.stem.removeprefix("test_")
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"

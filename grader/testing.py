@@ -1,0 +1,142 @@
+"""Helpers for the course's tests (public and hidden).
+
+Tests reach the code under test only through ``implementation_of``, so the
+same test runs against the reference, the stubs, a submission folder, or a
+proxy to an isolated worker. Checks raise ``ExerciseFailure``, whose message
+is one readable line: what was wrong, never the hidden expected values.
+"""
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+
+class ExerciseFailure(AssertionError):
+    """A check on a student's answer failed; the message is the whole story."""
+
+
+def implementation_of(module: str):
+    """A fixture giving module ``chN.name`` of the implementation under test."""
+
+    @pytest.fixture(scope="module")
+    def fixture(request):
+        return request.config.dl_implementation.load(module)
+
+    fixture.__doc__ = f"The module {module} chosen by --impl."
+    return fixture
+
+
+def reference(module: str):
+    """The reference solution's module ``chN.name`` (trusted code)."""
+    return importlib.import_module(f"solutions.{module}")
+
+
+def fail(message: str):
+    raise ExerciseFailure(message)
+
+
+def as_array(value, what: str) -> np.ndarray:
+    """``value`` as a plain numeric ndarray, or a failure naming ``what``."""
+    if isinstance(value, np.ndarray) and type(value) is not np.ndarray:
+        value = np.array(value)  # never trust an ndarray subclass's comparisons
+    try:
+        array = np.asarray(value)
+    except Exception:
+        fail(f"{what}: expected an array of numbers, got {type(value).__name__}")
+    if array.dtype.kind not in "biuf":
+        fail(f"{what}: expected an array of numbers, got {type(value).__name__} of dtype {array.dtype}")
+    return array.astype(np.float64)
+
+
+def check_close(actual, expected, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """``actual`` equals ``expected`` in shape and, elementwise, within tolerance.
+
+    Passes when every |a - e| <= atol * max(1, max|e|) + rtol * |e|.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    actual = as_array(actual, what)
+    if actual.shape != expected.shape:
+        fail(f"{what}: shape {actual.shape}, expected {expected.shape}")
+    if not np.all(np.isfinite(actual)) and np.all(np.isfinite(expected)):
+        fail(f"{what}: contains NaN or infinity")
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    difference = np.abs(actual - expected)
+    if np.any(difference > atol * scale + rtol * np.abs(expected)):
+        relative = float(np.max(difference / np.maximum(np.abs(expected), 1e-12 * scale)))
+        fail(f"{what}: values differ from the expected ones (largest relative error {relative:.1e}, tolerance {rtol:.0e})")
+
+
+def check_scalar(actual, expected: float, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """``actual`` is one number close to ``expected``."""
+    array = as_array(actual, what)
+    if array.size != 1:
+        fail(f"{what}: expected a single number, got shape {array.shape}")
+    check_close(array.reshape(()), expected, what, rtol=rtol, atol=atol)
+
+
+def unpack_pair(result, what: str):
+    """A forward's ``(out, cache)`` or a loss's ``(loss, grad)``."""
+    if not isinstance(result, tuple) or len(result) != 2:
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        fail(f"{what}: must return a pair, got {got}")
+    return result
+
+
+def unpack_tuple(result, size: int, what: str) -> tuple:
+    """A tuple of exactly ``size`` items (backward passes return one per input)."""
+    if not isinstance(result, tuple) or len(result) != size:
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        fail(f"{what}: must return a tuple of {size}, got {got}")
+    return result
+
+
+def snapshot(*arrays):
+    """Copies of the inputs, to check later that a call left them unchanged."""
+    return [np.array(a, copy=True) for a in arrays]
+
+
+def check_unchanged(arrays, copies, what: str) -> None:
+    """The call did not modify its inputs in place."""
+    for index, (array, copy) in enumerate(zip(arrays, copies)):
+        if not np.array_equal(np.asarray(array), copy, equal_nan=True):
+            fail(f"{what}: modified its input #{index + 1} in place (inputs must be left unchanged)")
+
+
+def numerical_gradient(f, x: np.ndarray, dout=None, h: float = 1e-6) -> np.ndarray:
+    """Central differences of sum(f(x) * dout) with respect to x, in float64.
+
+    df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / 2h; x is restored afterwards.
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        old = x[index]
+        x[index] = old + h
+        plus = np.asarray(f(x), dtype=np.float64)
+        x[index] = old - h
+        minus = np.asarray(f(x), dtype=np.float64)
+        x[index] = old
+        weights = 1.0 if dout is None else dout
+        grad[index] = np.sum((plus - minus) * weights) / (2 * h)
+    return grad
+
+
+def autograd_vjp(f, args, argnum: int, dout) -> np.ndarray:
+    """The vector-Jacobian product dout . d f(*args) / d args[argnum] by autograd."""
+    from autograd import make_vjp
+
+    def of_one(value):
+        full = list(args)
+        full[argnum] = value
+        return f(*full)
+
+    vjp, _ = make_vjp(of_one)(np.asarray(args[argnum], dtype=np.float64))
+    return np.asarray(vjp(dout), dtype=np.float64)
+
+
+def away_from_zero(rng: np.random.Generator, shape, margin: float = 0.1) -> np.ndarray:
+    """Normal samples with |value| >= margin, for functions with a kink at 0."""
+    values = rng.normal(size=shape)
+    return np.where(np.abs(values) < margin, np.sign(values + 1e-12) * (margin + np.abs(values)), values)

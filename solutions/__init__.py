@@ -1,0 +1,1 @@
+"""Reference solutions of the deep-learning course (the one source)."""

@@ -1,0 +1,118 @@
+"""A two-layer network built from the chapter's layers and losses."""
+import numpy as np
+
+from .layers import affine_backward, affine_forward, relu_backward, relu_forward, sigmoid_forward, tanh_backward, tanh_forward
+from .losses import binary_cross_entropy, softmax_loss
+
+
+def he_init(fan_in, fan_out, rng):
+    """He initialisation: weights drawn from N(0, 2 / fan_in).
+
+    Keeps the variance of ReLU activations roughly constant from layer to layer.
+
+    Inputs:
+    - fan_in, fan_out: number of inputs and outputs of the layer
+    - rng: np.random.Generator, the only source of randomness
+
+    Returns:
+    - w: shape (fan_in, fan_out)
+    """
+    ### BEGIN SOLUTION
+    w = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+    ### END SOLUTION
+    return w
+
+
+class TwoLayerNet:
+    """affine - relu - affine - softmax, as in CS231n.
+
+    ``params`` holds 'W1' (D, H), 'b1' (H,), 'W2' (H, C) and 'b2' (C,).
+    Weights start as weight_scale * N(0, 1) from np.random.default_rng(seed);
+    biases start at zero.
+    """
+
+    def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0, seed=0):
+        ### BEGIN SOLUTION
+        rng = np.random.default_rng(seed)
+        self.reg = reg
+        self.params = {
+            "W1": weight_scale * rng.standard_normal((input_dim, hidden_dim)),
+            "b1": np.zeros(hidden_dim),
+            "W2": weight_scale * rng.standard_normal((hidden_dim, num_classes)),
+            "b2": np.zeros(num_classes),
+        }
+        ### END SOLUTION
+
+    def loss(self, X, y=None):
+        """Class scores, or the loss and its gradients.
+
+        L = softmax_loss(scores, y) + 0.5 * reg * (sum(W1**2) + sum(W2**2)).
+
+        Inputs:
+        - X: input data, shape (N, d_1, ..., d_k)
+        - y: integer labels, shape (N,), or None
+
+        Returns:
+        - if y is None: scores, shape (N, C)
+        - otherwise a tuple of loss (float) and grads, a dict with the same
+          keys and shapes as self.params
+        """
+        ### BEGIN SOLUTION
+        p = self.params
+        hidden, affine1 = affine_forward(X, p["W1"], p["b1"])
+        hidden, relu_cache = relu_forward(hidden)
+        scores, affine2 = affine_forward(hidden, p["W2"], p["b2"])
+        if y is None:
+            return scores
+        loss, dscores = softmax_loss(scores, y)
+        loss += 0.5 * self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
+        grads = {}
+        dhidden, grads["W2"], grads["b2"] = affine_backward(dscores, affine2)
+        dhidden = relu_backward(dhidden, relu_cache)
+        _, grads["W1"], grads["b1"] = affine_backward(dhidden, affine1)
+        grads["W1"] = grads["W1"] + self.reg * p["W1"]
+        grads["W2"] = grads["W2"] + self.reg * p["W2"]
+        ### END SOLUTION
+        return loss, grads
+
+
+XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_TARGETS = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+def train_xor_network(hidden_dim=8, learning_rate=1.0, epochs=3000, seed=0):
+    """Learn XOR with affine - tanh - affine - sigmoid and binary cross-entropy.
+
+    Full-batch gradient descent on the four rows of XOR_INPUTS / XOR_TARGETS,
+    starting from W1 = he_init(2, hidden_dim, rng), W2 = he_init(hidden_dim, 1, rng)
+    (rng = np.random.default_rng(seed), W1 drawn first) and zero biases.
+
+    Inputs:
+    - hidden_dim: width H of the hidden layer
+    - learning_rate: step size of gradient descent
+    - epochs: number of updates
+    - seed: seeds the initial weights
+
+    Returns a tuple of:
+    - params: dict with 'W1' (2, H), 'b1' (H,), 'W2' (H, 1), 'b2' (1,)
+    - losses: list of the loss before each update, length epochs
+    """
+    ### BEGIN SOLUTION
+    rng = np.random.default_rng(seed)
+    params = {"W1": he_init(2, hidden_dim, rng), "b1": np.zeros(hidden_dim),
+              "W2": he_init(hidden_dim, 1, rng), "b2": np.zeros(1)}
+    losses = []
+    for _ in range(epochs):
+        hidden, affine1 = affine_forward(XOR_INPUTS, params["W1"], params["b1"])
+        hidden, tanh_cache = tanh_forward(hidden)
+        scores, affine2 = affine_forward(hidden, params["W2"], params["b2"])
+        p, _ = sigmoid_forward(scores)
+        loss, dp = binary_cross_entropy(p, XOR_TARGETS)
+        losses.append(float(loss))
+        dscores = dp * p * (1 - p)
+        dhidden, dW2, db2 = affine_backward(dscores, affine2)
+        _, dW1, db1 = affine_backward(tanh_backward(dhidden, tanh_cache), affine1)
+        for name, grad in (("W1", dW1), ("b1", db1), ("W2", dW2), ("b2", db2)):
+            params[name] = params[name] - learning_rate * grad
+    ### END SOLUTION
+    return params, losses
