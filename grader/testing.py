@@ -140,3 +140,34 @@ def away_from_zero(rng: np.random.Generator, shape, margin: float = 0.1) -> np.n
     """Normal samples with |value| >= margin, for functions with a kink at 0."""
     values = rng.normal(size=shape)
     return np.where(np.abs(values) < margin, np.sign(values + 1e-12) * (margin + np.abs(values)), values)
+
+
+def run_forward(module, name: str, inputs, params=()):
+    """Call ``name`` of ``module`` on inputs (and fixed params); return (out, cache).
+
+    Checks that it returns a pair and leaves its inputs unchanged.
+    """
+    copies = snapshot(*inputs)
+    out, cache = unpack_pair(getattr(module, name)(*inputs, *params), name)
+    check_unchanged(inputs, copies, name)
+    return as_array(out, f"{name} output"), cache
+
+
+def check_backward(module, layer: str, inputs, autograd_forward, rng, names, params=(), rtol=1e-6):
+    """``layer``_backward of ``module`` equals autograd's gradients of ``autograd_forward``.
+
+    Runs the student's forward on ``inputs`` (plus non-differentiated ``params``),
+    draws dout ~ N(0, 1), calls the backward and compares the gradient of every
+    input, named by ``names`` ("dx", "dw", ...), with the vector-Jacobian
+    product of ``autograd_forward(*inputs, *params)``. dout must not be modified.
+    """
+    out, cache = run_forward(module, f"{layer}_forward", inputs, params)
+    dout = rng.normal(size=out.shape)
+    dout_copy = dout.copy()
+    grads = getattr(module, f"{layer}_backward")(dout, cache)
+    grads = (grads,) if len(inputs) == 1 else unpack_tuple(grads, len(inputs), f"{layer}_backward")
+    check_unchanged([dout], [dout_copy], f"{layer}_backward")
+    full = lambda *values: autograd_forward(*values, *params)  # noqa: E731
+    for index, (grad, name) in enumerate(zip(grads, names)):
+        check_close(grad, autograd_vjp(full, inputs, index, dout), f"{layer}_backward: {name}", rtol=rtol)
+    return grads, dout
