@@ -1,0 +1,153 @@
+"""Layers for sequences, and the toy recurrence y_t = -0.5 y_{t-1} + x_t.
+
+``temporal_affine_*`` apply one affine map at every time step;
+``temporal_softmax_loss`` scores a vocabulary at every step (captioning-style),
+ignoring the steps a mask switches off. The toy task checks that a linear RNN
+h_t = W h_{t-1} + U x_t + b, trained with backpropagation through time,
+finds the weights we know: W = -0.5, U = 1, b = 0.
+"""
+import numpy as np
+
+
+def temporal_affine_forward(x, w, b):
+    """The same affine map at every step: out[n, t] = x[n, t] @ w + b.
+
+    Inputs:
+    - x: shape (N, T, D)
+    - w: shape (D, M)
+    - b: shape (M,)
+
+    Returns a tuple of:
+    - out: shape (N, T, M)
+    - cache: whatever temporal_affine_backward needs
+    """
+    ### BEGIN SOLUTION
+    out = x @ w + b
+    cache = (x, w)
+    ### END SOLUTION
+    return out, cache
+
+
+def temporal_affine_backward(dout, cache):
+    """Backward pass of temporal_affine_forward.
+
+    dx = dout @ w.T; dw and db sum over the batch AND over time.
+
+    Inputs:
+    - dout: shape (N, T, M)
+    - cache: from temporal_affine_forward
+
+    Returns a tuple of:
+    - dx: shape (N, T, D)
+    - dw: shape (D, M)
+    - db: shape (M,)
+    """
+    ### BEGIN SOLUTION
+    x, w = cache
+    dx = dout @ w.T
+    dw = x.reshape(-1, x.shape[2]).T @ dout.reshape(-1, dout.shape[2])
+    db = dout.sum(axis=(0, 1))
+    ### END SOLUTION
+    return dx, dw, db
+
+
+def temporal_softmax_loss(x, y, mask):
+    """Softmax cross-entropy at every step, summed over time, averaged over the batch.
+
+    loss = -(1/N) * sum over n, t with mask[n, t] of log softmax(x[n, t])[y[n, t]]
+
+    Steps where mask is False (padding after the end of a sequence) add
+    nothing to the loss and get zero gradient.
+
+    Inputs:
+    - x: scores, shape (N, T, V)
+    - y: correct classes, integers in [0, V), shape (N, T)
+    - mask: booleans, shape (N, T)
+
+    Returns a tuple of:
+    - loss: float
+    - dx: gradient of the loss with respect to x, shape (N, T, V)
+    """
+    ### BEGIN SOLUTION
+    N, T, V = x.shape
+    flat_x = x.reshape(N * T, V)
+    flat_y = np.asarray(y).reshape(N * T)
+    flat_mask = np.asarray(mask, dtype=bool).reshape(N * T)
+    shifted = flat_x - flat_x.max(axis=1, keepdims=True)  # no overflow in exp
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(N * T)
+    loss = -np.sum(flat_mask * log_probs[rows, flat_y]) / N
+    dflat = np.exp(log_probs)
+    dflat[rows, flat_y] -= 1
+    dflat *= flat_mask[:, None] / N
+    dx = dflat.reshape(N, T, V)
+    ### END SOLUTION
+    return float(loss), dx
+
+
+def toy_sequences(num_sequences, length, seed=0):
+    """Input and target sequences of the toy recurrence y_t = -0.5 y_{t-1} + x_t.
+
+    x has independent standard normal entries (drawn with
+    np.random.default_rng(seed)); y starts from y_{-1} = 0, so y_0 = x_0.
+
+    Inputs:
+    - num_sequences: N
+    - length: T
+    - seed: for the random inputs
+
+    Returns a tuple of:
+    - x: shape (N, T)
+    - y: shape (N, T)
+    """
+    ### BEGIN SOLUTION
+    x = np.random.default_rng(seed).normal(size=(num_sequences, length))
+    y = np.zeros_like(x)
+    previous = np.zeros(num_sequences)
+    for t in range(length):
+        previous = -0.5 * previous + x[:, t]
+        y[:, t] = previous
+    ### END SOLUTION
+    return x, y
+
+
+def fit_toy_rnn(x, y, learning_rate=0.1, steps=500):
+    """Fit a one-unit linear RNN h_t = W h_{t-1} + U x_t + b (h_{-1} = 0) to y.
+
+    The loss is the mean squared error L = mean over n, t of (h[n, t] - y[n, t])^2.
+    Start from W = U = b = 0 and take `steps` steps of full-batch gradient
+    descent, w <- w - learning_rate * dL/dw, with gradients from
+    backpropagation through time: going backwards, the gradient of h_t is
+    its own dL/dh_t plus W times the gradient of h_{t+1}; then
+    dW = sum_t dh_t h_{t-1}, dU = sum_t dh_t x_t, db = sum_t dh_t.
+    On data from toy_sequences it recovers W ~ -0.5, U ~ 1, b ~ 0.
+
+    Inputs:
+    - x: inputs, shape (N, T)
+    - y: targets, shape (N, T)
+    - learning_rate: step size
+    - steps: number of gradient-descent steps
+
+    Returns a tuple of floats:
+    - W, U, b: the fitted weights
+    """
+    ### BEGIN SOLUTION
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    N, T = x.shape
+    W = U = b = 0.0
+    for _ in range(steps):
+        h = np.zeros((N, T + 1))  # h[:, 0] is h_{-1} = 0; h[:, t + 1] is h_t
+        for t in range(T):
+            h[:, t + 1] = W * h[:, t] + U * x[:, t] + b
+        dout = 2 * (h[:, 1:] - y) / (N * T)  # dL/dh_t from the loss
+        dW = dU = db = 0.0
+        carry = np.zeros(N)
+        for t in reversed(range(T)):
+            dh_t = dout[:, t] + carry
+            dW += np.sum(dh_t * h[:, t])
+            dU += np.sum(dh_t * x[:, t])
+            db += np.sum(dh_t)
+            carry = W * dh_t
+        W, U, b = W - learning_rate * dW, U - learning_rate * dU, b - learning_rate * db
+    ### END SOLUTION
+    return float(W), float(U), float(b)
