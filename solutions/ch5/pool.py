@@ -1,0 +1,123 @@
+"""Pooling: summarise each window of every channel by its maximum or its mean.
+
+pool_param holds 'pool_height' (PH), 'pool_width' (PW) and 'stride' (S).
+Windows start every S rows and columns, there is no padding, and each image
+of shape (H, W) gives
+
+    H' = 1 + (H - PH) // S      W' = 1 + (W - PW) // S
+
+outputs per channel (rows or columns that do not fill a whole window are
+ignored). Windows overlap when S is smaller than the window.
+"""
+import numpy as np
+
+
+def pool_output_size(size, window, stride):
+    """Number of window positions along one axis: 1 + (size - window) // stride."""
+    return 1 + (size - window) // stride
+
+
+def max_pool_forward_naive(x, pool_param):
+    """Max pooling: out[n, c, i, j] = max_{p<PH, q<PW} x[n, c, i*S + p, j*S + q].
+
+    Inputs:
+    - x: shape (N, C, H, W)
+    - pool_param: dict with 'pool_height', 'pool_width' and 'stride'
+
+    Returns a tuple of:
+    - out: shape (N, C, H', W'), H' = 1 + (H - PH) // S, W' = 1 + (W - PW) // S
+    - cache: whatever max_pool_backward_naive needs
+    """
+    ### BEGIN SOLUTION
+    ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    N, C, H, W = x.shape
+    H_out, W_out = pool_output_size(H, ph, stride), pool_output_size(W, pw, stride)
+    out = np.zeros((N, C, H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]
+            out[:, :, i, j] = window.max(axis=(2, 3))
+    cache = (x, pool_param)
+    ### END SOLUTION
+    return out, cache
+
+
+def max_pool_backward_naive(dout, cache):
+    """Backward pass of max pooling: dout[n, c, i, j] goes to the cell that held the window's maximum.
+
+    All other cells of the window get nothing from it. When windows overlap,
+    a cell that is the maximum of several windows receives the sum of their
+    gradients. (Tests never put two equal values in one window.)
+
+    Inputs:
+    - dout: upstream gradient, shape (N, C, H', W')
+    - cache: from max_pool_forward_naive
+
+    Returns:
+    - dx: shape (N, C, H, W)
+    """
+    ### BEGIN SOLUTION
+    x, pool_param = cache
+    ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    N, C, H, W = x.shape
+    _, _, H_out, W_out = dout.shape
+    dx = np.zeros_like(x)
+    n_index, c_index = np.meshgrid(np.arange(N), np.arange(C), indexing="ij")
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]
+            flat = window.reshape(N, C, ph * pw).argmax(axis=2)  # (N, C)
+            p, q = np.unravel_index(flat, (ph, pw))
+            dx[n_index, c_index, i * stride + p, j * stride + q] += dout[:, :, i, j]
+    ### END SOLUTION
+    return dx
+
+
+def avg_pool_forward(x, pool_param):
+    """Average pooling: out[n, c, i, j] = (1 / (PH * PW)) * sum_{p<PH, q<PW} x[n, c, i*S + p, j*S + q].
+
+    Inputs:
+    - x: shape (N, C, H, W)
+    - pool_param: dict with 'pool_height', 'pool_width' and 'stride'
+
+    Returns a tuple of:
+    - out: shape (N, C, H', W')
+    - cache: whatever avg_pool_backward needs
+    """
+    ### BEGIN SOLUTION
+    ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    N, C, H, W = x.shape
+    H_out, W_out = pool_output_size(H, ph, stride), pool_output_size(W, pw, stride)
+    out = np.zeros((N, C, H_out, W_out))
+    for p in range(ph):  # add the window's cells one offset at a time
+        for q in range(pw):
+            out += x[:, :, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride]
+    out /= ph * pw
+    cache = (x.shape, pool_param)
+    ### END SOLUTION
+    return out, cache
+
+
+def avg_pool_backward(dout, cache):
+    """Backward pass of average pooling: every cell of a window gets dout[n, c, i, j] / (PH * PW).
+
+    Overlapping windows add their shares.
+
+    Inputs:
+    - dout: upstream gradient, shape (N, C, H', W')
+    - cache: from avg_pool_forward
+
+    Returns:
+    - dx: shape (N, C, H, W)
+    """
+    ### BEGIN SOLUTION
+    x_shape, pool_param = cache
+    ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    _, _, H_out, W_out = dout.shape
+    dx = np.zeros(x_shape)
+    share = dout / (ph * pw)
+    for p in range(ph):
+        for q in range(pw):
+            dx[:, :, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride] += share
+    ### END SOLUTION
+    return dx
