@@ -1,0 +1,1 @@
+"""Chapter 8: stochastic gradient descent, its variants, and the tricks that make it work."""

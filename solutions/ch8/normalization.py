@@ -1,0 +1,152 @@
+"""Batch normalization and dropout, as in CS231n.
+
+Batch normalization keeps each feature's activations normalised over the
+mini-batch; dropout zeroes random units while training. Both behave
+differently when training (``mode='train'``) and when predicting
+(``mode='test'``).
+"""
+import numpy as np
+
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch normalization: out = gamma * x_hat + beta, feature by feature.
+
+    In train mode, with the batch mean mu and the (biased, ddof=0) batch
+    variance var of each column,
+
+        x_hat = (x - mu) / sqrt(var + eps)
+        running_mean <- momentum * running_mean + (1 - momentum) * mu
+        running_var  <- momentum * running_var  + (1 - momentum) * var
+
+    In test mode x_hat = (x - running_mean) / sqrt(running_var + eps): no
+    batch statistics, and the running averages are not changed.
+
+    bn_param is the layer's state, as in CS231n: the running averages are
+    read from it and the new ones written back into it (the one argument
+    that is updated). x, gamma and beta are not modified.
+
+    Inputs:
+    - x: data, shape (N, D)
+    - gamma: scale, shape (D,)
+    - beta: shift, shape (D,)
+    - bn_param: dict with
+      - mode: 'train' or 'test' (required)
+      - eps: constant for numeric stability, default 1e-5
+      - momentum: constant for the running averages, default 0.9
+      - running_mean: shape (D,), default zeros
+      - running_var: shape (D,), default zeros
+
+    Returns a tuple of:
+    - out: shape (N, D)
+    - cache: whatever batchnorm_backward needs
+    """
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+    D = x.shape[1]
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=np.float64))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=np.float64))
+    if mode not in ("train", "test"):
+        raise ValueError(f"invalid batchnorm mode {mode!r}")
+    ### BEGIN SOLUTION
+    if mode == "train":
+        mu = x.mean(axis=0)
+        var = x.var(axis=0)
+        inv_std = 1.0 / np.sqrt(var + eps)
+        x_hat = (x - mu) * inv_std
+        out = gamma * x_hat + beta
+        cache = (x_hat, gamma, inv_std)
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+    else:
+        inv_std = 1.0 / np.sqrt(running_var + eps)
+        x_hat = (x - running_mean) * inv_std
+        out = gamma * x_hat + beta
+        cache = None
+    ### END SOLUTION
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache
+
+
+def batchnorm_backward(dout, cache):
+    """Backward pass of batch normalization in train mode.
+
+    With x_hat the normalised input and inv_std = 1 / sqrt(var + eps):
+
+        dbeta  = sum over the batch of dout
+        dgamma = sum over the batch of dout * x_hat
+        dx = inv_std / N * (N * dx_hat - sum(dx_hat) - x_hat * sum(dx_hat * x_hat)),
+             where dx_hat = dout * gamma and the sums run over the batch
+
+    Inputs:
+    - dout: upstream gradient, shape (N, D)
+    - cache: from batchnorm_forward (train mode)
+
+    Returns a tuple of:
+    - dx: shape (N, D)
+    - dgamma: shape (D,)
+    - dbeta: shape (D,)
+    """
+    ### BEGIN SOLUTION
+    x_hat, gamma, inv_std = cache
+    n = dout.shape[0]
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    dx_hat = dout * gamma
+    dx = inv_std / n * (n * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    ### END SOLUTION
+    return dx, dgamma, dbeta
+
+
+def dropout_forward(x, dropout_param):
+    """Inverted dropout: keep each unit with probability p and scale it by 1/p.
+
+    In train mode, with rng = np.random.default_rng(dropout_param.get('seed')),
+
+        mask = (rng.random(x.shape) < p) / p
+        out = x * mask
+
+    so that the expected value of out is x; in test mode out = x (nothing is
+    dropped and nothing needs rescaling).
+
+    Inputs:
+    - x: data, any shape
+    - dropout_param: dict with
+      - p: probability of KEEPING a unit, 0 < p <= 1 (required)
+      - mode: 'train' or 'test' (required)
+      - seed: optional seed, for repeatable masks (same seed, same mask)
+
+    Returns a tuple of:
+    - out: like x
+    - cache: whatever dropout_backward needs
+    """
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    ### BEGIN SOLUTION
+    if mode == "train":
+        rng = np.random.default_rng(dropout_param.get("seed"))
+        mask = (rng.random(x.shape) < p) / p
+        out = x * mask
+    else:
+        mask = None
+        out = x.copy()
+    cache = (mode, mask)
+    ### END SOLUTION
+    return out, cache
+
+
+def dropout_backward(dout, cache):
+    """Backward pass of inverted dropout: dx = dout * mask (train), dout (test).
+
+    Inputs:
+    - dout: upstream gradient, like x
+    - cache: from dropout_forward
+
+    Returns:
+    - dx: like dout
+    """
+    ### BEGIN SOLUTION
+    mode, mask = cache
+    dx = dout * mask if mode == "train" else dout.copy()
+    ### END SOLUTION
+    return dx
