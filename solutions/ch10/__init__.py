@@ -1,0 +1,1 @@
+"""Chapter 10: GPUs with OpenCL (pyopencl; PoCL's CPU device where no GPU is present)."""
