@@ -17,7 +17,11 @@ import types
 from pathlib import Path
 
 
-class SubmissionError(Exception):
+class OneLineError(Exception):
+    """An error whose message is the whole story (no traceback needed)."""
+
+
+class SubmissionError(OneLineError):
     """The submission lacks a module or the module does not import."""
 
 

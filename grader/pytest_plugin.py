@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from grader.curriculum import sort_key
-from grader.implementations import SubmissionError, resolve
+from grader.implementations import OneLineError, SubmissionError, resolve
 from grader.testing import ExerciseFailure
 
-NOT_STARTED, PASSED, FAILED = "not started", "passed", "failed"
+NOT_STARTED, PASSED, FAILED, NOT_RUN = "not started", "passed", "failed", "not run"
 
 
 @dataclass
@@ -34,8 +34,8 @@ class Outcome:
     module: str
     exercise: str
     points: float
-    outcome: str = NOT_STARTED
-    message: str = ""
+    outcome: str = NOT_RUN
+    message: str = "did not report"
 
 
 def pytest_addoption(parser):
@@ -44,15 +44,61 @@ def pytest_addoption(parser):
                     help="code under test for the hidden suites: solutions, exercises or a submission folder")
     group.addoption("--dl-report", metavar="FILE", default=None,
                     help="write every test's exercise, points and outcome to FILE as JSON")
+    group.addoption("--isolate", action="store_true",
+                    help="run the --impl folder in a sandboxed worker process, never in this one")
+    group.addoption("--unsafe", action="store_true", help="with --isolate: allow a worker without the sandbox")
+    group.addoption("--worker-uid", type=int, default=None, help="with --isolate: the worker's unprivileged uid")
+    group.addoption("--hide", action="append", default=[], metavar="PATH",
+                    help="with --isolate: another folder the worker must not see (repeatable)")
+    group.addoption("--call-timeout", type=float, default=30.0, help="with --isolate: seconds per call")
+    group.addoption("--test-timeout", type=float, default=120.0, help="with --isolate: seconds per test")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
     try:
-        config.dl_implementation = resolve(config.getoption("impl"))
+        config.dl_implementation = choose_implementation(config)
     except SubmissionError as error:
         raise pytest.UsageError(str(error)) from None
     config.pluginmanager.register(Progress(config), "dlgrade-progress")
+
+
+def choose_implementation(config):
+    spec = config.getoption("impl")
+    if not config.getoption("isolate"):
+        return resolve(spec)
+    from grader import sandbox
+    from grader.proxy import RemoteImplementation
+
+    folder = Path(spec)
+    if not folder.is_dir():
+        raise SubmissionError(f"--impl: {spec!r} is not a folder (required with --isolate)")
+    reason = sandbox.unavailable_reason()
+    if reason and not config.getoption("unsafe"):
+        raise SubmissionError(f"cannot isolate: {reason}")
+    uid = config.getoption("worker_uid") or 61000 + os.getpid() % 1000
+    return RemoteImplementation(folder, use_sandbox=reason is None, uid=uid, hide=config.getoption("hide"),
+                                call_timeout=config.getoption("call_timeout"),
+                                test_timeout=config.getoption("test_timeout"))
+
+
+def pytest_unconfigure(config):
+    implementation = getattr(config, "dl_implementation", None)
+    if hasattr(implementation, "close"):
+        implementation.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Give an isolated implementation its per-test time budget."""
+    implementation = item.config.dl_implementation
+    if hasattr(implementation, "begin_test"):
+        implementation.begin_test()
+    try:
+        return (yield)
+    finally:
+        if hasattr(implementation, "end_test"):
+            implementation.end_test()
 
 
 def not_started_name(error: BaseException) -> str | None:
@@ -69,7 +115,7 @@ def one_line(error: BaseException) -> str | None:
     name = not_started_name(error)
     if name:
         return f"not started: {name}"
-    if isinstance(error, (ExerciseFailure, SubmissionError)):
+    if isinstance(error, (ExerciseFailure, OneLineError)):
         return str(error)
     return None
 

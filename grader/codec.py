@@ -1,0 +1,142 @@
+"""Values that cross between the test process and the student's worker.
+
+No pickle: a message is a JSON header plus raw array buffers. What can be
+encoded is plain data: None, bools, numbers, strings, lists, tuples, dicts
+with string keys, numeric ndarrays (decoded as plain ``np.ndarray``, never a
+subclass) and numpy scalars. Everything else is replaced by a reference the
+two sides agree on, supplied by ``refer`` when encoding and ``resolve`` when
+decoding: a student's object stays in the worker behind a handle, a test's
+callback or random generator stays in the test process.
+
+Frame layout on the wire: 8-byte header length, header JSON (utf-8),
+8-byte buffer count, then for each buffer 8-byte length and bytes.
+"""
+from __future__ import annotations
+
+import json
+import struct
+
+import numpy as np
+
+NUMERIC_KINDS = "biufc"
+MAX_DEPTH = 64
+MAX_FRAME = 2 << 30  # bytes in one message
+_LENGTH = struct.Struct("<Q")
+
+
+class CodecError(ValueError):
+    """A message that is malformed or too large."""
+
+
+def is_plain_array(value) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype.kind in NUMERIC_KINDS and not value.dtype.fields
+
+
+def encode(value, buffers: list, refer, depth: int = 0):
+    """JSON-able form of ``value``; array bytes are appended to ``buffers``.
+
+    ``refer(value)`` returns the JSON reference for anything not plain data.
+    """
+    if depth > MAX_DEPTH:
+        return refer(value)
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)) and type(value) in (int, float):
+        return value
+    if isinstance(value, np.generic) and value.dtype.kind in NUMERIC_KINDS:
+        return {"$s": _array(np.asarray(value), buffers)}
+    if is_plain_array(value):
+        return {"$a": _array(value, buffers)}
+    if type(value) is tuple:
+        return {"$t": [encode(v, buffers, refer, depth + 1) for v in value]}
+    if type(value) is list:
+        return [encode(v, buffers, refer, depth + 1) for v in value]
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"$d": [[k, encode(v, buffers, refer, depth + 1)] for k, v in value.items()]}
+    return refer(value)
+
+
+def _array(array: np.ndarray, buffers: list) -> dict:
+    plain = np.ascontiguousarray(np.ndarray.view(array, np.ndarray))
+    buffers.append(plain.tobytes())
+    return {"i": len(buffers) - 1, "dtype": plain.dtype.str, "shape": list(plain.shape)}
+
+
+def decode(data, buffers: list, resolve, depth: int = 0):
+    """Inverse of ``encode``; ``resolve(ref_dict)`` turns a reference into an object."""
+    if depth > MAX_DEPTH:
+        raise CodecError("message nested too deeply")
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(v, buffers, resolve, depth + 1) for v in data]
+    if not isinstance(data, dict) or len(data) != 1:
+        if isinstance(data, dict):
+            return resolve(data)
+        raise CodecError(f"unexpected {type(data).__name__} in message")
+    (tag, body), = data.items()
+    if tag == "$a":
+        return _decode_array(body, buffers)
+    if tag == "$s":
+        return _decode_array(body, buffers)[()]
+    if tag == "$t":
+        return tuple(decode(v, buffers, resolve, depth + 1) for v in body)
+    if tag == "$d":
+        return {str(k): decode(v, buffers, resolve, depth + 1) for k, v in body}
+    return resolve(data)
+
+
+def _decode_array(body: dict, buffers: list) -> np.ndarray:
+    dtype = np.dtype(body["dtype"])
+    if dtype.kind not in NUMERIC_KINDS or dtype.fields:
+        raise CodecError(f"array of dtype {dtype} not allowed")
+    shape = tuple(int(n) for n in body["shape"])
+    raw = buffers[int(body["i"])]
+    if len(raw) != dtype.itemsize * int(np.prod(shape, dtype=np.int64)):
+        raise CodecError("array buffer does not match its shape")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def write_frame(stream, header: dict, buffers: list[bytes]) -> None:
+    """Send one message (header and buffers) on a binary stream."""
+    payload = json.dumps(header, allow_nan=True).encode("utf-8")
+    parts = [_LENGTH.pack(len(payload)), payload, _LENGTH.pack(len(buffers))]
+    for buffer in buffers:
+        parts += [_LENGTH.pack(len(buffer)), buffer]
+    stream.write(b"".join(parts))
+    stream.flush()
+
+
+def read_frame(stream) -> tuple[dict, list[bytes]]:
+    """Receive one message; raises EOFError when the other side is gone."""
+    header = json.loads(_read_sized(stream).decode("utf-8"))
+    count = _read_length(stream)
+    if count > 1 << 20:
+        raise CodecError("too many buffers")
+    buffers = [_read_sized(stream) for _ in range(count)]
+    if not isinstance(header, dict):
+        raise CodecError("message header is not an object")
+    return header, buffers
+
+
+def _read_length(stream) -> int:
+    raw = _read_exact(stream, _LENGTH.size)
+    return _LENGTH.unpack(raw)[0]
+
+
+def _read_sized(stream) -> bytes:
+    size = _read_length(stream)
+    if size > MAX_FRAME:
+        raise CodecError(f"message part of {size} bytes is too large")
+    return _read_exact(stream, size)
+
+
+def _read_exact(stream, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError("connection closed")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,292 @@
+"""The test process's side of isolation: student code behind a proxy.
+
+``RemoteImplementation`` stands in for an in-process ``Implementation``:
+``load("ch3.layers")`` returns a module proxy whose attributes are fetched
+from the worker. Calls travel through ``grader.rpc``; values come back
+decoded by ``grader.codec`` (plain data only), other objects as
+``RemoteObject`` handles. Functions the test passes in are called back;
+arrays the student modified in place are copied back into the caller's
+arrays; random generators advance as they would in-process.
+
+A worker that exits, crashes, runs out of memory or time costs only the
+current test: it is killed and started afresh on the next call.
+"""
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from grader import codec, sandbox
+from grader.implementations import OneLineError, SubmissionError
+from grader.paths import ROOT
+from grader.rpc import Endpoint, RemoteFailure
+from grader.submissions import stage
+
+OUTPUT_KEPT = 64 * 1024  # bytes of the student's prints kept
+PASSED_THROUGH = ("ArithmeticError", "AssertionError", "AttributeError", "FloatingPointError", "ImportError",
+                  "IndexError", "KeyError", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError",
+                  "OSError", "OverflowError", "RecursionError", "RuntimeError", "TypeError", "UnboundLocalError",
+                  "ValueError", "ZeroDivisionError")
+
+
+class StudentCodeError(Exception):
+    """An error raised by, or because of, the student's code in the worker."""
+
+
+class WorkerCrashed(StudentCodeError, OneLineError):
+    """The worker died while running the student's code."""
+
+
+class WorkerTimeout(StudentCodeError, OneLineError):
+    """The student's code ran past its time limit; the worker was killed."""
+
+
+def remote_exception(error: dict) -> BaseException:
+    """An exception for the test process that reads like the student's."""
+    name, message = error.get("type", "Error"), error.get("message", "")
+    where = f" ({error['traceback'][-1]})" if error.get("traceback") else ""
+    if name == "SubmissionError":
+        return SubmissionError(message)
+    if name == "NotImplementedError":
+        return NotImplementedError(message)
+    if name == "StopIteration":
+        return StopIteration()
+    if name in PASSED_THROUGH:
+        kind = type(name, (getattr(builtins, name), StudentCodeError), {"__str__": lambda self: self.args[0]})
+        return kind(f"{message}{where}")
+    return StudentCodeError(f"{name}: {message}{where}")
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "the worker running your code stopped answering"
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        reasons = {"SIGKILL": "was killed (memory, time or process limit)", "SIGXCPU": "used more CPU time than allowed",
+                   "SIGXFSZ": "wrote a file larger than allowed", "SIGSEGV": "crashed (segmentation fault)"}
+        return f"your code {reasons.get(name, f'was ended by {name}')}"
+    return f"your code ended the worker process (exit code {code}): never call sys.exit, os._exit or quit"
+
+
+class WorkerClient:
+    """Starts, talks to and restarts one worker for one submission."""
+
+    def __init__(self, scratch: Path, use_sandbox: bool, uid: int, hide: list[str], limits: dict,
+                 call_timeout: float):
+        self.scratch, self.use_sandbox, self.uid = scratch, use_sandbox, uid
+        self.hide, self.limits, self.call_timeout = hide, limits, call_timeout
+        self.process: subprocess.Popen | None = None
+        self.endpoint: Endpoint | None = None
+        self.generation = 0
+        self.callbacks: dict[int, object] = {}
+        self.test_deadline: float | None = None
+        self.output = bytearray()
+
+    # lifecycle -----------------------------------------------------------
+    def start(self) -> None:
+        parent, child = socket.socketpair()
+        config = {"scratch": str(self.scratch), "uid": self.uid, "hide": self.hide, "limits": self.limits,
+                  "sandbox": self.use_sandbox, "fd": child.fileno()}
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1",
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        self.process = subprocess.Popen(sandbox.command(json.dumps(config), self.use_sandbox), cwd=ROOT, env=env,
+                                        pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        child.close()
+        threading.Thread(target=self._drain, args=(self.process.stdout,), daemon=True).start()
+        self.endpoint = Endpoint(parent, self.serve_callback)
+        self.generation += 1
+
+    def _drain(self, pipe) -> None:
+        """Keep the first OUTPUT_KEPT bytes of what the student prints; discard the rest."""
+        for chunk in iter(lambda: pipe.read1(65536), b""):
+            if len(self.output) < OUTPUT_KEPT:
+                self.output += chunk[: OUTPUT_KEPT - len(self.output)]
+
+    def stop(self) -> int | None:
+        if self.process is None:
+            return None
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            code = self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.endpoint.stream.sock.close()
+        self.process = self.endpoint = None
+        return code
+
+    # requests --------------------------------------------------------------
+    def request(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
+        if self.process is None:
+            self.start()
+        limit = self.call_timeout
+        deadline = time.monotonic() + limit
+        if self.test_deadline is not None and self.test_deadline < deadline:
+            deadline, limit = self.test_deadline, max(0.0, self.test_deadline - time.monotonic())
+        self.endpoint.stream.deadline = deadline
+        try:
+            return self.endpoint.request(header, buffers)
+        except RemoteFailure as failure:
+            raise remote_exception(failure.error) from None
+        except TimeoutError:
+            self.stop()
+            raise WorkerTimeout(f"your code took longer than {limit:.0f} s (infinite loop?)") from None
+        except (EOFError, ConnectionError, codec.CodecError, json.JSONDecodeError):
+            time.sleep(0.05)
+            code = self.process.poll() if self.process else None
+            self.stop()
+            raise WorkerCrashed(describe_exit(code)) from None
+        finally:
+            if self.endpoint is not None:
+                self.endpoint.stream.deadline = None
+
+    def serve_callback(self, message: dict, data: list[bytes]):
+        if message.get("op") != "callback":
+            raise ValueError("the worker may only call back the test's functions")
+        function = self.callbacks[int(message["callback"])]
+        args = self.decode(message["args"], data)
+        kwargs = self.decode(message["kwargs"], data)
+        buffers: list[bytes] = []
+        return {"value": self.encode(function(*args, **kwargs), buffers)}, buffers
+
+    # values ----------------------------------------------------------------
+    def refer(self, value) -> dict:
+        if isinstance(value, RemoteObject):
+            if object.__getattribute__(value, "_generation") != self.generation:
+                raise StudentCodeError("an object from before the worker restarted cannot be used")
+            return {"$h": object.__getattribute__(value, "_handle")}
+        if isinstance(value, np.random.Generator):
+            return {"$rng": value.bit_generator.state}
+        if callable(value):
+            self.callbacks[id(value)] = value
+            return {"$cb": id(value)}
+        raise TypeError(f"a {type(value).__name__} cannot be sent to the student's code")
+
+    def resolve(self, ref: dict):
+        if "$h" in ref:
+            return RemoteObject(self, {"handle": ref["$h"]}, ref.get("type", "object"))
+        raise codec.CodecError("unexpected reference from the worker")
+
+    def encode(self, value, buffers: list):
+        return codec.encode(value, buffers, self.refer)
+
+    def decode(self, data, buffers: list):
+        return codec.decode(data, buffers, self.resolve)
+
+    def operation(self, op: str, target: dict, **fields):
+        buffers: list[bytes] = []
+        header = {"op": op, **target, **{k: self.encode(v, buffers) for k, v in fields.items()}}
+        reply, data = self.request(header, buffers)
+        return self.decode(reply["value"], data)
+
+    def call(self, target: dict, args: tuple, kwargs: dict):
+        if self.process is None:
+            self.start()  # so that handles in the arguments are checked against this generation
+        buffers: list[bytes] = []
+        header = {"op": "call", **target, "args": self.encode(list(args), buffers),
+                  "kwargs": self.encode(dict(kwargs), buffers)}
+        reply, data = self.request(header, buffers)
+        self._apply_changes(reply.get("changes", []), data, list(args), kwargs)
+        return self.decode(reply["value"], data)
+
+    def _apply_changes(self, changes, data, args, kwargs) -> None:
+        """Make in-place effects of the call visible on the caller's objects."""
+        roots = {"args": args, "kwargs": kwargs}
+        for path, change in changes:
+            try:
+                holder = roots[path[0]]
+                for key in path[1:-1]:
+                    holder = holder[key]
+                target = holder[path[-1]]
+            except (KeyError, IndexError, TypeError):
+                continue
+            if "rng" in change and isinstance(target, np.random.Generator):
+                target.bit_generator.state = change["rng"]
+            elif "array" in change and isinstance(target, np.ndarray):
+                new = self.decode(change["array"], data)
+                if new.shape == target.shape and target.flags.writeable:
+                    np.copyto(target, new, casting="unsafe")
+
+
+class RemoteObject:
+    """A student's object that lives in the worker."""
+
+    __slots__ = ("_client", "_target", "_handle", "_generation", "_type")
+
+    def __init__(self, client: WorkerClient, target: dict, type_name: str):
+        object.__setattr__(self, "_client", client)
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_handle", target.get("handle"))
+        object.__setattr__(self, "_generation", client.generation)
+        object.__setattr__(self, "_type", type_name)
+
+    def _check(self) -> dict:
+        if "handle" in self._target and self._generation != self._client.generation:
+            raise StudentCodeError(f"this {self._type} was lost when your code ended the worker")
+        return self._target
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)  # numpy and pytest probe dunders; never ask the student's code
+        return self._client.operation("getattr", self._check(), name=name)
+
+    def __setattr__(self, name: str, value) -> None:
+        self._client.operation("setattr", self._check(), name=name, value=value)
+
+    def __call__(self, *args, **kwargs):
+        return self._client.call(self._check(), args, kwargs)
+
+    def __getitem__(self, key):
+        return self._client.operation("getitem", self._check(), key=key)
+
+    def __iter__(self):
+        return self._client.operation("iter", self._check())
+
+    def __next__(self):
+        return self._client.operation("next", self._check())
+
+    def __repr__(self) -> str:
+        return f"<{self._type} in the student's code>"
+
+
+class RemoteImplementation:
+    """``--impl=PATH --isolate``: the submission runs in a worker process."""
+
+    def __init__(self, folder: Path, use_sandbox: bool, uid: int, hide: list[str] = (), limits: dict | None = None,
+                 call_timeout: float = 30.0, test_timeout: float = 120.0):
+        self.root = folder
+        self._scratch = tempfile.TemporaryDirectory(prefix="dlgrade-worker-")
+        scratch = Path(self._scratch.name)
+        os.chmod(scratch, 0o700)
+        stage(folder, scratch / "submission")
+        self.client = WorkerClient(scratch, use_sandbox, uid, list(hide), limits or {}, call_timeout)
+        self.test_timeout = test_timeout
+
+    def __repr__(self) -> str:
+        return f"RemoteImplementation({self.root})"
+
+    def load(self, module: str) -> RemoteObject:
+        return RemoteObject(self.client, {"module": module}, f"module {module}")
+
+    def begin_test(self) -> None:
+        self.client.test_deadline = time.monotonic() + self.test_timeout
+
+    def end_test(self) -> None:
+        self.client.test_deadline = None
+
+    def close(self) -> None:
+        self.client.stop()
+        self._scratch.cleanup()
