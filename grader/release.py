@@ -181,27 +181,40 @@ def solved_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, s
     return solved
 
 
-def _grader_imports(text: str, filename: str) -> set[str]:
+def _import_nodes(tree: ast.AST, module_level: bool):
+    """Import statements; with ``module_level``, only those that run when the module is imported."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif not (module_level and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))):
+            yield from _import_nodes(node, module_level)
+
+
+def _grader_imports(text: str, filename: str, module_level: bool = False) -> set[str]:
     """Names of grader submodules a source imports (``grader.x``, ``from grader import x``, ``from .x``)."""
     inside_grader = Path(filename).parent == GRADER
     names: set[str] = set()
-    for node in ast.walk(ast.parse(text, filename)):
+    for node in _import_nodes(ast.parse(text, filename), module_level):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 parts = alias.name.split(".")
                 if parts[0] == "grader" and len(parts) > 1:
                     names.add(parts[1])
-        elif isinstance(node, ast.ImportFrom):
-            if node.level == 0 and node.module and node.module.split(".")[0] == "grader":
-                parts = node.module.split(".")
-                names.update([parts[1]] if len(parts) > 1 else [a.name for a in node.names])
-            elif node.level == 1 and inside_grader:
-                names.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+        elif node.level == 0 and node.module and node.module.split(".")[0] == "grader":
+            parts = node.module.split(".")
+            names.update([parts[1]] if len(parts) > 1 else [a.name for a in node.names])
+        elif node.level == 1 and inside_grader:
+            names.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
     return names
 
 
 def grader_tree(exercises: dict[str, str], grader: Path = GRADER) -> dict[str, str]:
-    """``grader/...`` -> text: the student modules and everything they and the exercises import."""
+    """``grader/...`` -> text: the student modules and what they and the exercises import.
+
+    Imports inside functions of shipped tool modules are optional features
+    (``--isolate`` loads the grader's sandbox and proxy that way) and are not
+    followed; everything the exercises and the student command line import is.
+    """
     wanted = list(STUDENT_MODULES)
     for rel, text in exercises.items():
         if rel.endswith(".py"):
@@ -228,7 +241,7 @@ def grader_tree(exercises: dict[str, str], grader: Path = GRADER) -> dict[str, s
             text = path.read_text(encoding="utf-8")
             tree[f"grader/{path.relative_to(grader).as_posix()}"] = text
             if path.suffix == ".py":
-                wanted += sorted(_grader_imports(text, str(path)))
+                wanted += sorted(_grader_imports(text, str(path), module_level=True))
     return tree
 
 
