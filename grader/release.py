@@ -491,7 +491,8 @@ def find_leaks(repo: Path, selected: list[str], branch: str = "main",
         leaks += [f"{path}: contains {text!r}" for text in FORBIDDEN_TEXT if text.encode() in data]
         leaks += [f"{path}: contains the solution line {line!r} of solutions/{where}"
                   for line, where in lines.items() if line.encode() in data]
-        leaks += [f"{path}: names the hidden test {name}" for name in sorted(names) if name.encode() in data]
+        leaks += [f"{path}: names the hidden test {name}" for name in sorted(names)
+                  if re.search(rb"\b%s\b" % name.encode(), data)]  # whole names: test_x is not test_x_large
     return leaks
 
 
