@@ -539,9 +539,12 @@ def release(dest: Path, requested: list[str] | None = None, archive: bool = Fals
             raise ReleaseError(f"main would give away course-only text ({len(leaks)} finding(s)); first: {leaks[0]}",
                                code=1)
         _empty_or_absent(dest)
-        if dest.exists():
-            dest.rmdir()
-        os.rename(build, dest)
+        if dest.exists():  # an empty folder, maybe the shell's current one: keep it, fill it
+            for child in build.iterdir():
+                os.rename(child, dest / child.name)
+            build.rmdir()
+        else:
+            os.rename(build, dest)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
