@@ -57,7 +57,9 @@ def encode(value, buffers: list, refer, depth: int = 0):
 
 
 def _array(array: np.ndarray, buffers: list) -> dict:
-    plain = np.ascontiguousarray(np.ndarray.view(array, np.ndarray))
+    plain = np.ndarray.view(array, np.ndarray)
+    if not plain.flags.c_contiguous:
+        plain = plain.copy(order="C")  # (np.ascontiguousarray would turn 0-d into 1-d)
     buffers.append(plain.tobytes())
     return {"i": len(buffers) - 1, "dtype": plain.dtype.str, "shape": list(plain.shape)}
 

@@ -138,6 +138,24 @@ def needed(statements: list[Statement], names: set[str]) -> list[int]:
     return sorted(chosen)
 
 
+def join(texts: list[str], nodes: list[ast.stmt | None] | None = None) -> str:
+    """Statements joined as in a source file: imports together, two blank lines around defs."""
+    nodes = nodes or [None] * len(texts)
+    out = ""
+    for index, (text, node) in enumerate(zip(texts, nodes)):
+        if index:
+            before, after = nodes[index - 1], node
+            blocky = (ast.FunctionDef, ast.ClassDef, type(None))
+            if isinstance(before, (ast.Import, ast.ImportFrom)) and isinstance(after, (ast.Import, ast.ImportFrom)):
+                out += "\n"
+            elif isinstance(before, blocky) or isinstance(after, blocky):
+                out += "\n\n\n"
+            else:
+                out += "\n\n"
+        out += text
+    return out
+
+
 def markdown(docstring: str) -> str:
     """A reStructuredText-ish docstring as markdown (``x`` becomes `x`)."""
     return docstring.replace("``", "`")
@@ -176,6 +194,7 @@ class TestFunction:
     points: float
     text: str  # the function with the exercise mark replaced by the runner's decorator
     uses: set[str]
+    node: ast.FunctionDef
 
 
 def _exercise_mark(node: ast.FunctionDef) -> tuple[ast.expr | None, str | None, float]:
@@ -212,8 +231,9 @@ def test_functions(source: Source, hidden: bool) -> list[TestFunction]:
         decorator = f"@tests.hidden(points={points:g})" if hidden else "@tests.public"
         comments = statement.text.splitlines()[:offset]
         text = "\n".join(comments + [decorator] + keep)
-        uses = _used(node) - {a.arg for a in node.args.args}
-        found.append(TestFunction(node.name, exercise, points, text, uses))
+        uses = set().union(*(_used(n) for n in [node.args, *node.body]), *(_used(d) for d in node.decorator_list if d is not mark))
+        uses -= {a.arg for a in node.args.args}
+        found.append(TestFunction(node.name, exercise, points, text, uses, node))
     return found
 
 
@@ -262,7 +282,7 @@ def _reference_sources(module: str) -> dict[str, str]:
     return files
 
 
-def _hidden_support(source: Source, uses: set[str]) -> list[str]:
+def _hidden_support(source: Source, uses: set[str]) -> list[tuple[str, ast.stmt]]:
     """The hidden module's statements the given tests need, rewritten for the notebook."""
     rel = source.path.relative_to(ROOT).as_posix()
     support = [s for s in source.statements if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))]
@@ -279,14 +299,14 @@ def _hidden_support(source: Source, uses: set[str]) -> list[str]:
             packed = pack_sources(_reference_sources(module))
             chunks = textwrap.wrap(packed, 100)
             literal = "\n".join(f"    {json.dumps(c)}" for c in chunks)
-            texts.append(f"# the reference solution of {module}, packed: this part never reaches a student\n"
-                         f"{node.targets[0].id} = embedded_reference({module!r}, (\n{literal}\n))")
+            texts.append((f"# the reference solution of {module}, packed: this part never reaches a student\n"
+                          f"{node.targets[0].id} = embedded_reference({module!r}, (\n{literal}\n))", node))
             continue
         if "reference" in statement.uses and not isinstance(node, ast.ImportFrom):
             raise CourseError(f"{rel}:{node.lineno}: use reference(...) only as `name = reference(\"chN.module\")`")
         text = _rewrite_import(statement, rel, hidden=True)
         if text:
-            texts.append(text)
+            texts.append((text, node))
     return texts
 
 
@@ -326,6 +346,7 @@ class Chapter:
         self.cells: list = []
         self.points: dict[str, float] = {}  # exercise -> points of its test cell
         self.ungraded: list[str] = []
+        self.visible_imports: set[str] = set()  # import lines students already see above
 
     def modules(self) -> list[str]:
         folder = SOLUTIONS / self.chapter
@@ -384,7 +405,8 @@ class Chapter:
             nonlocal code_index, pending
             if pending:
                 grade_id = f"{chapter}-{name}-code{code_index}"
-                self.cells.append(nbformat.v4.new_code_cell("\n\n\n".join(pending), id=_cell_id(grade_id),
+                code = join(*zip(*pending)).replace(f"\n{GUARD}\n    from .", "\n    from .")
+                self.cells.append(nbformat.v4.new_code_cell(code, id=_cell_id(grade_id),
                                                             metadata=_meta(grade_id, locked=True)))
                 code_index += 1
                 pending = []
@@ -402,7 +424,9 @@ class Chapter:
             elif has_solutions(statement.text):
                 raise CourseError(f"solutions/{rel}:{node.lineno}: solution markers outside a top-level function or class")
             else:
-                pending.append(_module_code(statement))
+                pending.append((_module_code(statement), node))
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    self.visible_imports.add(statement.text)
         flush()
         for test in public_tests + hidden_tests:
             if test.exercise not in exercises:
@@ -419,8 +443,9 @@ class Chapter:
         if not mine_public and not mine_hidden:
             self.ungraded.append(exercise)
             return
-        parts = [f"# Tests of {exercise}: run this cell to check your answer with the public tests.",
-                 f"from {RUNNER_NAME} import ExerciseTests\ntests = ExerciseTests({exercise!r}, globals())"]
+        head = (f"# Tests of {exercise}: run this cell to check your answer with the public tests.\n"
+                f"from {RUNNER_NAME} import ExerciseTests\n\ntests = ExerciseTests({exercise!r}, globals())")
+        visible: list[tuple[str, ast.stmt | None]] = []
         if public and mine_public:
             support = [s for s in public.statements if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))]
             uses = set().union(*(t.uses for t in mine_public))
@@ -430,15 +455,17 @@ class Chapter:
                     continue
                 public_emitted.add(key)
                 text = _rewrite_import(support[index], public.path.name, hidden=False)
-                if text:
-                    parts.append(text)
-            parts += [t.text for t in mine_public]
+                if text and text not in self.visible_imports:
+                    visible.append((text, support[index].node))
+                    if isinstance(support[index].node, (ast.Import, ast.ImportFrom)):
+                        self.visible_imports.add(text)
+            visible += [(t.text, t.node) for t in mine_public]
+        text = head + ("\n\n\n" + join(*zip(*visible)) if visible else "")
         if mine_hidden:
             uses = set().union(*(t.uses for t in mine_hidden))
-            hidden_parts = _hidden_support(hidden, uses) + [t.text for t in mine_hidden]
-            parts.append(HIDDEN_BEGIN + "\n" + "\n\n\n".join(hidden_parts) + "\n" + HIDDEN_END)
-        parts.append("tests.run()")
-        text = "\n\n".join(parts[:2]) + "\n\n\n" + "\n\n\n".join(parts[2:-1]) + "\n\n" + parts[-1]
+            hidden_parts = _hidden_support(hidden, uses) + [(t.text, t.node) for t in mine_hidden]
+            text += f"\n\n\n{HIDDEN_BEGIN}\n" + join(*zip(*hidden_parts)) + f"\n{HIDDEN_END}"
+        text += "\n\n\ntests.run()"
         grade_id = f"{chapter}-{name}-{exercise}-tests"
         if mine_hidden:
             self.points[exercise] = total

@@ -203,9 +203,13 @@ class WorkerClient:
         return self.decode(reply["value"], data)
 
     def _apply_changes(self, changes, data, args, kwargs) -> None:
-        """Make in-place effects of the call visible on the caller's objects."""
+        """Make in-place effects of the call visible on the caller's objects.
+
+        Arrays are overwritten in place; dicts and lists get the worker's new
+        contents (CS231n's bn_param and config dicts are updated this way).
+        """
         roots = {"args": args, "kwargs": kwargs}
-        for path, change in changes:
+        for path, change in sorted(changes, key=lambda c: -len(c[0])):  # innermost first
             try:
                 holder = roots[path[0]]
                 for key in path[1:-1]:
@@ -215,10 +219,16 @@ class WorkerClient:
                 continue
             if "rng" in change and isinstance(target, np.random.Generator):
                 target.bit_generator.state = change["rng"]
-            elif "array" in change and isinstance(target, np.ndarray):
-                new = self.decode(change["array"], data)
-                if new.shape == target.shape and target.flags.writeable:
-                    np.copyto(target, new, casting="unsafe")
+            elif "value" in change:
+                new = self.decode(change["value"], data)
+                if isinstance(target, np.ndarray) and isinstance(new, np.ndarray):
+                    if new.shape == target.shape and target.flags.writeable:
+                        np.copyto(target, new, casting="unsafe")
+                elif isinstance(target, dict) and isinstance(new, dict):
+                    target.clear()
+                    target.update(new)
+                elif isinstance(target, list) and isinstance(new, list):
+                    target[:] = new
 
 
 class RemoteObject:

@@ -37,15 +37,35 @@ def make_generator(state: dict) -> np.random.Generator:
 
 
 def walk(value, path=()):
-    """(path, item) for every array and random generator inside call arguments."""
+    """(path, item) for every array, generator, list and dict inside call arguments."""
     if isinstance(value, (np.ndarray, np.random.Generator)):
         yield path, value
     elif isinstance(value, (list, tuple)):
+        if isinstance(value, list):
+            yield path, value
         for index, item in enumerate(value):
             yield from walk(item, path + (index,))
     elif isinstance(value, dict):
+        yield path, value
         for key, item in value.items():
             yield from walk(item, path + (key,))
+
+
+def snapshot(item):
+    """What to compare after a call to see whether it changed ``item`` in place."""
+    if isinstance(item, np.ndarray):
+        return item.copy()
+    if isinstance(item, list):
+        return [id(v) for v in item]
+    if isinstance(item, dict):
+        return {k: id(v) for k, v in item.items()}
+    return None
+
+
+def changed(item, before) -> bool:
+    if isinstance(item, np.ndarray):
+        return item.shape != before.shape or not np.array_equal(item, before, equal_nan=True)
+    return snapshot(item) != before
 
 
 class Callback:
@@ -137,10 +157,8 @@ class Worker:
             function = self.target(message)
             args = self.decode(message["args"], data)
             kwargs = self.decode(message["kwargs"], data)
-            watched = [(("args",) + path, item, item.copy() if isinstance(item, np.ndarray) else None)
-                       for path, item in walk(args)]
-            watched += [(("kwargs",) + path, item, item.copy() if isinstance(item, np.ndarray) else None)
-                        for path, item in walk(kwargs)]
+            watched = [(("args",) + path, item, snapshot(item)) for path, item in walk(args)]
+            watched += [(("kwargs",) + path, item, snapshot(item)) for path, item in walk(kwargs)]
             result = function(*args, **kwargs)
         except Exception as error:
             return {"error": self.describe(error)}, []
@@ -149,8 +167,8 @@ class Worker:
         for path, item, before in watched:
             if isinstance(item, np.random.Generator):
                 changes.append([list(path), {"rng": item.bit_generator.state}])
-            elif item.shape != before.shape or not np.array_equal(item, before, equal_nan=True):
-                changes.append([list(path), {"array": self.encode(item, buffers)}])
+            elif changed(item, before):
+                changes.append([list(path), {"value": self.encode(item, buffers)}])
         return {"value": self.encode(result, buffers), "changes": changes}, buffers
 
     def describe(self, error: BaseException) -> dict:

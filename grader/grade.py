@@ -1,0 +1,164 @@
+"""``dlgrade grade SUBMISSION... --out DIR``: grade a class in isolation.
+
+For each student: stage the submission into a private folder, run the
+hidden suites in a fresh pytest process whose implementation is a sandboxed
+worker (``--isolate``), and score the reported outcomes against the list of
+expected tests collected beforehand. Writes per-student results as soon as
+they are known (``--resume`` skips those), then ``grades.csv`` and
+``report.html`` for the class.
+"""
+from __future__ import annotations
+
+import queue
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from tqdm import tqdm
+
+from grader import sandbox
+from grader.outputs import read_student, write_grades, write_student
+from grader.paths import HIDDEN_TESTS, ROOT, chapters
+from grader.report import write_report
+from grader.runner import run_suite
+from grader.scoring import ExerciseScore, by_exercise, score_tests
+from grader.submissions import Submission, discover, is_nbgrader_submitted, stage
+
+FIRST_UID = 61000
+TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
+
+
+class GradeError(Exception):
+    """A problem with the command line: one line, exit 2."""
+
+
+def suite_paths(selected: list[str]) -> list[str]:
+    return [str(HIDDEN_TESTS / chapter) for chapter in selected]
+
+
+def expected_tests(selected: list[str]) -> list[dict]:
+    """Every hidden test of the chapters, collected without any student code."""
+    collected = run_suite(suite_paths(selected), "solutions", extra=["--collect-only", *TRUSTED_OPTIONS])
+    if collected.error or not collected.tests:
+        raise GradeError(f"cannot collect the hidden suites: {collected.error or 'no tests'}\n{collected.output[-2000:]}")
+    return collected.tests
+
+
+class Grader:
+    def __init__(self, out: Path, selected: list[str], unsafe: bool, hide: list[Path], jobs: int):
+        self.out, self.selected, self.unsafe = out, selected, unsafe
+        self.hide = [str(p.resolve()) for p in hide]
+        self.expected = expected_tests(selected)
+        self.free_uids: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for slot in range(jobs):  # one uid per concurrent worker, so workers cannot touch each other
+            self.free_uids.put(FIRST_UID + slot)
+
+    def grade(self, submission: Submission) -> list[ExerciseScore]:
+        uid = self.free_uids.get()
+        try:
+            return self._grade(submission, uid)
+        finally:
+            self.free_uids.put(uid)
+
+    def _grade(self, submission: Submission, uid: int) -> list[ExerciseScore]:
+        started = time.monotonic()
+        notes: list[str] = []
+        reported: list[dict] = []
+        problem = submission.problem
+        if not problem:
+            with tempfile.TemporaryDirectory(prefix="dlgrade-stage-") as scratch:
+                staged_folder = Path(scratch) / "submission"
+                notes += stage(submission.folder, staged_folder).notes
+                extra = ["--isolate", f"--worker-uid={uid}", *TRUSTED_OPTIONS]
+                extra += [f"--hide={path}" for path in self.hide]
+                extra += ["--unsafe"] if self.unsafe else []
+                result = run_suite(suite_paths(self.selected), str(staged_folder), extra=extra, timeout=3600)
+                reported = result.tests
+                if result.error:
+                    notes.append(f"grading stopped early: {result.error}")
+        results = score_tests(self.expected, reported, problem)
+        exercises = by_exercise(results)
+        if problem:
+            notes.append(problem)
+        write_student(self.out / submission.student, submission.student, results, exercises,
+                      time.monotonic() - started, notes)
+        return exercises
+
+
+def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
+    """What no worker may see: every submission, the results, an nbgrader course."""
+    hidden = [out]
+    for path in paths:
+        hidden.append(path.parent if is_nbgrader_submitted(path) else path)
+    return [p for p in hidden if p.exists()]
+
+
+def run(args) -> int:
+    console = Console(stderr=True)
+    try:
+        return _run(args, console)
+    except GradeError as error:
+        console.print(f"dlgrade grade: {error}", highlight=False)
+        return 2
+
+
+def _run(args, console: Console) -> int:
+    available = chapters(HIDDEN_TESTS)
+    selected = args.chapters or available
+    unknown = [c for c in selected if c not in available]
+    if unknown:
+        raise GradeError(f"no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})")
+    if args.jobs < 1:
+        raise GradeError("--jobs must be at least 1")
+    reason = sandbox.unavailable_reason()
+    if reason and not args.unsafe:
+        raise GradeError(reason)
+    submissions = discover(args.submissions)
+    names = [s.student for s in submissions]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise GradeError(f"several submissions are named {', '.join(duplicated)}: student names must be unique")
+    out = args.out.resolve()
+    if out.exists() and not out.is_dir():
+        raise GradeError(f"--out {args.out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+
+    grades: dict[str, list[ExerciseScore]] = {}
+    problems = {s.student: [s.problem] for s in submissions if s.problem}
+    todo = []
+    for submission in submissions:
+        earlier = read_student(out / submission.student) if args.resume else None
+        if earlier:
+            grades[submission.student] = earlier[1]
+        else:
+            todo.append(submission)
+    grader = Grader(out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.jobs)
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool, \
+            tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress:
+        futures = {pool.submit(grader.grade, submission): submission for submission in todo}
+        for future in as_completed(futures):
+            grades[futures[future].student] = future.result()
+            progress.update()
+
+    write_grades(out / "grades.csv", grades)
+    write_report(out / "report.html", grades, problems)
+    table = Table(title=f"Grades ({len(grades)} students)")
+    table.add_column("student")
+    for chapter in selected:
+        table.add_column(chapter, justify="right")
+    for student in sorted(grades):
+        row = [student]
+        for chapter in selected:
+            rows = [r for r in grades[student] if r.chapter == chapter]
+            row.append(f"{sum(r.score for r in rows):g}/{sum(r.max_score for r in rows):g}")
+        table.add_row(*row)
+    Console().print(table)
+    print(f"grades: {out / 'grades.csv'}\nreport: {out / 'report.html'}\nper student: {out}/<student>/feedback.md")
+    for student, messages in sorted(problems.items()):
+        for message in messages:
+            console.print(f"problem: {student}: {message}", highlight=False)
+    return 1 if problems else 0
