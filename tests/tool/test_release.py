@@ -202,6 +202,15 @@ def test_an_empty_destination_is_fine_and_unknown_chapters_are_refused(tmp_path)
     assert done.stderr.strip().count("\n") == 0
 
 
+def test_a_chapter_needs_the_chapters_it_imports(tmp_path):
+    for chapter, text in {"ch3": "", "ch5": "from ..ch3.layers import affine_forward\n"}.items():
+        (tmp_path / chapter).mkdir()
+        (tmp_path / chapter / "cnn.py").write_text(text)
+    with pytest.raises(rel.ReleaseError, match="ch5 imports ch3 .*: add ch3 to --chapters"):
+        rel.select_chapters(["ch5"], solutions=tmp_path)
+    assert rel.select_chapters(["ch5", "ch3"], solutions=tmp_path) == ["ch3", "ch5"]
+
+
 # ---------------------------------------------------------------- the released tool, for real
 
 def test_released_pytest_reports_not_started_on_main(released):
