@@ -48,6 +48,22 @@ SHAPES = [(1, 1, 1), (1, 7, 1), (3, 5, 7), (16, 16, 16), (17, 33, 15), (9, 1, 23
           (31, 50, 47), (64, 48, 80), (2, 300, 3), (100, 70, 130)]
 
 
+def is_repeated_retrieval(warning):
+    return type(warning.message).__name__ == "RepeatedKernelRetrieval" or "retrieved more than once" in str(warning.message)
+
+
+@pytest.fixture(autouse=True)
+def no_repeated_kernel_retrieval():
+    """pyopencl warns once per program, on the second retrieval: watch every test, not one."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    repeated = [str(w.message).split(" has been")[0] for w in caught if is_repeated_retrieval(w)]
+    if repeated:
+        fail(f"{repeated[0]} was retrieved from its program more than once (RepeatedKernelRetrieval): "
+             "every retrieval builds a new kernel object; keep the cl.Kernel from kernel_for")
+
+
 def product_inputs(m, k, n, seed):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(m, k)), rng.normal(size=(k, n))
@@ -212,17 +228,6 @@ def test_matmul_transposed_views_and_integers(opencl, device, name):
     check_close(call_matmul(opencl, name, A, B, device), A @ B, f"{name} with a transposed view and int inputs", **TOL)
 
 
-@pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", each_exercise(MATMULS))
-def test_matmul_rejects_mismatched_shapes(opencl, device, name):
-    A, B = np.ones((3, 4)), np.ones((5, 2))
-    try:
-        getattr(opencl, name)(A, B, device=device)
-    except ValueError:
-        return
-    fail(f"{name}: (3, 4) @ (5, 2) must raise ValueError")
-
-
 @pytest.mark.exercise("matmul_fast", points=2)
 @pytest.mark.parametrize("device", DEVICES)
 def test_matmul_fast_large(opencl, device):
@@ -297,8 +302,7 @@ def test_repeated_calls_reuse_kernels(opencl, device, name):
         for _ in range(5):
             call(*args, device=device)
         per_call = (time.perf_counter() - start) / 5
-    if any("RepeatedKernelRetrieval" in type(w.message).__name__ or "retrieved more than once" in str(w.message)
-           for w in caught):
+    if any(is_repeated_retrieval(w) for w in caught):
         fail(f"{name}: gets a new kernel object on every call (RepeatedKernelRetrieval); "
              "keep the cl.Kernel from kernel_for")
     if per_call > 0.025:
