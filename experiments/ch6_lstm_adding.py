@@ -16,6 +16,9 @@ remedy for exploding gradients). Everything is the chapter's reference code.
     .venv/bin/python experiments/ch6_lstm_adding.py
 
 prints the test MSE of both models and writes artifacts/ch6/adding_loss.png.
+Expected result (T = 30, 800 steps of 64 sequences): the LSTM's test MSE is
+below 0.01 (about 0.001) in well under 60 s on one CPU core, while the plain
+RNN stays an order of magnitude worse (test MSE around 0.1; the baseline is 1/6).
 """
 from __future__ import annotations
 
@@ -84,7 +87,7 @@ def predict(cell, params, x):
     return (h[:, -1, :] @ params["w_out"] + params["b_out"])[:, 0]
 
 
-def train(cell="lstm", length=30, steps=1000, batch_size=64, hidden=24, learning_rate=0.01, max_norm=1.0,
+def train(cell="lstm", length=30, steps=800, batch_size=64, hidden=24, learning_rate=0.01, max_norm=1.0,
           seed=0, progress=True):
     """Train one model on fresh batches of the adding problem with Adam and gradient clipping.
 
@@ -145,7 +148,7 @@ def plot_losses(results, path):
     return path
 
 
-def main(length=30, steps=1000, out=ROOT / "artifacts" / "ch6" / "adding_loss.png"):
+def main(length=30, steps=800, out=ROOT / "artifacts" / "ch6" / "adding_loss.png"):
     results = {}
     for cell in ("lstm", "rnn"):
         results[cell.upper()] = train(cell, length=length, steps=steps)
