@@ -145,6 +145,37 @@ def test_two_layer_net_default_seed_and_weight_scale(network):
 
 # ---------------------------------------------------------------- TwoLayerNet: forward, loss, gradients
 
+# CS231n's fixed TwoLayerNet check (assignment 2): N, D, H, C = 3, 5, 50, 7
+CS231N_SCORES = np.array([
+    [11.53165108, 12.2917344, 13.05181771, 13.81190102, 14.57198434, 15.33206765, 16.09215096],
+    [12.05769098, 12.74614105, 13.43459113, 14.1230412, 14.81149128, 15.49994135, 16.18839143],
+    [12.58373087, 13.20054771, 13.81736455, 14.43418138, 15.05099822, 15.66781506, 16.2846319]])
+
+
+def cs231n_case():
+    params = {"W1": np.linspace(-0.7, 0.3, num=250).reshape(5, 50), "b1": np.linspace(-0.1, 0.9, num=50),
+              "W2": np.linspace(-0.3, 0.4, num=350).reshape(50, 7), "b2": np.linspace(-0.9, 0.1, num=7)}
+    return params, np.linspace(-5.5, 4.5, num=15).reshape(5, 3).T, np.array([0, 5, 1])
+
+
+@pytest.mark.exercise("TwoLayerNet", points=1)
+def test_two_layer_net_cs231n_scores(network):
+    params, X, _ = cs231n_case()
+    net = build(network, X.shape, 50, 7, params)
+    check_close(net.loss(X), CS231N_SCORES, "TwoLayerNet scores on CS231n's fixed example", rtol=1e-7)
+
+
+@pytest.mark.exercise("TwoLayerNet", points=1)
+@pytest.mark.parametrize("reg,expected", [(0.0, 3.4702243556), (1.0, 26.5948426952)])
+def test_two_layer_net_cs231n_loss(network, reg, expected):
+    params, X, y = cs231n_case()
+    loss, grads = loss_and_grads(build(network, X.shape, 50, 7, params, reg=reg), X, y)
+    check_scalar(loss, expected, f"TwoLayerNet loss on CS231n's fixed example with reg={reg}", rtol=1e-9)
+    expected_grads = build(ref, X.shape, 50, 7, params, reg=reg).loss(X, y)[1]
+    for name in NAMES:
+        check_close(grads[name], expected_grads[name], f"TwoLayerNet gradient {name} on CS231n's example, reg={reg}")
+
+
 @pytest.mark.exercise("TwoLayerNet", points=1)
 @pytest.mark.parametrize("shape,hidden,classes", NET_SHAPES)
 def test_two_layer_net_scores_match_reference(network, shape, hidden, classes):
