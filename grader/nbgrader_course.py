@@ -232,7 +232,7 @@ def test_functions(source: Source, hidden: bool) -> list[TestFunction]:
         comments = statement.text.splitlines()[:offset]
         text = "\n".join(comments + [decorator] + keep)
         uses = set().union(*(_used(n) for n in [node.args, *node.body]), *(_used(d) for d in node.decorator_list if d is not mark))
-        uses -= {a.arg for a in node.args.args}
+        uses |= {a.arg for a in node.args.args}  # fixtures: `layers = implementation_of("ch3.layers")`
         found.append(TestFunction(node.name, exercise, points, text, uses, node))
     return found
 
