@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
     grade.add_argument("--jobs", type=int, default=1, help="students graded in parallel (default 1)")
     grade.add_argument("--resume", action="store_true", help="skip students already graded in --out")
+    grade.add_argument("--call-timeout", type=float, default=30.0, help="seconds one call of student code may take")
+    grade.add_argument("--test-timeout", type=float, default=120.0, help="seconds one test may take")
     grade.add_argument("--unsafe", action="store_true",
                        help="grade even where the sandbox cannot hide the solutions (trusted submissions only)")
     grade.set_defaults(run=_delegate("grade"))

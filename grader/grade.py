@@ -49,8 +49,10 @@ def expected_tests(selected: list[str]) -> list[dict]:
 
 
 class Grader:
-    def __init__(self, out: Path, selected: list[str], unsafe: bool, hide: list[Path], jobs: int):
+    def __init__(self, out: Path, selected: list[str], unsafe: bool, hide: list[Path], jobs: int,
+                 timeouts: tuple[float, float]):
         self.out, self.selected, self.unsafe = out, selected, unsafe
+        self.timeouts = [f"--call-timeout={timeouts[0]}", f"--test-timeout={timeouts[1]}"]
         self.hide = [str(p.resolve()) for p in hide]
         self.expected = expected_tests(selected)
         self.free_uids: queue.SimpleQueue[int] = queue.SimpleQueue()
@@ -73,7 +75,7 @@ class Grader:
             with tempfile.TemporaryDirectory(prefix="dlgrade-stage-") as scratch:
                 staged_folder = Path(scratch) / "submission"
                 notes += stage(submission.folder, staged_folder).notes
-                extra = ["--isolate", f"--worker-uid={uid}", *TRUSTED_OPTIONS]
+                extra = ["--isolate", f"--worker-uid={uid}", *self.timeouts, *TRUSTED_OPTIONS]
                 extra += [f"--hide={path}" for path in self.hide]
                 extra += ["--unsafe"] if self.unsafe else []
                 result = run_suite(suite_paths(self.selected), str(staged_folder), extra=extra, timeout=3600)
@@ -136,7 +138,8 @@ def _run(args, console: Console) -> int:
             grades[submission.student] = earlier[1]
         else:
             todo.append(submission)
-    grader = Grader(out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.jobs)
+    grader = Grader(out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.jobs,
+                    (args.call_timeout, args.test_timeout))
     with ThreadPoolExecutor(max_workers=args.jobs) as pool, \
             tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress:
         futures = {pool.submit(grader.grade, submission): submission for submission in todo}
