@@ -92,7 +92,7 @@ def graded(tmp_path_factory):
     honest = reference_chapter(submissions / "honest")
     independent = reference_chapter(submissions / "independent")
     for name in ("layers.py", "losses.py"):
-        shutil.copy(ROOT / "examples" / "independent" / "ch3" / name, independent / "ch3" / name)
+        shutil.copy(ROOT / "examples" / "submissions" / "complete" / "ch3" / name, independent / "ch3" / name)
     (honest / "ch3" / "__init__.py").write_text("")
     secrets = [str(SOLUTIONS / "ch3" / "layers.py"), str(ROOT / "tests" / "ch3" / "test_layers.py"),
                str(honest / "ch3" / "layers.py")]
