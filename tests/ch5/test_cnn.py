@@ -137,7 +137,7 @@ def test_weights_are_weight_scale_times_standard_normal_and_seeded(cnn):
     other = cnn.ThreeLayerConvNet(**arguments, weight_scale=0.02, seed=6).params
     for name in ("W1", "W2"):  # large enough for a statistical check
         std = float(np.std(first[name]))
-        if not 0.018 < std < 0.022 or abs(float(np.mean(first[name]))) > 0.002:
+        if not 0.018 < std < 0.022 or abs(float(np.mean(first[name]))) > 0.003:
             fail(f"ThreeLayerConvNet.params['{name}'] must be weight_scale * N(0, 1): std {std:.4f} for weight_scale 0.02")
     for name in ("W1", "W2", "W3"):
         check_close(again[name], first[name], f"ThreeLayerConvNet.params['{name}'] with the same seed twice")
