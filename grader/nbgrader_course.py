@@ -405,7 +405,7 @@ class Chapter:
             nonlocal code_index, pending
             if pending:
                 grade_id = f"{chapter}-{name}-code{code_index}"
-                code = join(*zip(*pending)).replace(f"\n{GUARD}\n    from .", "\n    from .")
+                code = join(*zip(*pending))
                 self.cells.append(nbformat.v4.new_code_cell(code, id=_cell_id(grade_id),
                                                             metadata=_meta(grade_id, locked=True)))
                 code_index += 1
@@ -424,7 +424,11 @@ class Chapter:
             elif has_solutions(statement.text):
                 raise CourseError(f"solutions/{rel}:{node.lineno}: solution markers outside a top-level function or class")
             else:
-                pending.append((_module_code(statement), node))
+                relative = isinstance(node, ast.ImportFrom) and node.level
+                if relative and pending and isinstance(pending[-1][1], ast.ImportFrom) and pending[-1][1].level:
+                    pending[-1] = (pending[-1][0] + "\n" + textwrap.indent(statement.text, "    "), node)
+                else:
+                    pending.append((_module_code(statement), node))
                 if isinstance(node, (ast.Import, ast.ImportFrom)):
                     self.visible_imports.add(statement.text)
         flush()

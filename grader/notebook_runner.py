@@ -217,8 +217,9 @@ class ExerciseTests:
         hidden = [c for f, p in self._hidden for c in self._cases(f, p)]
         results = []
         output = io.StringIO()
-        with warnings.catch_warnings(record=True) as caught, \
-                contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        # stdout is shown after the results; stderr goes where it goes (nbgrader's
+        # IgnorePattern, configured by dlgrade, keeps it from zeroing the cell).
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(output):
             warnings.simplefilter("always")
             for case in public + hidden:
                 try:
