@@ -1,0 +1,248 @@
+"""The nbgrader course, driven by the real nbgrader, headless.
+
+Builds the ch3 course once (module fixture), releases it with
+``nbgrader generate_assignment``, submits four notebooks (perfect, blank,
+one bug, correct but noisy on stderr), runs ``autograde``,
+``generate_feedback`` and ``export`` and checks the scores, what students
+get, and that notebooks rebuild into modules the hidden suite grades alike.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("nbgrader", reason="nbgrader is the optional extra `nbgrader`: pip install -e '.[nbgrader]'")
+
+from grader.markers import remove_markers  # noqa: E402
+from grader.nbgrader_course import write_course  # noqa: E402
+from grader.notebooks import NotebookError, modules_from_notebook, write_modules  # noqa: E402
+from grader.paths import ROOT  # noqa: E402
+
+CHAPTER = "ch3"
+STUDENTS = ("perfect", "blank", "onebug", "warning")
+BIN = Path(sys.executable).parent
+
+
+def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")  # nbgrader runs `alembic`
+    done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return done
+
+
+def grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def submit(course: Path, student: str, edit) -> Path:
+    """A student's notebook: the released one with solution cells edited, under submitted/."""
+    source = nbformat.read(course / "source" / CHAPTER / f"{CHAPTER}.ipynb", 4)
+    answers = {grade_id(c): remove_markers(c.source) for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    notebook = nbformat.read(course / "release" / CHAPTER / f"{CHAPTER}.ipynb", 4)
+    for cell in notebook.cells:
+        if grade_id(cell) in answers and edit is not None:
+            cell.source = edit(grade_id(cell), answers[grade_id(cell)])
+    folder = course / "submitted" / student / CHAPTER
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / f"{CHAPTER}.ipynb")
+    return folder / f"{CHAPTER}.ipynb"
+
+
+def one_bug(cell_id: str, text: str) -> str:
+    return text.replace("out = np.maximum(0, x)", "out = np.maximum(0.01 * x, x)")  # leaky where relu belongs
+
+
+def noisy(cell_id: str, text: str) -> str:
+    """Correct, but warns and prints to stderr every time affine_forward runs."""
+    if cell_id == f"{CHAPTER}-layers-affine_forward":
+        noise = ("    import sys, warnings\n"
+                 '    warnings.warn("affine_forward: this loop is slow", RuntimeWarning)\n'
+                 '    print("debug: affine_forward called", file=sys.stderr)\n')
+        text = text.replace('    """\n', '    """\n' + noise, 1)  # right after the docstring
+        assert "warnings.warn" in text
+    return text
+
+
+EDITS = {"perfect": lambda cell_id, text: text, "blank": None, "onebug": one_bug, "warning": noisy}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The ch3 course after generate_assignment, autograde, generate_feedback and export."""
+    root = tmp_path_factory.mktemp("course")
+    points = write_course(root, [CHAPTER], log=lambda line: None)[CHAPTER]
+    nbgrader(root, "generate_assignment", CHAPTER, "--force")
+    for student in STUDENTS:
+        submit(root, student, EDITS[student])
+    nbgrader(root, "autograde", CHAPTER, "--force")
+    nbgrader(root, "generate_feedback", CHAPTER, "--force")
+    nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    with open(root / "grades.csv", newline="", encoding="utf-8") as handle:
+        grades = {row["student_id"]: row for row in csv.DictReader(handle)}
+    return {"root": root, "points": points, "grades": grades}
+
+
+def hidden_points_by_exercise() -> dict[str, float]:
+    """What the hidden suite is worth per exercise, as pytest collects it."""
+    return isolated_scores(None)[1]
+
+
+def isolated_scores(folder: Path | None) -> tuple[dict[str, float], dict[str, float]]:
+    """(score, max) per exercise from the hidden suite run in-process against ``folder``."""
+    report = Path(os.environ.get("TMPDIR", "/tmp")) / f"dl-nbgrader-{os.getpid()}-{id(folder)}.json"
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--dl-report={report}",
+            str(ROOT / "tests" / CHAPTER)]
+    args += [f"--impl={folder}"] if folder else ["--collect-only"]
+    subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    report.unlink()
+    rows = data["exercises"]
+    return {r["exercise"]: r["score"] for r in rows}, {r["exercise"]: r["max_score"] for r in rows}
+
+
+def cell_scores(root: Path, student: str) -> dict[str, float]:
+    """Points per exercise from nbgrader's autograded notebook (numeric results of test cells)."""
+    notebook = nbformat.read(root / "autograded" / student / CHAPTER / f"{CHAPTER}.ipynb", 4)
+    scores = {}
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        exercise = meta["grade_id"].split("-")[2]
+        results = [o for o in cell.outputs if o.output_type == "execute_result"]
+        errors = [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+        scores[exercise] = 0.0 if errors else float(results[-1].data["text/plain"]) if results else meta["points"]
+    return scores
+
+
+def test_cell_points_equal_the_hidden_suite(course):
+    assert course["points"] == pytest.approx(hidden_points_by_exercise())
+
+
+def test_source_notebook_metadata_is_nbgrader_schema_3(course):
+    notebook = nbformat.read(course["root"] / "source" / CHAPTER / f"{CHAPTER}.ipynb", 4)
+    nbformat.validate(notebook)
+    ids = [grade_id(c) for c in notebook.cells if grade_id(c)]
+    assert len(ids) == len(set(ids)), "grade_ids must be unique"
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            continue
+        keys = {"schema_version", "grade", "solution", "locked", "grade_id"} | ({"points"} if meta["grade"] else set())
+        assert set(meta) == keys and meta["schema_version"] == 3, meta
+        if meta["grade"]:
+            assert meta["points"] > 0 and meta["locked"] and "### BEGIN HIDDEN TESTS" in cell.source
+        if meta["solution"]:
+            assert "### BEGIN SOLUTION" in cell.source and cell.source.lstrip().startswith(("def ", "class "))
+
+
+def test_released_notebook_has_no_solutions_or_hidden_tests(course):
+    release = course["root"] / "release" / CHAPTER
+    texts = {path.name: path.read_text(encoding="utf-8") for path in release.iterdir() if path.is_file()}
+    assert set(texts) == {f"{CHAPTER}.ipynb", "dlgrade_runner.py", "dlgrade_testing.py"}
+    for name, text in texts.items():
+        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "embedded_reference(", "np.maximum(0, x)",
+                       "test_affine_forward_matches_reference"):
+            assert secret not in text, f"{name} contains {secret!r}"
+
+
+def test_exported_scores(course):
+    grades = course["grades"]
+    total = sum(course["points"].values())
+    assert set(grades) == set(STUDENTS)
+    for row in grades.values():
+        assert float(row["max_score"]) == pytest.approx(total)
+    assert float(grades["perfect"]["score"]) == pytest.approx(total)
+    assert float(grades["blank"]["score"]) == 0
+    assert 0 < float(grades["onebug"]["score"]) < total
+    assert float(grades["warning"]["score"]) == pytest.approx(total), "stderr must not cost a correct answer points"
+
+
+def test_feedback_does_not_reveal_hidden_tests(course):
+    for student in STUDENTS:
+        html = (course["root"] / "feedback" / student / CHAPTER / f"{CHAPTER}.html").read_text(encoding="utf-8")
+        assert "hidden check 1" in html  # results are there, by number
+        for secret in ("BEGIN HIDDEN TESTS", "embedded_reference", "test_affine_forward_matches_reference",
+                       "AFFINE_SHAPES", "check_backward("):
+            assert secret not in html, f"feedback of {student} shows {secret!r}"
+
+
+def test_one_bug_costs_only_the_exercises_it_breaks(course):
+    scores = cell_scores(course["root"], "onebug")
+    assert scores["relu_forward"] == 0
+    assert scores["affine_forward"] == course["points"]["affine_forward"]
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_notebook_scores_equal_the_hidden_suite_on_rebuilt_modules(course, student, tmp_path):
+    """modules_from_notebook + the hidden suite in-process give nbgrader's points, per exercise."""
+    write_modules(course["root"] / "submitted" / student / CHAPTER / f"{CHAPTER}.ipynb", tmp_path)
+    isolated, _ = isolated_scores(tmp_path)
+    assert cell_scores(course["root"], student) == pytest.approx(isolated)
+
+
+def test_dlgrade_grade_gives_the_same_points_per_exercise(course, tmp_path):
+    if not (ROOT / "grader" / "grade.py").exists():
+        pytest.skip("grader/grade.py (`dlgrade grade`) does not exist yet")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "grader", "grade", str(course["root"] / "submitted"), "--out", str(out),
+                           "--chapters", CHAPTER], cwd=ROOT, capture_output=True, text=True)
+    assert (out / "grades.csv").exists(), done.stderr[-2000:]
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for student in STUDENTS:
+        theirs = {r["exercise"]: float(r["score"]) for r in rows if r["student"] == student and r["chapter"] == CHAPTER}
+        assert theirs == pytest.approx(cell_scores(course["root"], student)), student
+
+
+def test_modules_from_notebook_rebuilds_importable_modules(course):
+    modules = modules_from_notebook(course["root"] / "source" / CHAPTER / f"{CHAPTER}.ipynb")
+    assert {f"{CHAPTER}/layers.py", f"{CHAPTER}/network.py", f"{CHAPTER}/__init__.py"} <= set(modules)
+    for rel, text in modules.items():
+        compile(text, rel, "exec")
+    assert "def affine_forward(x, w, b):" in modules[f"{CHAPTER}/layers.py"]
+    assert "def test_" not in "".join(modules.values())
+
+
+@pytest.mark.parametrize("content,message", [
+    ("{not json", "not a readable notebook"),
+    (json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "no solution cells"),
+])
+def test_modules_from_notebook_rejects_broken_notebooks(tmp_path, content, message):
+    path = tmp_path / "ch3.ipynb"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(NotebookError, match=message):
+        modules_from_notebook(path)
+
+
+def test_modules_from_notebook_rejects_repeated_grade_ids(course, tmp_path):
+    notebook = nbformat.read(course["root"] / "release" / CHAPTER / f"{CHAPTER}.ipynb", 4)
+    solution = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    notebook.cells.append(nbformat.from_dict(json.loads(json.dumps(solution))))
+    notebook.cells[-1].id = "copied"
+    nbformat.write(notebook, tmp_path / "ch3.ipynb")
+    with pytest.raises(NotebookError, match="repeats grade_id"):
+        modules_from_notebook(tmp_path / "ch3.ipynb")
+
+
+def test_cli_rejects_unknown_chapter(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "grader", "nbgrader", str(tmp_path / "c"), "--chapters", "ch99"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1 and "unknown chapter ch99" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_shipped_helpers_hold_no_tests_or_solutions(course):
+    folder = course["root"] / "source" / CHAPTER
+    for name in ("dlgrade_runner.py", "dlgrade_testing.py"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "def test_" not in text and "BEGIN SOLUTION" not in text and "import grader" not in text
+    assert shutil.which("alembic", path=str(BIN)), "nbgrader needs alembic beside it"
