@@ -38,7 +38,7 @@ def check_loss(module, name, inputs, autograd_loss, rtol=1e-6):
 
 
 def check_central_differences(module, name, inputs, rtol=1e-5):
-    loss, grad = run_loss(module, name, inputs)
+    _, grad = run_loss(module, name, inputs)
     rest = inputs[1:]
     numeric = numerical_gradient(lambda v: getattr(ref, name)(v, *rest)[0], inputs[0])
     check_close(grad, numeric, f"{name}: gradient against central differences", rtol=rtol, atol=1e-7)
