@@ -285,7 +285,7 @@ def test_time_kernel_uses_profiling_events(opencl, device, name):
     if kernel_s == wall_s:
         fail(f"time_kernel('{name}'): kernel_s equals wall_s; the kernel time comes from the event's "
              "profile.start and profile.end, the wall time from a stopwatch around the whole call")
-    if name == "vector_add" and kernel_s < 0.25 * reference_kernel_time(name, args, device):
+    if name == "vector_add" and kernel_s < 0.1 * reference_kernel_time(name, args, device):
         fail("time_kernel('vector_add'): kernel_s is far shorter than the kernel runs; "
              "use the event's profile.start and profile.end, not the time of the launch")
 
