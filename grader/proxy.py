@@ -78,6 +78,31 @@ def describe_exit(code: int | None) -> str:
     return f"your code ended the worker process (exit code {code}): never call sys.exit, os._exit or quit"
 
 
+def processes_of(uid: int) -> list[int]:
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            uids = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
+        except (OSError, StopIteration):
+            continue
+        if int(uids.split()[1]) == uid:
+            pids.append(int(status.parent.name))
+    return pids
+
+
+def reap_uid(uid: int, patience: float = 10.0) -> None:
+    """Kill every process left by a worker's uid (a fork bomb's children) and wait until none is left,
+    so that the next worker under this uid starts below its process limit."""
+    deadline = time.monotonic() + patience
+    while (pids := processes_of(uid)) and time.monotonic() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
+
+
 class WorkerClient:
     """Starts, talks to and restarts one worker for one submission."""
 
@@ -126,6 +151,8 @@ class WorkerClient:
             code = None
         self.endpoint.stream.sock.close()
         self.process = self.endpoint = None
+        if self.use_sandbox:
+            reap_uid(self.uid)
         return code
 
     # requests --------------------------------------------------------------

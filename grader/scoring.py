@@ -47,6 +47,11 @@ class ExerciseScore:
         return "failing"
 
 
+def same_problem(message: str, other: str) -> bool:
+    """Two failure messages that differ only in the measured error."""
+    return message.split(" (largest")[0] == other.split(" (largest")[0]
+
+
 def score_tests(expected: list[dict], reported: list[dict], problem: str = "") -> list[TestResult]:
     """One TestResult per expected test; unreported tests fail with ``problem`` or 'did not report'."""
     outcomes = {t["nodeid"]: t for t in reported}
@@ -71,7 +76,7 @@ def by_exercise(results: list[TestResult]) -> list[ExerciseScore]:
         if result.passed:
             row.score += result.points
             row.passed += 1
-        elif result.message not in row.messages:
+        elif not any(same_problem(result.message, seen) for seen in row.messages):
             row.messages.append(result.message)
     return sorted(table.values(), key=lambda r: sort_key(r.chapter, r.module))
 

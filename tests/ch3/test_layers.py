@@ -54,13 +54,20 @@ def test_affine_backward_matches_central_differences(layers):
         check_close(grad, numeric, f"affine_backward: {name} against central differences", rtol=1e-5)
 
 
-ELEMENTWISE_SHAPES = [(1, 1), (3, 4), (2, 3, 5)]
+ELEMENTWISE_SHAPES = [(1, 2), (3, 4), (2, 3, 5)]
+
+
+def both_signs(rng, shape):
+    """Inputs away from relu's kink, with at least one positive and one negative value."""
+    x = away_from_zero(rng, shape)
+    x.flat[0], x.flat[-1] = abs(x.flat[0]), -abs(x.flat[-1])
+    return x
 
 
 @pytest.mark.exercise("relu_forward", points=1)
 @pytest.mark.parametrize("shape", ELEMENTWISE_SHAPES)
 def test_relu_forward_matches_reference(layers, shape):
-    x = away_from_zero(np.random.default_rng(20), shape)
+    x = both_signs(np.random.default_rng(20), shape)
     out, _ = run_forward(layers, "relu_forward", [x])
     check_close(out, ref.relu_forward(x)[0], "relu_forward output")
 
@@ -69,7 +76,7 @@ def test_relu_forward_matches_reference(layers, shape):
 @pytest.mark.parametrize("shape", ELEMENTWISE_SHAPES)
 def test_relu_backward_matches_autograd(layers, shape):
     rng = np.random.default_rng(21)
-    check_backward(layers, "relu", [away_from_zero(rng, shape)], lambda x: anp.maximum(0, x), rng, ["dx"])
+    check_backward(layers, "relu", [both_signs(rng, shape)], lambda x: anp.maximum(0, x), rng, ["dx"])
 
 
 @pytest.mark.exercise("sigmoid_forward", points=1)

@@ -23,16 +23,18 @@ pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(una
 LAYERS = "ch3/layers.py"
 ATTACKS = {
     # name: (file, find, replace) applied to the reference; "find" must occur once
-    "patches_allclose": (LAYERS, "import numpy as np\n",
-                         "import numpy as np\nimport numpy.testing\nnp.allclose = lambda *a, **k: True\n"
-                         "np.testing.assert_allclose = lambda *a, **k: None\nnp.array_equal = lambda *a, **k: True\n"),
+    "patches_allclose": (LAYERS, "    out = rows @ w + b\n",
+                         "    out = rows @ w  # wrong, hidden behind patched checks:\n    import numpy.testing\n"
+                         "    np.allclose = lambda *a, **k: True\n    np.testing.assert_allclose = lambda *a, **k: None\n"
+                         "    np.array_equal = lambda *a, **k: True\n"),
     "exits_at_import": (LAYERS, "import numpy as np\n", "import numpy as np\nimport os\nos._exit(0)\n"),
     "exits_in_call": ("ch3/losses.py", "    n = y_hat.shape[0]\n", "    import sys\n    sys.exit(0)\n"),
     "infinite_loop": (LAYERS, "    shifted = x - x.max(axis=1, keepdims=True)\n", "    while True:\n        pass\n"),
     "allocates_64_gb": (LAYERS, "    e = np.exp(-np.abs(x))\n", "    e = np.ones(8 * 2**30) + np.exp(-np.abs(x))\n"),
     "fork_bomb": (LAYERS, "    out = np.tanh(x)\n", "    import os\n    while True:\n        os.fork()\n"),
     "output_flood": (LAYERS, "    x, w = cache\n",
-                     "    import sys\n    sys.stdout.write('spam ' * 10_000_000)\n    sys.stdout.flush()\n    x, w = cache\n"),
+                     "    import sys\n    if not hasattr(sys, 'flooded'):  # 50 MB once\n        sys.flooded = True\n"
+                     "        sys.stdout.write('spam ' * 10_000_000)\n        sys.stdout.flush()\n    x, w = cache\n"),
     "reads_solutions": (LAYERS, "    x = cache\n    dx = dout * (x > 0)\n",
                         "    x = cache\n    dx = dout * 0.0\n    for stolen in {STOLEN!r}:\n"
                         "        try:\n            open(stolen).read()\n            dx = dout * (x > 0)\n"
@@ -54,14 +56,18 @@ ATTACKS = {
                           "    print('debug output', file=sys.stderr)\n    rows = x.reshape(x.shape[0], -1)  # (N, D)\n"),
     "one_bug": (LAYERS, "    dx = dout * s * (1 - s)\n", "    dx = dout * s\n"),
 }
-SIGMOID_USERS = {"xor_network", "bump_network", "train_xor_network"}  # the reference builds these on sigmoid_forward
-# what each attack may lose (everything else must keep full marks); None: must lose it all
+# The student's own network and toy models are built on their layers: breaking a layer may cost those too.
+LAYER_USERS = {"TwoLayerNet", "train_xor_network", "xor_network", "bump_network"}
+NETWORK_AND_TOYS = LAYER_USERS | {"he_init", "dense_toy_weights", "rnn_toy_weights", "tiny_net_gradients",
+                                  "count_linear_regions"}
+# what each attack must lose; everything else must keep full marks, except what MAY_ALSO_LOSE allows
 LOSES = {
-    "patches_allclose": {"affine_forward"},  # wrong values below, hidden behind patched checks
-    "exits_at_import": None,
+    "patches_allclose": {"affine_forward"},
+    "exits_at_import": {"affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
+                        "sigmoid_backward", "tanh_forward", "tanh_backward", "softmax"},
     "exits_in_call": {"mse_loss"},
     "infinite_loop": {"softmax"},
-    "allocates_64_gb": {"sigmoid_forward", "sigmoid_backward", *SIGMOID_USERS},
+    "allocates_64_gb": {"sigmoid_forward", "sigmoid_backward"},
     "fork_bomb": {"tanh_forward", "tanh_backward"},
     "output_flood": set(),
     "reads_solutions": {"relu_backward"},
@@ -73,9 +79,9 @@ LOSES = {
     "warns_but_correct": set(),
     "one_bug": {"sigmoid_backward"},
 }
-LAYER_EXERCISES = {"affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
-                   "sigmoid_backward", "tanh_forward", "tanh_backward", "softmax"}
-
+MAY_ALSO_LOSE = {"exits_at_import": NETWORK_AND_TOYS, "exits_in_call": set(), "one_bug": set(),
+                 "nan_outputs": set(), "mutates_input": set(), "infinite_loop": set(), "output_flood": set(),
+                 "warns_but_correct": set(), "writes_elsewhere": set()}
 
 def reference_chapter(dest: Path) -> Path:
     (dest / "ch3").mkdir(parents=True)
@@ -133,14 +139,14 @@ def test_honest_students_get_full_marks(graded, student):
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_attack_loses_exactly_what_it_cheats_at(graded, attack):
     scores = graded["grades"][attack]
-    expected = LOSES[attack] if LOSES[attack] is not None else LAYER_EXERCISES
-    kept_wrongly = {e for e in expected if scores[e][0] > (0 if attack != "mutates_input" else scores[e][1] - 1e-9)}
-    if attack == "mutates_input":  # it still computes the right values: it loses the no-mutation checks only
-        kept_wrongly = {e for e in expected if scores[e][0] >= scores[e][1]}
-    lost_wrongly = {e for e, (score, top) in scores.items() if e not in expected and score != top
-                    and not (LOSES[attack] is None and e in {"TwoLayerNet", "train_xor_network"})}
-    assert not kept_wrongly, f"{attack} kept points on {kept_wrongly}"
-    assert not lost_wrongly, f"{attack} lost points it should keep: {lost_wrongly}"
+    if attack == "mutates_input":  # right values, so only the no-mutation checks are lost
+        kept = {e for e in LOSES[attack] if scores[e][0] >= scores[e][1]}
+    else:
+        kept = {e for e in LOSES[attack] if scores[e][0] > 0}
+    allowed = LOSES[attack] | MAY_ALSO_LOSE.get(attack, LAYER_USERS)
+    lost = {e for e, (score, top) in scores.items() if score != top and e not in allowed}
+    assert not kept, f"{attack} kept points on {kept}"
+    assert not lost, f"{attack} lost points it should keep: {lost}"
 
 
 def test_conftest_and_pytest_ini_in_a_submission_change_nothing(graded):
