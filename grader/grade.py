@@ -9,7 +9,6 @@ they are known (``--resume`` skips those), then ``grades.csv`` and
 """
 from __future__ import annotations
 
-import queue
 import sys
 import tempfile
 import time
@@ -28,7 +27,6 @@ from grader.runner import run_suite
 from grader.scoring import ExerciseScore, by_exercise, score_tests
 from grader.submissions import Submission, discover, is_nbgrader_submitted, stage
 
-FIRST_UID = 61000
 TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
 
 
@@ -49,24 +47,13 @@ def expected_tests(selected: list[str]) -> list[dict]:
 
 
 class Grader:
-    def __init__(self, out: Path, selected: list[str], unsafe: bool, hide: list[Path], jobs: int,
-                 timeouts: tuple[float, float]):
+    def __init__(self, out: Path, selected: list[str], unsafe: bool, hide: list[Path], timeouts: tuple[float, float]):
         self.out, self.selected, self.unsafe = out, selected, unsafe
         self.timeouts = [f"--call-timeout={timeouts[0]}", f"--test-timeout={timeouts[1]}"]
         self.hide = [str(p.resolve()) for p in hide]
         self.expected = expected_tests(selected)
-        self.free_uids: queue.SimpleQueue[int] = queue.SimpleQueue()
-        for slot in range(jobs):  # one uid per concurrent worker, so workers cannot touch each other
-            self.free_uids.put(FIRST_UID + slot)
 
     def grade(self, submission: Submission) -> list[ExerciseScore]:
-        uid = self.free_uids.get()
-        try:
-            return self._grade(submission, uid)
-        finally:
-            self.free_uids.put(uid)
-
-    def _grade(self, submission: Submission, uid: int) -> list[ExerciseScore]:
         started = time.monotonic()
         notes: list[str] = []
         reported: list[dict] = []
@@ -75,7 +62,7 @@ class Grader:
             with tempfile.TemporaryDirectory(prefix="dlgrade-stage-") as scratch:
                 staged_folder = Path(scratch) / "submission"
                 notes += stage(submission.folder, staged_folder).notes
-                extra = ["--isolate", f"--worker-uid={uid}", *self.timeouts, *TRUSTED_OPTIONS]
+                extra = ["--isolate", *self.timeouts, *TRUSTED_OPTIONS]
                 extra += [f"--hide={path}" for path in self.hide]
                 extra += ["--unsafe"] if self.unsafe else []
                 result = run_suite(suite_paths(self.selected), str(staged_folder), extra=extra, timeout=3600)
@@ -138,7 +125,7 @@ def _run(args, console: Console) -> int:
             grades[submission.student] = earlier[1]
         else:
             todo.append(submission)
-    grader = Grader(out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.jobs,
+    grader = Grader(out, selected, args.unsafe, folders_to_hide(args.submissions, out),
                     (args.call_timeout, args.test_timeout))
     with ThreadPoolExecutor(max_workers=args.jobs) as pool, \
             tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress:

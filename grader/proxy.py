@@ -14,6 +14,7 @@ current test: it is killed and started afresh on the next call.
 from __future__ import annotations
 
 import builtins
+import fcntl
 import json
 import os
 import signal
@@ -76,6 +77,28 @@ def describe_exit(code: int | None) -> str:
                    "SIGXFSZ": "wrote a file larger than allowed", "SIGSEGV": "crashed (segmentation fault)"}
         return f"your code {reasons.get(name, f'was ended by {name}')}"
     return f"your code ended the worker process (exit code {code}): never call sys.exit, os._exit or quit"
+
+
+UID_RANGE = range(61000, 62000)
+
+
+def claim_uid() -> tuple[int, object]:
+    """A worker uid no other grader on this machine is using, held by a lock until the handle closes.
+
+    Leftovers of an earlier owner that died are killed first.
+    """
+    folder = Path("/run/dlgrade-uids") if os.access("/run", os.W_OK) else Path(tempfile.gettempdir()) / "dlgrade-uids"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for uid in UID_RANGE:
+        handle = open(folder / f"{uid}.lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        reap_uid(uid)
+        return uid, handle
+    raise RuntimeError(f"all {len(UID_RANGE)} worker uids are in use")
 
 
 def processes_of(uid: int) -> list[int]:
@@ -302,9 +325,10 @@ class RemoteObject:
 class RemoteImplementation:
     """``--impl=PATH --isolate``: the submission runs in a worker process."""
 
-    def __init__(self, folder: Path, use_sandbox: bool, uid: int, hide: list[str] = (), limits: dict | None = None,
+    def __init__(self, folder: Path, use_sandbox: bool, hide: list[str] = (), limits: dict | None = None,
                  call_timeout: float = 30.0, test_timeout: float = 120.0):
         self.root = folder
+        uid, self._uid_lock = claim_uid() if use_sandbox else (os.getuid(), None)
         self._scratch = tempfile.TemporaryDirectory(prefix="dlgrade-worker-")
         scratch = Path(self._scratch.name)
         os.chmod(scratch, 0o700)
@@ -327,3 +351,5 @@ class RemoteImplementation:
     def close(self) -> None:
         self.client.stop()
         self._scratch.cleanup()
+        if self._uid_lock is not None:
+            self._uid_lock.close()

@@ -49,7 +49,6 @@ def pytest_addoption(parser):
     group.addoption("--isolate", action="store_true",
                     help="run the --impl folder in a sandboxed worker process, never in this one")
     group.addoption("--unsafe", action="store_true", help="with --isolate: allow a worker without the sandbox")
-    group.addoption("--worker-uid", type=int, default=None, help="with --isolate: the worker's unprivileged uid")
     group.addoption("--hide", action="append", default=[], metavar="PATH",
                     help="with --isolate: another folder the worker must not see (repeatable)")
     group.addoption("--call-timeout", type=float, default=30.0, help="with --isolate: seconds per call")
@@ -78,8 +77,7 @@ def choose_implementation(config):
     reason = sandbox.unavailable_reason()
     if reason and not config.getoption("unsafe"):
         raise SubmissionError(f"cannot isolate: {reason}")
-    uid = config.getoption("worker_uid") or 61000 + os.getpid() % 1000
-    return RemoteImplementation(folder, use_sandbox=reason is None, uid=uid, hide=config.getoption("hide"),
+    return RemoteImplementation(folder, use_sandbox=reason is None, hide=config.getoption("hide"),
                                 call_timeout=config.getoption("call_timeout"),
                                 test_timeout=config.getoption("test_timeout"))
 

@@ -116,7 +116,7 @@ def graded(tmp_path_factory):
         (where / "conftest.py").write_text(forged)
         (where / "pytest.ini").write_text("[pytest]\naddopts = -p no:dlgrade\n")
     done = subprocess.run([sys.executable, "-m", "grader", "grade", *sorted(submissions.iterdir()), "--out", str(out),
-                           "--chapters", "ch3", "--jobs", "2", "--call-timeout", "3", "--test-timeout", "15"],
+                           "--chapters", "ch3", "--jobs", "2", "--call-timeout", "5", "--test-timeout", "30"],
                           cwd=ROOT, capture_output=True, text=True, timeout=1200)
     grades: dict[str, dict[str, tuple[float, float]]] = {}
     with open(out / "grades.csv") as handle:
