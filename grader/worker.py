@@ -84,6 +84,8 @@ class Worker:
         self.implementation = from_folder(submission)
         self.objects: dict[int, object] = {}
         self.endpoint = Endpoint(sock, self.handle)
+        self.pid = os.getpid()
+        os.register_at_fork(after_in_child=sock.close)  # a child of the student's never speaks for the worker
 
     # references --------------------------------------------------------
     def refer(self, value) -> dict:
@@ -161,7 +163,9 @@ class Worker:
             watched += [(("kwargs",) + path, item, snapshot(item)) for path, item in walk(kwargs)]
             result = function(*args, **kwargs)
         except Exception as error:
+            self.leave_if_forked()
             return {"error": self.describe(error)}, []
+        self.leave_if_forked()
         buffers: list[bytes] = []
         changes = []
         for path, item, before in watched:
@@ -170,6 +174,11 @@ class Worker:
             elif changed(item, before):
                 changes.append([list(path), {"value": self.encode(item, buffers)}])
         return {"value": self.encode(result, buffers), "changes": changes}, buffers
+
+    def leave_if_forked(self) -> None:
+        """A process the student forked that returns here ends at once."""
+        if os.getpid() != self.pid:
+            os._exit(0)
 
     def describe(self, error: BaseException) -> dict:
         """Type, message and the student's own frames of the traceback."""
