@@ -15,6 +15,11 @@ from grader.runner import run_suite
 STYLE = {"passing": "green", "failing": "red", "not started": "yellow"}
 
 
+def run(args) -> int:
+    """``dlgrade check [CHAPTER]``."""
+    return run_check(args.chapter)
+
+
 def run_check(chapter: str | None, impl: str = "exercises") -> int:
     console = Console()
     available = chapters(EXERCISES)

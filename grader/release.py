@@ -54,43 +54,6 @@ AUTHOR = ("dlgrade release", "dlgrade-release@users.noreply.github.com")
 DEFAULT_EPOCH = 1704067200  # 2024-01-01T00:00:00Z; SOURCE_DATE_EPOCH overrides it
 MIN_LINE = 15  # solution lines shorter than this are too common to count as leaks
 
-STUDENT_CLI = '''\
-"""The ``dlgrade`` command line of the student repository.
-
-Written by `dlgrade release`: students get ``dlgrade check``; generating,
-grading and releasing stay in the course's own repository.
-"""
-from __future__ import annotations
-
-import argparse
-import sys
-
-
-def _check(args) -> int:
-    from grader.check import run_check
-
-    return run_check(args.chapter, args.impl)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dlgrade", description="Deep-learning course: check your exercises.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    check = commands.add_parser("check", help="run a chapter's tests on your exercises and show your progress")
-    check.add_argument("chapter", nargs="?", help="chapter to check, e.g. ch3 (default: every chapter)")
-    check.add_argument("--impl", default="exercises", help=argparse.SUPPRESS)
-    check.set_defaults(run=_check)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-'''
 
 GITIGNORE = """\
 __pycache__/
@@ -229,10 +192,6 @@ def grader_tree(exercises: dict[str, str], grader: Path = GRADER) -> dict[str, s
         if name in INSTRUCTOR_ONLY:
             raise ReleaseError(f"the student side would need grader/{name}, which is instructor-only "
                                f"(imported by the exercises or by {', '.join(sorted(tree))})")
-        if name == "cli":  # students get a command line with `check` only
-            tree["grader/cli.py"] = STUDENT_CLI
-            wanted += sorted(_grader_imports(STUDENT_CLI, str(grader / "cli.py")))
-            continue
         module, package = grader / f"{name}.py", grader / name
         files = [module] if module.is_file() else source_files(package) if package.is_dir() else []
         if not files and name in STUDENT_MODULES:

@@ -59,6 +59,11 @@ def check_mutant(mutant: corpus.Mutant) -> Verdict:
     return Verdict(mutant, caught_by=failed[0]["exercise"] if failed else None)
 
 
+def run(args) -> int:
+    """``dlgrade selftest [--chapters ...] [--jobs N]``."""
+    return run_selftest(args.chapters, jobs=args.jobs)
+
+
 def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
     console = Console()
     table = Table(title="Hidden suites: can they fail?")

@@ -64,3 +64,19 @@ def sync(solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> list[str]:
             path.unlink()
             changed.append(rel)
     return changed
+
+
+def run(args) -> int:
+    """``dlgrade sync [--check]``."""
+    if args.check:
+        problems = differences()
+        for problem in problems:
+            print(problem)
+        if problems:
+            print("exercises/ differs from what solutions/ generates: run `dlgrade sync` and commit.")
+            return 1
+        print("exercises/ is up to date with solutions/.")
+        return 0
+    changed = sync()
+    print(f"regenerated {len(changed)} file(s) in exercises/" + "".join(f"\n  {c}" for c in changed))
+    return 0

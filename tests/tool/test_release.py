@@ -7,20 +7,17 @@ autoloading off), never the project's own ``grader``.
 """
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import subprocess
 import sys
 import tomllib
-import types
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from grader import release as rel
-from grader.cli import build_parser
 from grader.markers import remove_markers
 from grader.paths import ROOT, SOLUTIONS
 from grader.sync import HEADER, expected_tree
@@ -236,17 +233,6 @@ def test_released_dlgrade_check_works_and_offers_only_check(released, solutions_
     assert "\n    check " in usage.stdout
     assert not any(f"\n    {c} " in usage.stdout for c in ("sync", "grade", "selftest", "nbgrader", "release"))
     assert run_in(released.dest, "-m", "grader", "sync").returncode == 2
-
-
-def test_student_check_command_matches_the_course_one():
-    student = types.ModuleType("student_cli")
-    exec(compile(rel.STUDENT_CLI, "student_cli.py", "exec"), student.__dict__)
-
-    def check_options(parser: argparse.ArgumentParser):
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        return [(a.option_strings, a.dest, a.nargs, a.default) for a in sub.choices["check"]._actions]
-
-    assert check_options(student.build_parser()) == check_options(build_parser())
 
 
 def _can_build_offline() -> bool:
