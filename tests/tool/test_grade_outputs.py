@@ -1,0 +1,120 @@
+"""`dlgrade grade` as an instructor runs it: layouts, bad input, outputs, resume."""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.paths import ROOT
+from grader.sandbox import unavailable_reason
+
+pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
+EXAMPLES = ROOT / "examples" / "submissions"
+
+
+def grade(*args):
+    return subprocess.run([sys.executable, "-m", "grader", "grade", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=900)
+
+
+def totals(out: Path) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    with open(out / "grades.csv") as handle:
+        for row in csv.DictReader(handle):
+            scores[row["student"]] = scores.get(row["student"], 0.0) + float(row["score"])
+    return scores
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("outputs")
+    klass = base / "class"
+    shutil.copytree(EXAMPLES / "partial", klass / "partial")
+    shutil.copytree(EXAMPLES / "complete" / "ch3", klass / "nested" / "exercises" / "ch3")  # under exercises/
+    garbage = klass / "garbage" / "ch3"
+    garbage.mkdir(parents=True)
+    (garbage / "layers.py").write_bytes(os.urandom(4096))
+    (garbage / "losses.py").write_text("x = 1\n" * 300_000)  # 1.8 MB: skipped, not read
+    linked = klass / "linked" / "ch3"
+    linked.mkdir(parents=True)
+    (linked / "layers.py").symlink_to(ROOT / "solutions" / "ch3" / "layers.py")
+    out = base / "out"
+    done = grade(*sorted(klass.iterdir()), base / "missing", "--out", out, "--chapters", "ch3", "--jobs", "2")
+    return {"base": base, "klass": klass, "out": out, "done": done}
+
+
+def test_missing_folder_is_reported_and_everyone_else_graded(graded):
+    assert graded["done"].returncode == 1
+    assert "problem: missing: " in graded["done"].stderr and "no such folder" in graded["done"].stderr
+    assert set(totals(graded["out"])) == {"partial", "nested", "garbage", "linked", "missing"}
+
+
+def test_grades_csv_has_one_row_per_student_and_exercise(graded):
+    with open(graded["out"] / "grades.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["student", "chapter", "exercise", "score", "max_score"]
+    exercises = {r["exercise"] for r in rows}
+    assert {"affine_forward", "TwoLayerNet", "count_linear_regions"} <= exercises
+    assert len(rows) == 5 * len(exercises)
+
+
+def test_scores_follow_what_each_submission_does(graded):
+    scores = totals(graded["out"])
+    assert scores["nested"] == 163.5  # an independent, complete implementation under exercises/
+    assert 0 < scores["partial"] < 40
+    assert scores["garbage"] == scores["linked"] == scores["missing"] == 0
+
+
+def test_gradescope_results(graded):
+    results = json.loads((graded["out"] / "partial" / "results.json").read_text())
+    assert set(results) >= {"score", "tests", "output", "visibility", "execution_time"}
+    assert results["score"] == sum(t["score"] for t in results["tests"])
+    for test in results["tests"]:
+        assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
+        assert test["status"] in ("passed", "failed") and test["visibility"] in ("visible", "hidden")
+
+
+def test_feedback_says_what_failed_with_a_hint(graded):
+    feedback = (graded["out"] / "partial" / "feedback.md").read_text()
+    assert "affine_backward" in feedback and "db: values differ" in feedback
+    assert "not started: sigmoid_forward" in feedback and "Hint:" in feedback
+    garbage = (graded["out"] / "garbage" / "feedback.md").read_text()
+    assert "losses.py: larger than 1024 KiB, ignored" in garbage
+    assert "ch3/layers.py does not import" in garbage or "syntax error" in garbage
+    linked = (graded["out"] / "linked" / "feedback.md").read_text()
+    assert "symbolic link ignored" in linked
+
+
+def test_report_has_both_plots(graded):
+    report = (graded["out"] / "report.html").read_text()
+    assert report.count("data:image/png;base64,") == 2 and "partial" in report
+
+
+def test_resume_skips_graded_students_and_scores_are_deterministic(graded, tmp_path):
+    partial = graded["klass"] / "partial" / "ch3" / "layers.py"
+    original = partial.read_text()
+    partial.write_text("raise SystemExit\n")  # would change the score if regraded
+    try:
+        again = grade(graded["klass"] / "partial", "--out", graded["out"], "--chapters", "ch3", "--resume")
+        assert again.returncode == 0 and "0/1" not in again.stderr
+        assert totals(graded["out"])["partial"] > 0
+    finally:
+        partial.write_text(original)
+    fresh = grade(graded["klass"] / "partial", "--out", tmp_path / "fresh", "--chapters", "ch3")
+    first = json.loads((graded["out"] / "partial" / "scores.json").read_text())["exercises"]
+    second = json.loads((tmp_path / "fresh" / "partial" / "scores.json").read_text())["exercises"]
+    assert fresh.returncode == 0 and first == second
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--chapters", "ch99"], "no hidden suite for ch99"),
+    (["--jobs", "0"], "--jobs must be at least 1"),
+])
+def test_wrong_arguments_are_one_line_errors(tmp_path, args, message):
+    done = grade(EXAMPLES / "partial", "--out", tmp_path / "out", *args)
+    assert done.returncode == 2 and message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
