@@ -3,15 +3,17 @@
 As root, the worker starts under ``unshare`` in new mount, PID and network
 namespaces. Before importing anything of the student's it (``enter``):
 
-1. binds its scratch folder to ``/mnt/work``;
+1. binds its scratch folder to ``/mnt/work`` and sets aside what it needs
+   (the Python environment and the ``grader`` package);
 2. mounts empty tmpfs over ``/tmp``, ``/var/tmp`` and ``/dev/shm``;
 3. hides the course repository (solutions, hidden tests, other students'
    folders, results): every path in ``hide`` is covered by an empty
-   read-only tmpfs, except the parts on the way to what the worker needs
-   (the Python environment and the ``grader`` package);
-4. sets resource limits (address space, CPU time, processes, file size,
+   read-only tmpfs, except the parts on the way to what it needs;
+4. covers folders it may not enter (``/root``, mode 700) with empty
+   traversable ones, and moves what it set aside back into place;
+5. sets resource limits (address space, CPU time, processes, file size,
    open files, no core dumps);
-5. drops to an unprivileged uid of its own, with no groups.
+6. drops to an unprivileged uid of its own, with no groups.
 
 Without root or ``unshare`` no such guarantee exists: ``available()`` says
 why, and the grader refuses unless told ``--unsafe`` (then the worker is a
@@ -103,45 +105,32 @@ def _closed_ancestor(path: Path) -> Path | None:
     return None
 
 
-def expose(keep: list[Path], holding: Path) -> None:
-    """Make every kept path reachable for an unprivileged user.
-
-    A closed ancestor (say ``/root``, mode 700) is covered by an empty,
-    traversable tmpfs and the kept paths below it are moved back into place:
-    the worker reaches its Python and sees nothing else there.
-    """
-    closed: dict[Path, list[Path]] = {}
-    for path in keep:
-        ancestor = _closed_ancestor(path)
-        if ancestor is not None:
-            closed.setdefault(ancestor, []).append(path)
-    for ancestor, paths in closed.items():
-        held = []
-        for index, path in enumerate(paths):
-            spot = holding / str(index)
-            spot.mkdir(parents=True)
-            _mount("--bind", str(path), str(spot))
-            held.append((spot, path))
-        _mount("-t", "tmpfs", "-o", "size=64k,mode=755", "tmpfs", str(ancestor))
-        for spot, path in held:
-            path.mkdir(parents=True, exist_ok=True)
-            _mount("--move", str(spot), str(path))
-
-
 def enter(config: dict) -> Path:
     """Run inside the new namespaces as root; return the submission folder."""
     scratch = Path(config["scratch"])
     uid = int(config["uid"])
+    keep = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), (ROOT / "grader").resolve()]
+    closed = {a for a in map(_closed_ancestor, keep) if a is not None}  # e.g. /root (mode 700)
     _mount("-t", "tmpfs", "-o", "size=1m,mode=755", "tmpfs", str(MOUNT_POINT.parent))
     MOUNT_POINT.mkdir()
     _mount("--bind", str(scratch), str(MOUNT_POINT))
+    # Set aside what the worker needs: covering /tmp or /root below may hide it (a clone in /tmp).
+    held = []
+    for index, path in enumerate(keep):
+        spot = MOUNT_POINT.parent / "hold" / str(index)
+        spot.mkdir(parents=True)
+        _mount("--bind", str(path), str(spot))
+        held.append((spot, path))
     for folder in PRIVATE_TMP:
         if Path(folder).is_dir():
             _mount("-t", "tmpfs", "-o", "size=256m,mode=1777", "tmpfs", folder)
-    keep = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), (ROOT / "grader").resolve(), MOUNT_POINT]
-    expose(keep, MOUNT_POINT.parent / "hold")
     for path in [ROOT, *map(Path, config.get("hide", []))]:
-        hide(path, keep)
+        hide(path, [*keep, MOUNT_POINT])
+    for ancestor in closed:  # traversable but empty, so the worker reaches its Python and nothing else there
+        _mount("-t", "tmpfs", "-o", "size=64k,mode=755", "tmpfs", str(ancestor))
+    for spot, path in held:
+        path.mkdir(parents=True, exist_ok=True)
+        _mount("--move", str(spot), str(path))
     for path in [MOUNT_POINT, *MOUNT_POINT.rglob("*")]:
         os.lchown(path, uid, uid)
     apply_limits(config.get("limits", {}))
