@@ -1,1 +1,1 @@
-"""Reference solutions of the deep-learning course (the one source)."""
+"""Deep learning, taught by tests: one package per chapter of exercises."""
