@@ -17,6 +17,7 @@ import builtins
 import fcntl
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -79,7 +80,7 @@ def describe_exit(code: int | None) -> str:
     return f"your code ended the worker process (exit code {code}): never call sys.exit, os._exit or quit"
 
 
-UID_RANGE = range(61000, 62000)
+UID_RANGE = list(range(61000, 62000))
 
 
 def claim_uid() -> tuple[int, object]:
@@ -89,7 +90,8 @@ def claim_uid() -> tuple[int, object]:
     """
     folder = Path("/run/dlgrade-uids") if os.access("/run", os.W_OK) else Path(tempfile.gettempdir()) / "dlgrade-uids"
     folder.mkdir(mode=0o700, exist_ok=True)
-    for uid in UID_RANGE:
+    start = random.randrange(len(UID_RANGE))  # rarely the uid just released, whose worker may still be going
+    for uid in UID_RANGE[start:] + UID_RANGE[:start]:
         handle = open(folder / f"{uid}.lock", "w")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -113,16 +115,21 @@ def processes_of(uid: int) -> list[int]:
     return pids
 
 
-def reap_uid(uid: int, patience: float = 10.0) -> None:
-    """Kill every process left by a worker's uid (a fork bomb's children) and wait until none is left,
-    so that the next worker under this uid starts below its process limit."""
+def reap_uid(uid: int, patience: float = 10.0, few: int = 16) -> None:
+    """Kill every process left by a worker's uid (a fork bomb's children) and wait until only a few
+    dying ones are left, so that the next worker under this uid starts well below its process limit.
+
+    (A killed worker's namespace takes about a second to go; waiting for the last one costs that.)
+    """
     deadline = time.monotonic() + patience
-    while (pids := processes_of(uid)) and time.monotonic() < deadline:
+    while len(pids := processes_of(uid)) > 0 and time.monotonic() < deadline:
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        if len(pids) <= few:
+            return
         time.sleep(0.05)
 
 
@@ -137,10 +144,18 @@ class WorkerClient:
         self.endpoint: Endpoint | None = None
         self.generation = 0
         self.callbacks: dict[int, object] = {}
+        self.module_attributes: dict[tuple[str, str], RemoteObject] = {}  # functions and classes, per worker
         self.test_deadline: float | None = None
         self.output = bytearray()
+        self._starting = threading.Lock()
 
     # lifecycle -----------------------------------------------------------
+    def ensure_started(self) -> None:
+        """Start the worker unless it runs (safe to call from a background thread)."""
+        with self._starting:
+            if self.process is None:
+                self.start()
+
     def start(self) -> None:
         parent, child = socket.socketpair()
         config = {"scratch": str(self.scratch), "uid": self.uid, "hide": self.hide, "limits": self.limits,
@@ -154,6 +169,7 @@ class WorkerClient:
         threading.Thread(target=self._drain, args=(self.process.stdout,), daemon=True).start()
         self.endpoint = Endpoint(parent, self.serve_callback)
         self.generation += 1
+        self.module_attributes.clear()
 
     def _drain(self, pipe) -> None:
         """Keep the first OUTPUT_KEPT bytes of what the student prints; discard the rest."""
@@ -180,8 +196,7 @@ class WorkerClient:
 
     # requests --------------------------------------------------------------
     def request(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
-        if self.process is None:
-            self.start()
+        self.ensure_started()
         limit = self.call_timeout
         deadline = time.monotonic() + limit
         if self.test_deadline is not None and self.test_deadline < deadline:
@@ -243,8 +258,7 @@ class WorkerClient:
         return self.decode(reply["value"], data)
 
     def call(self, target: dict, args: tuple, kwargs: dict):
-        if self.process is None:
-            self.start()  # so that handles in the arguments are checked against this generation
+        self.ensure_started()  # so that handles in the arguments are checked against this generation
         buffers: list[bytes] = []
         header = {"op": "call", **target, "args": self.encode(list(args), buffers),
                   "kwargs": self.encode(dict(kwargs), buffers)}
@@ -301,7 +315,13 @@ class RemoteObject:
     def __getattr__(self, name: str):
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)  # numpy and pytest probe dunders; never ask the student's code
-        return self._client.operation("getattr", self._check(), name=name)
+        client, module = self._client, self._target.get("module")
+        if module is not None and (module, name) in client.module_attributes:
+            return client.module_attributes[module, name]
+        value = client.operation("getattr", self._check(), name=name)
+        if module is not None and isinstance(value, RemoteObject):
+            client.module_attributes[module, name] = value  # a module's functions: one lookup per worker
+        return value
 
     def __setattr__(self, name: str, value) -> None:
         self._client.operation("setattr", self._check(), name=name, value=value)
@@ -335,6 +355,8 @@ class RemoteImplementation:
         stage(folder, scratch / "submission")
         self.client = WorkerClient(scratch, use_sandbox, uid, list(hide), limits or {}, call_timeout)
         self.test_timeout = test_timeout
+        self._early_start = threading.Thread(target=self.client.ensure_started, daemon=True)
+        self._early_start.start()  # the worker boots while pytest collects
 
     def __repr__(self) -> str:
         return f"RemoteImplementation({self.root})"
@@ -349,6 +371,7 @@ class RemoteImplementation:
         self.client.test_deadline = None
 
     def close(self) -> None:
+        self._early_start.join()
         self.client.stop()
         self._scratch.cleanup()
         if self._uid_lock is not None:

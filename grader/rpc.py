@@ -24,24 +24,30 @@ class RemoteFailure(Exception):
 
 
 class SocketStream:
-    """File-like reading and writing on a socket, with an optional deadline."""
+    """Buffered file-like reading and writing on a socket, with an optional deadline."""
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
         self.deadline: float | None = None
+        self.buffer = bytearray()
 
     def read(self, size: int) -> bytes:
-        if self.deadline is not None:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError("deadline passed")
-            self.sock.settimeout(remaining)
-        else:
-            self.sock.settimeout(None)
-        try:
-            return self.sock.recv(min(size, 1 << 20))
-        except socket.timeout:
-            raise TimeoutError("deadline passed") from None
+        """Up to ``size`` bytes (b"" at end of stream); one recv serves many small reads."""
+        if not self.buffer:
+            if self.deadline is not None:
+                remaining = self.deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("deadline passed")
+                self.sock.settimeout(remaining)
+            else:
+                self.sock.settimeout(None)
+            try:
+                self.buffer += self.sock.recv(1 << 20)
+            except socket.timeout:
+                raise TimeoutError("deadline passed") from None
+        chunk = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return chunk
 
     def write(self, data: bytes) -> None:
         self.sock.settimeout(None)
