@@ -163,26 +163,28 @@ def markdown(docstring: str) -> str:
 
 # ------------------------------------------------------------------ points
 
-def hidden_points(chapter: str) -> dict[tuple[str, str], float]:
-    """(test module stem, test function) -> points of all its cases, as pytest collects them."""
-    folder = HIDDEN_TESTS / chapter
-    if not folder.is_dir():
-        return {}
+def collected_exercises(chapter: str) -> dict[tuple[str, str], dict[str, float]]:
+    """(test file relative to the repository, test function) -> {exercise: points of its cases}.
+
+    Asked of pytest, public and hidden tests alike, so exercise marks on single
+    parameters (``pytest.param(..., marks=pytest.mark.exercise(...))``) count too.
+    """
+    folders = [str(f) for f in (SOLUTIONS / chapter, HIDDEN_TESTS / chapter) if f.is_dir()]
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "collected.json"
         command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                   f"--dl-report={report}", str(folder)]
+                   f"--dl-report={report}", *folders]
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         if done.returncode not in (0, 5) or not report.exists():
             tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
-            raise CourseError(f"cannot collect the hidden tests of {chapter}: {tail[0]}")
+            raise CourseError(f"cannot collect the tests of {chapter}: {tail[0]}")
         data = json.loads(report.read_text(encoding="utf-8"))
-    points: dict[tuple[str, str], float] = {}
+    found: dict[tuple[str, str], dict[str, float]] = {}
     for test in data["tests"]:
         path, _, name = test["nodeid"].partition("::")
-        key = (Path(path).stem, name.split("[")[0])
-        points[key] = points.get(key, 0.0) + float(test["points"])
-    return points
+        per_exercise = found.setdefault((path, name.split("[")[0]), {})
+        per_exercise[test["exercise"]] = per_exercise.get(test["exercise"], 0.0) + float(test["points"])
+    return found
 
 
 # ------------------------------------------------------------------ tests
@@ -190,8 +192,7 @@ def hidden_points(chapter: str) -> dict[tuple[str, str], float]:
 @dataclass
 class TestFunction:
     name: str
-    exercise: str
-    points: float
+    exercises: dict[str, float]  # exercise -> points of this function's cases for it
     text: str  # the function with the exercise mark replaced by the runner's decorator
     uses: set[str]
     node: ast.FunctionDef
@@ -209,8 +210,8 @@ def _exercise_mark(node: ast.FunctionDef) -> tuple[ast.expr | None, str | None, 
     return None, None, 1.0
 
 
-def test_functions(source: Source, hidden: bool) -> list[TestFunction]:
-    """The test functions of a test file, with their exercise, ready for a cell."""
+def test_functions(source: Source, hidden: bool, collected: dict) -> list[TestFunction]:
+    """The test functions of a test file, with their exercises, ready for a cell."""
     rel = source.path.relative_to(ROOT).as_posix()
     lines = source.text.splitlines()
     found = []
@@ -221,19 +222,20 @@ def test_functions(source: Source, hidden: bool) -> list[TestFunction]:
         if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test"):
             continue
         mark, exercise, points = _exercise_mark(node)
-        if mark is None or not exercise:
+        exercises = collected.get((rel, node.name), {})
+        if not exercises or (mark is not None and not exercise):
             raise CourseError(f"{rel}: {node.name} has no @pytest.mark.exercise(\"name\") mark")
         first = min(d.lineno for d in node.decorator_list)
         offset = statement.text.count("\n") - (node.end_lineno - first)  # leading comment lines
         body = lines[first - 1:node.end_lineno]
         keep = [line for number, line in enumerate(body, start=first)
-                if not mark.lineno <= number <= mark.end_lineno]
-        decorator = f"@tests.hidden(points={points:g})" if hidden else "@tests.public"
+                if mark is None or not mark.lineno <= number <= mark.end_lineno]
+        decorator = (f"@tests.hidden(points={points:g})" if mark else "@tests.hidden()") if hidden else "@tests.public"
         comments = statement.text.splitlines()[:offset]
         text = "\n".join(comments + [decorator] + keep)
         uses = set().union(*(_used(n) for n in [node.args, *node.body]), *(_used(d) for d in node.decorator_list if d is not mark))
         uses |= {a.arg for a in node.args.args}  # fixtures: `layers = implementation_of("ch3.layers")`
-        found.append(TestFunction(node.name, exercise, points, text, uses, node))
+        found.append(TestFunction(node.name, exercises, text, uses, node))
     return found
 
 
@@ -258,27 +260,35 @@ def _rewrite_import(statement: Statement, rel: str, hidden: bool) -> str | None:
     return statement.text
 
 
+def _relative_imports(rel: str, text: str) -> list[str]:
+    """The modules (paths under solutions/) that the module ``rel`` imports relatively."""
+    package = rel.split("/")[:-1]
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)]
+            target = base + (node.module.split(".") if node.module else [])
+            found += ["/".join(target) + ".py"] if node.module else ["/".join(target + [a.name]) + ".py" for a in node.names]
+    return found
+
+
 def _reference_sources(module: str) -> dict[str, str]:
-    """The reference module ``chN.name`` and every module it imports relatively, markers removed."""
+    """The reference module ``chN.name`` and every module it imports relatively, markers removed,
+    each after the modules it imports."""
     files: dict[str, str] = {}
-    todo = [module.replace(".", "/") + ".py"]
-    while todo:
-        rel = todo.pop()
+
+    def visit(rel: str) -> None:
         if rel in files:
-            continue
+            return
         path = SOLUTIONS / rel
         if not path.is_file():
             raise CourseError(f"reference module solutions/{rel} does not exist")
-        files[rel] = remove_markers(path.read_text(encoding="utf-8"))
-        package = rel.split("/")[:-1]
-        for node in ast.walk(ast.parse(files[rel])):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                base = package[: len(package) - (node.level - 1)]
-                target = base + (node.module.split(".") if node.module else [])
-                if node.module:
-                    todo.append("/".join(target) + ".py")
-                else:
-                    todo += ["/".join(target + [a.name]) + ".py" for a in node.names]
+        text = remove_markers(path.read_text(encoding="utf-8"))
+        for imported in _relative_imports(rel, text):
+            visit(imported)
+        files[rel] = text
+
+    visit(module.replace(".", "/") + ".py")
     return files
 
 
@@ -348,23 +358,38 @@ class Chapter:
         self.ungraded: list[str] = []
         self.visible_imports: set[str] = set()  # import lines students already see above
 
-    def modules(self) -> list[str]:
+    def _sources(self) -> dict[str, str]:
+        """Every module the chapter's notebook runs, each after the modules it imports (course
+        order otherwise), this chapter's and other chapters' (solutions/ paths)."""
         folder = SOLUTIONS / self.chapter
         names = sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__" and not p.stem.startswith("test_"))
         order = MODULE_ORDER.get(self.chapter, [])
-        return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+        sources: dict[str, str] = {}
+        for name in sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n)):
+            sources.update(_reference_sources(f"{self.chapter}.{name}"))
+        return sources
+
+    def modules(self) -> list[str]:
+        """This chapter's modules, each after those it imports."""
+        return [Path(rel).stem for rel in self._sources() if rel.startswith(f"{self.chapter}/")]
+
+    def given(self) -> dict[str, str]:
+        """Other chapters' modules this chapter imports: given, reference code in locked cells."""
+        return {rel: text for rel, text in self._sources().items() if not rel.startswith(f"{self.chapter}/")}
 
     def build(self):
         folder = SOLUTIONS / self.chapter
         init = folder / "__init__.py"
         title = (ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) if init.exists() else "") or self.chapter
-        points = hidden_points(self.chapter)
+        points = collected_exercises(self.chapter)
         intro = (f"# {markdown(title)}\n\n"
                  "Fill in every cell that says `YOUR CODE HERE`, then run the test cell below it: it runs the "
                  "public tests and prints what passed. Run the notebook from the top (Kernel, Restart & Run All) "
                  "before you submit. When the notebook is graded, hidden tests run in the same cells; only they "
                  "give points.")
         self.cells.append(nbformat.v4.new_markdown_cell(intro, id=f"{self.chapter}-intro"))
+        for rel, text in self.given().items():
+            self._given(rel, text)
         exercise_names = {}
         sources = {name: parse_source(folder / f"{name}.py") for name in self.modules()}
         for name, source in sources.items():
@@ -376,6 +401,18 @@ class Chapter:
             self._module(name, source, points, exercise_names, public_emitted)
         return self
 
+    def _given(self, rel: str, text: str) -> None:
+        """A module of an earlier chapter, as given code (its relative imports are the cells above)."""
+        statements = [node for node in ast.parse(text).body
+                      if not (isinstance(node, ast.ImportFrom) and node.level)]
+        code = "\n\n\n".join(ast.get_source_segment(text, node) for node in statements
+                               if not (isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant)))
+        grade_id = _cell_id(f"given-{rel.removesuffix('.py').replace('/', '_')}")
+        self.cells.append(nbformat.v4.new_markdown_cell(
+            f"Given: `{rel}` from an earlier chapter, which this chapter builds on (reference code; run it).",
+            id=_cell_id(f"{grade_id}-doc")))
+        self.cells.append(nbformat.v4.new_code_cell(code, id=grade_id, metadata=_meta(grade_id, locked=True)))
+
     def _module(self, name, source: Source, points, chapter_names, public_emitted):
         chapter = self.chapter
         rel = f"{chapter}/{name}.py"
@@ -386,8 +423,8 @@ class Chapter:
         hidden_path = HIDDEN_TESTS / chapter / f"test_{name}.py"
         public = parse_source(public_path) if public_path.exists() else None
         hidden = parse_source(hidden_path) if hidden_path.exists() else None
-        public_tests = test_functions(public, hidden=False) if public else []
-        hidden_tests = test_functions(hidden, hidden=True) if hidden else []
+        public_tests = test_functions(public, hidden=False, collected=points) if public else []
+        hidden_tests = test_functions(hidden, hidden=True, collected=points) if hidden else []
         for source_file in (public, hidden):
             if source_file is None:
                 continue
@@ -433,15 +470,16 @@ class Chapter:
                     self.visible_imports.add(statement.text)
         flush()
         for test in public_tests + hidden_tests:
-            if test.exercise not in exercises:
-                raise CourseError(f"{name}: {test.name} is marked for exercise {test.exercise!r}, "
-                                  f"which is not an exercise of {rel}")
+            for exercise in test.exercises:
+                if exercise not in exercises:
+                    raise CourseError(f"{name}: {test.name} is marked for exercise {exercise!r}, "
+                                      f"which is not an exercise of {rel}")
 
     def _tests(self, name, exercise, public, public_tests, hidden, hidden_tests, points, public_emitted):
         chapter = self.chapter
-        mine_public = [t for t in public_tests if t.exercise == exercise]
-        mine_hidden = [t for t in hidden_tests if t.exercise == exercise]
-        total = sum(points.get((f"test_{name}", t.name), 0.0) for t in mine_hidden)
+        mine_public = [t for t in public_tests if exercise in t.exercises]
+        mine_hidden = [t for t in hidden_tests if exercise in t.exercises]
+        total = sum(t.exercises[exercise] for t in mine_hidden)
         if mine_hidden and total <= 0:
             raise CourseError(f"{chapter}/{name}: pytest collected no case of the hidden tests of {exercise}")
         if not mine_public and not mine_hidden:

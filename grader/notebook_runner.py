@@ -73,10 +73,12 @@ class NotebookModule:
         self._namespace = namespace
 
     def __getattr__(self, name: str):
-        try:
+        if name in self._namespace:
             return self._namespace[name]
-        except KeyError:
-            raise AttributeError(f"{name} is not defined in this notebook (run its cell first)") from None
+        module_getattr = self._namespace.get("__getattr__")  # a module's own __getattr__ (PEP 562)
+        if callable(module_getattr) and not name.startswith("__"):
+            return module_getattr(name)
+        raise AttributeError(f"{name} is not defined in this notebook (run its cell first)")
 
     def __repr__(self) -> str:
         return f"<notebook as {self._module}>"
@@ -132,8 +134,21 @@ class _Case:
         self.func, self.kwargs, self.label, self.points = func, kwargs, label, points
 
 
-def _parametrize_cases(func) -> list[tuple[dict, str]]:
-    """(arguments, id) for every case of a test, as pytest expands parametrize marks."""
+def _exercise_mark(marks) -> tuple[str, float] | None:
+    """(exercise, points) of an ``exercise`` mark among ``marks``, if any."""
+    for mark in marks:
+        if getattr(mark, "name", "") == "exercise" and mark.args:
+            return mark.args[0], float(mark.kwargs.get("points", 1))
+    return None
+
+
+def _parametrize_cases(func, exercise: str | None = None) -> list[tuple[dict, str, float | None]]:
+    """(arguments, id, points) for every case of a test, as pytest expands parametrize marks.
+
+    A ``pytest.param`` may carry its own exercise mark (one test covering several
+    exercises); with ``exercise`` given, only its cases are kept, and ``points``
+    is that mark's (None where the case has no mark of its own).
+    """
     marks = [m for m in getattr(func, "pytestmark", []) if getattr(m, "name", "") == "parametrize"]
     axes = []
     for mark in marks:
@@ -142,19 +157,24 @@ def _parametrize_cases(func) -> list[tuple[dict, str]]:
         names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
         axis = []
         for index, value in enumerate(values):
+            own = None
             if hasattr(value, "values") and hasattr(value, "marks") and hasattr(value, "id"):
-                value = value.values  # pytest.param(...)
+                own = _exercise_mark(value.marks)  # pytest.param(...)
+                value = value.values
                 value = value[0] if len(names) == 1 else value
+            if exercise is not None and own is not None and own[0] != exercise:
+                continue
             row = {names[0]: value} if len(names) == 1 else dict(zip(names, value))
-            axis.append((row, str(index)))
+            axis.append((row, str(index), own[1] if own else None))
         axes.append(axis)
     cases = []
     for combination in itertools.product(*axes):
-        kwargs, ids = {}, []
-        for row, ident in combination:
+        kwargs, ids, points = {}, [], None
+        for row, ident, own_points in combination:
             kwargs.update(row)
             ids.append(ident)
-        cases.append((kwargs, "-".join(ids)))
+            points = own_points if own_points is not None else points
+        cases.append((kwargs, "-".join(ids), points))
     return cases
 
 
@@ -193,12 +213,13 @@ class ExerciseTests:
         return register
 
     def max_points(self) -> float:
-        return sum(points * len(_parametrize_cases(func)) for func, points in self._hidden)
+        return sum(case.points for func, points in self._hidden for case in self._cases(func, points))
 
     def _cases(self, func, points):
-        for kwargs, ident in _parametrize_cases(func):
+        """This exercise's cases of ``func``; a case's own exercise mark overrides ``points``."""
+        for kwargs, ident, own_points in _parametrize_cases(func, self.exercise):
             label = func.__name__ + (f"[{ident}]" if ident else "")
-            yield _Case(func, kwargs, label, points)
+            yield _Case(func, kwargs, label, points if points is None or own_points is None else own_points)
 
     def _call(self, case: _Case):
         kwargs = dict(case.kwargs)

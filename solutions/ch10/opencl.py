@@ -55,6 +55,21 @@ ROWS = 8  # rows of C per work item in matmul_fast
 COLS = 8  # columns of C per work item in matmul_fast (one float8)
 
 
+_SOURCES = {"VECTOR_ADD_SRC": "vector_add_source", "MATMUL_NAIVE_SRC": "matmul_naive_source",
+            "MATMUL_TILED_SRC": "matmul_tiled_source", "MATMUL_FAST_SRC": "matmul_fast_source"}
+
+
+def __getattr__(name):
+    """The kernel sources under the course's constant names (see the module docstring).
+
+    Each name is looked up when asked for, so this works before the source
+    functions below are defined (and in a notebook, once their cells ran).
+    """
+    if name in _SOURCES and _SOURCES[name] in globals():
+        return globals()[_SOURCES[name]]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class OpenCLUnavailable(RuntimeError):
     """No OpenCL platform (or no pyopencl) on this machine."""
 
@@ -504,14 +519,3 @@ def time_kernel(name, *args, device=0):
     kernel_s = sum(event.profile.end - event.profile.start for event in events) * 1e-9
     ### END SOLUTION
     return {"result": result, "kernel_s": kernel_s, "wall_s": wall_s}
-
-
-_SOURCES = {"VECTOR_ADD_SRC": vector_add_source, "MATMUL_NAIVE_SRC": matmul_naive_source,
-            "MATMUL_TILED_SRC": matmul_tiled_source, "MATMUL_FAST_SRC": matmul_fast_source}
-
-
-def __getattr__(name):
-    """The kernel sources under the course's constant names (see the module docstring)."""
-    if name in _SOURCES:
-        return _SOURCES[name]()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

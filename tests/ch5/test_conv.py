@@ -198,7 +198,7 @@ def best_time(call, repeats=3):
 SPEEDUP = 5  # the reference's im2col is 50x or more faster than its naive loop on this input
 
 
-@pytest.mark.exercise("conv_forward_fast", points=2)
+@pytest.mark.exercise("conv_backward_fast", points=2)  # times forward and backward: the later exercise
 def test_conv_fast_is_much_faster_than_the_naive_loops(conv):
     _, (x, w, b) = conv_inputs((4, 3, 16, 16), (8, 3, 3, 3), seed=200)
     conv_param = {"stride": 1, "pad": 1}

@@ -91,16 +91,16 @@ def course(tmp_path_factory):
     return {"root": root, "points": points, "grades": grades}
 
 
-def hidden_points_by_exercise() -> dict[str, float]:
+def hidden_points_by_exercise(chapter: str = CHAPTER) -> dict[str, float]:
     """What the hidden suite is worth per exercise, as pytest collects it."""
-    return isolated_scores(None)[1]
+    return isolated_scores(None, chapter)[1]
 
 
-def isolated_scores(folder: Path | None) -> tuple[dict[str, float], dict[str, float]]:
+def isolated_scores(folder: Path | None, chapter: str = CHAPTER) -> tuple[dict[str, float], dict[str, float]]:
     """(score, max) per exercise from the hidden suite run in-process against ``folder``."""
     report = Path(os.environ.get("TMPDIR", "/tmp")) / f"dl-nbgrader-{os.getpid()}-{id(folder)}.json"
     args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--dl-report={report}",
-            str(ROOT / "tests" / CHAPTER)]
+            str(ROOT / "tests" / chapter)]
     args += [f"--impl={folder}"] if folder else ["--collect-only"]
     subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
     data = json.loads(report.read_text(encoding="utf-8"))
@@ -110,8 +110,12 @@ def isolated_scores(folder: Path | None) -> tuple[dict[str, float], dict[str, fl
 
 
 def cell_scores(root: Path, student: str) -> dict[str, float]:
-    """Points per exercise from nbgrader's autograded notebook (numeric results of test cells)."""
-    notebook = nbformat.read(root / "autograded" / student / CHAPTER / f"{CHAPTER}.ipynb", 4)
+    """Points per exercise from nbgrader's autograded notebook."""
+    return notebook_scores(nbformat.read(root / "autograded" / student / CHAPTER / f"{CHAPTER}.ipynb", 4))
+
+
+def notebook_scores(notebook) -> dict[str, float]:
+    """Points per exercise of an executed notebook (numeric results of its test cells)."""
     scores = {}
     for cell in notebook.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -126,6 +130,22 @@ def cell_scores(root: Path, student: str) -> dict[str, float]:
 
 def test_cell_points_equal_the_hidden_suite(course):
     assert course["points"] == pytest.approx(hidden_points_by_exercise())
+
+
+@pytest.mark.parametrize("chapter", ["ch5", "ch6", "ch8", "ch10"])
+def test_every_chapter_notebook_earns_its_points_on_the_reference(chapter, tmp_path):
+    """Each chapter builds; its source notebook (reference and hidden tests inside), run in a real
+    kernel, earns in every test cell exactly the hidden suite's points for that exercise, including
+    tests whose parameters belong to several exercises (ch8, ch10)."""
+    from nbclient import NotebookClient
+
+    points = write_course(tmp_path, [chapter], log=lambda line: None)[chapter]
+    assert points == pytest.approx(hidden_points_by_exercise(chapter))
+    path = tmp_path / "source" / chapter / f"{chapter}.ipynb"
+    notebook = nbformat.read(path, 4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    assert notebook_scores(notebook) == pytest.approx(points)
 
 
 def test_source_notebook_metadata_is_nbgrader_schema_3(course):
