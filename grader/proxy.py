@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import fcntl
+import functools
 import json
 import os
 import random
@@ -34,7 +35,6 @@ from grader.paths import ROOT
 from grader.rpc import Endpoint, RemoteFailure
 from grader.submissions import stage
 
-OUTPUT_KEPT = 64 * 1024  # bytes of the student's prints kept
 PASSED_THROUGH = ("ArithmeticError", "AssertionError", "AttributeError", "FloatingPointError", "ImportError",
                   "IndexError", "KeyError", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError",
                   "OSError", "OverflowError", "RecursionError", "RuntimeError", "TypeError", "UnboundLocalError",
@@ -64,9 +64,14 @@ def remote_exception(error: dict) -> BaseException:
     if name == "StopIteration":
         return StopIteration()
     if name in PASSED_THROUGH:
-        kind = type(name, (getattr(builtins, name), StudentCodeError), {"__str__": lambda self: self.args[0]})
-        return kind(f"{message}{where}")
+        return _passed_through(name)(f"{message}{where}")
     return StudentCodeError(f"{name}: {message}{where}")
+
+
+@functools.cache
+def _passed_through(name: str) -> type:
+    """``ValueError`` from the student's code: a ValueError here too, and a StudentCodeError."""
+    return type(name, (getattr(builtins, name), StudentCodeError), {"__str__": lambda self: self.args[0]})
 
 
 def describe_exit(code: int | None) -> str:
@@ -146,7 +151,6 @@ class WorkerClient:
         self.callbacks: dict[int, object] = {}
         self.module_attributes: dict[tuple[str, str], RemoteObject] = {}  # functions and classes, per worker
         self.test_deadline: float | None = None
-        self.output = bytearray()
         self._starting = threading.Lock()
 
     # lifecycle -----------------------------------------------------------
@@ -171,11 +175,11 @@ class WorkerClient:
         self.generation += 1
         self.module_attributes.clear()
 
-    def _drain(self, pipe) -> None:
-        """Keep the first OUTPUT_KEPT bytes of what the student prints; discard the rest."""
-        for chunk in iter(lambda: pipe.read1(65536), b""):
-            if len(self.output) < OUTPUT_KEPT:
-                self.output += chunk[: OUTPUT_KEPT - len(self.output)]
+    @staticmethod
+    def _drain(pipe) -> None:
+        """Read and discard what the student's code prints, so the worker never blocks on a full pipe."""
+        for _ in iter(lambda: pipe.read1(65536), b""):
+            pass
 
     def stop(self) -> int | None:
         if self.process is None:

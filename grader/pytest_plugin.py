@@ -21,6 +21,7 @@ import pytest
 
 from grader.curriculum import sort_key
 from grader.implementations import OneLineError, SubmissionError, resolve
+from grader.scoring import TestResult, by_exercise
 from grader.testing import ExerciseFailure
 
 CHAPTER = re.compile(r"^ch\d+$")
@@ -179,28 +180,14 @@ class Progress:
         return None
 
     def exercises(self) -> list[dict]:
-        """Per exercise, in course order: status, points earned and possible, first problem."""
-        table: dict[tuple[str, str], dict] = {}
-        for record in self.outcomes.values():
-            row = table.setdefault((record.chapter, record.exercise), {
-                "chapter": record.chapter, "module": record.module, "exercise": record.exercise,
-                "score": 0.0, "max_score": 0.0, "passed": 0, "tests": 0, "outcomes": set(), "message": "",
-            })
-            row["max_score"] += record.points
-            row["tests"] += 1
-            row["outcomes"].add(record.outcome)
-            if record.outcome == PASSED:
-                row["score"] += record.points
-                row["passed"] += 1
-            elif not row["message"]:
-                row["message"] = record.message
-        rows = []
-        for row in table.values():
-            outcomes = row.pop("outcomes")
-            row["status"] = ("passing" if outcomes == {PASSED}
-                             else NOT_STARTED if outcomes == {NOT_STARTED} else "failing")
-            rows.append(row)
-        return rows
+        """Per exercise, in course order: status, points earned and possible, first problem.
+
+        The same totals as the grader's (``grader.scoring``), so a student's table and a grade agree.
+        """
+        results = [TestResult(o.nodeid, o.chapter, o.module, o.exercise, o.points, o.outcome == PASSED, o.message)
+                   for o in self.outcomes.values()]
+        return [{**asdict(row), "status": row.status, "message": row.messages[0] if row.messages else ""}
+                for row in by_exercise(results)]
 
     def pytest_sessionfinish(self, session):
         path = self.config.getoption("dl_report")

@@ -25,11 +25,6 @@ from grader.sync import HEADER, expected_tree
 CHAPTERS = ["ch3"]
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, env=rel._git_env(), check=True,
-                          capture_output=True, text=True).stdout
-
-
 def student_env(root: Path) -> dict[str, str]:
     """Run with the released copy of the tool: its folder first on the path, no autoloaded plugins."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
@@ -53,19 +48,19 @@ def released(tmp_path_factory) -> rel.Release:
     dest = tmp_path_factory.mktemp("release") / "not" / "yet" / "student-repo"  # parents are created
     done = dlgrade("release", str(dest), "--chapters", ",".join(CHAPTERS), "--zip")
     assert done.returncode == 0, done.stdout + done.stderr
-    return rel.Release(dest, CHAPTERS, git(dest, "rev-parse", "main").strip(),
-                       git(dest, "rev-parse", "solutions").strip(), 0, archive=rel.archive_path(dest))
+    return rel.Release(dest, CHAPTERS, rel.git(dest, "rev-parse", "main").strip(),
+                       rel.git(dest, "rev-parse", "solutions").strip(), 0, archive=rel.archive_path(dest))
 
 
 @pytest.fixture(scope="module")
 def solutions_checkout(released, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("checkout") / "solutions"
-    git(released.dest, "worktree", "add", "--quiet", str(folder), "solutions")
+    rel.git(released.dest, "worktree", "add", "--quiet", str(folder), "solutions")
     return folder
 
 
 def files_on(repo: Path, branch: str) -> list[str]:
-    return git(repo, "ls-tree", "-r", "--name-only", branch).splitlines()
+    return rel.git(repo, "ls-tree", "-r", "--name-only", branch).splitlines()
 
 
 def stub_modules() -> list[str]:
@@ -83,26 +78,26 @@ def test_main_holds_exercises_datasets_student_tools_and_nothing_else(released):
     assert not any(f.startswith(("tests/", "solutions/")) for f in files)
     for instructor_only in ("sync", "markers", "selftest", "mutants", "grade", "nbgrader_course", "release"):
         assert f"grader/{instructor_only}.py" not in files
-    assert git(released.dest, "branch", "--show-current").strip() == "main"
-    assert sorted(git(released.dest, "for-each-ref", "--format=%(refname:short)", "refs/heads").split()) == \
+    assert rel.git(released.dest, "branch", "--show-current").strip() == "main"
+    assert sorted(rel.git(released.dest, "for-each-ref", "--format=%(refname:short)", "refs/heads").split()) == \
         ["main", "solutions"]
 
 
 def test_exercises_on_main_are_exactly_what_sync_generates(released):
     for path, text in rel.exercise_tree(CHAPTERS).items():
-        assert git(released.dest, "show", f"main:{path}") == text, path
+        assert rel.git(released.dest, "show", f"main:{path}") == text, path
 
 
 def test_solutions_branch_differs_from_main_only_by_the_answers(released):
     dest = released.dest
-    assert git(dest, "diff", "--name-only", "main", "solutions").split() == stub_modules()
+    assert rel.git(dest, "diff", "--name-only", "main", "solutions").split() == stub_modules()
     assert stub_modules(), "ch3 has stub modules"
     for path in stub_modules():
         source = SOLUTIONS / Path(path).relative_to("exercises")
         header = HEADER.format(source=source.relative_to(ROOT).as_posix())
-        assert git(dest, "show", f"solutions:{path}") == header + remove_markers(source.read_text(encoding="utf-8"))
+        assert rel.git(dest, "show", f"solutions:{path}") == header + remove_markers(source.read_text(encoding="utf-8"))
     # every line the solutions branch drops is a stub's raise: headers and docstrings are identical
-    removed = [line for line in git(dest, "diff", "-U0", "main", "solutions").splitlines()
+    removed = [line for line in rel.git(dest, "diff", "-U0", "main", "solutions").splitlines()
                if line.startswith("-") and not line.startswith("---")]
     assert removed and all(line[1:].strip().startswith('raise NotImplementedError("') for line in removed), removed
 
@@ -110,7 +105,7 @@ def test_solutions_branch_differs_from_main_only_by_the_answers(released):
 def test_commits_are_reproducible_with_a_fixed_author_and_date(released, tmp_path):
     again = rel.release(tmp_path / "again", CHAPTERS)
     assert (again.main, again.solutions) == (released.main, released.solutions)
-    log = git(released.dest, "log", "--format=%an <%ae> %cn %at %ct", "solutions").splitlines()
+    log = rel.git(released.dest, "log", "--format=%an <%ae> %cn %at %ct", "solutions").splitlines()
     author = f"{rel.AUTHOR[0]} <{rel.AUTHOR[1]}> {rel.AUTHOR[0]} {rel.DEFAULT_EPOCH} {rel.DEFAULT_EPOCH}"
     assert log == [author, author]
 
@@ -121,22 +116,22 @@ def test_zip_is_git_archive_of_main(released):
         prefix = released.dest.name + "/"
         assert names == {prefix + f for f in files_on(released.dest, "main")}
         assert archive.read(prefix + "exercises/ch3/layers.py").decode() == \
-            git(released.dest, "show", "main:exercises/ch3/layers.py")
+            rel.git(released.dest, "show", "main:exercises/ch3/layers.py")
 
 
 def test_student_pyproject_installs_just_what_students_need(released):
-    project = tomllib.loads(git(released.dest, "show", "main:pyproject.toml"))
+    project = tomllib.loads(rel.git(released.dest, "show", "main:pyproject.toml"))
     names = [r.split("[")[0].split(">")[0].split("=")[0].strip() for r in project["project"]["dependencies"]]
     assert names == ["numpy", "autograd", "pytest", "matplotlib", "rich", "tqdm"]
     assert project["project"]["scripts"] == {"dlgrade": "grader.cli:main"}
     assert project["project"]["entry-points"]["pytest11"] == {"dlgrade": "grader.pytest_plugin"}
     assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["grader*", "exercises*"]
     assert any(r.startswith("pyopencl[pocl]") for r in rel.requirements(["ch3", "ch10"]))
-    assert ".venv/" in git(released.dest, "show", "main:.gitignore")
+    assert ".venv/" in rel.git(released.dest, "show", "main:.gitignore")
 
 
 def test_student_readme_says_how_to_install_run_check_and_compare(released):
-    readme = git(released.dest, "show", "main:README.md")
+    readme = rel.git(released.dest, "show", "main:README.md")
     for needed in ("pip install -e .", "pytest exercises/ch3", "dlgrade check ch3", "solutions",
                    "git diff main origin/solutions -- exercises/ch3"):
         assert needed in readme
@@ -154,13 +149,13 @@ def test_main_gives_away_no_solution_and_no_hidden_test(released):
 
 def test_leak_check_catches_an_injected_solution_line_and_hidden_test(released, tmp_path):
     copy = tmp_path / "copy"
-    git(tmp_path, "clone", "--quiet", "--branch", "main", str(released.dest), str(copy))
+    rel.git(tmp_path, "clone", "--quiet", "--branch", "main", str(released.dest), str(copy))
     line, where = sorted(rel.solution_lines(CHAPTERS).items())[0]
     hidden = sorted(rel.hidden_test_names(CHAPTERS))[0]
     (copy / "README.md").write_text((copy / "README.md").read_text() + f"\n    {line}\n", encoding="utf-8")
     testing = copy / "grader" / "testing.py"
     testing.write_text(testing.read_text() + f"\n# see {hidden}\n", encoding="utf-8")
-    git(copy, "commit", "--quiet", "-am", "leak")
+    rel.git(copy, "commit", "--quiet", "-am", "leak")
     leaks = rel.find_leaks(copy, CHAPTERS)
     assert f"README.md: contains the solution line {line!r} of solutions/{where}" in leaks
     assert f"grader/testing.py: names the hidden test {hidden}" in leaks
