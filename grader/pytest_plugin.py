@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import testing
 from grader.curriculum import sort_key
 from grader.implementations import OneLineError, SubmissionError, resolve
 from grader.grading.scoring import TestResult, by_exercise
@@ -47,7 +48,8 @@ def pytest_addoption(parser):
     group.addoption(
         "--impl",
         default="solutions",
-        help="code under test for the hidden suites: solutions, exercises or a submission folder",
+        help="code under test for the hidden suites: solutions, exercises or a submission folder "
+        "(a folder is imported into this pytest process and trusted, unless --isolate)",
     )
     group.addoption(
         "--dl-report",
@@ -56,7 +58,10 @@ def pytest_addoption(parser):
         help="write every test's exercise, points and outcome to FILE as JSON",
     )
     group.addoption(
-        "--isolate", action="store_true", help="run the --impl folder in a sandboxed worker process, never in this one"
+        "--isolate",
+        action="store_true",
+        help="run the --impl folder in a sandboxed worker process, never in this one "
+        "(without --isolate, a --impl folder runs inside pytest itself: use it only for code you trust)",
     )
     group.addoption("--unsafe", action="store_true", help="with --isolate: allow a worker without the sandbox")
     group.addoption(
@@ -76,6 +81,7 @@ def pytest_configure(config):
         config.dl_implementation = choose_implementation(config)
     except SubmissionError as error:
         raise pytest.UsageError(str(error)) from None
+    testing.IMPLEMENTATION = config.dl_implementation
     config.pluginmanager.register(Progress(config), "dlgrade-progress")
 
 
@@ -118,6 +124,14 @@ def pytest_runtest_call(item):
     finally:
         if hasattr(implementation, "end_test"):
             implementation.end_test()
+        if grader_error(item.config):  # the grader's failure: stop rather than charge it to the student
+            pytest.exit(f"dlgrade: {grader_error(item.config)}", returncode=3)
+
+
+def grader_error(config) -> str:
+    """Why the isolated worker could not start (empty when it did, or when not isolated)."""
+    error = getattr(getattr(config, "dl_implementation", None), "start_error", None)
+    return str(error) if error else ""
 
 
 def not_started_name(error: BaseException) -> str | None:
@@ -215,6 +229,8 @@ class Progress:
         path = self.config.getoption("dl_report")
         if path:
             data = {"tests": [asdict(o) for o in self.outcomes.values()], "exercises": self.exercises()}
+            if grader_error(self.config):
+                data["grader_error"] = grader_error(self.config)
             tmp = f"{path}.tmp{os.getpid()}"
             with open(tmp, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, indent=1)

@@ -14,6 +14,18 @@ import numpy as np
 import pytest
 
 
+IMPLEMENTATION = None  # the code under test (set by the plugin)
+
+
+def worker_opencl_devices() -> list[dict] | None:
+    """The OpenCL devices an isolated worker sees (None when the code under test runs in this process).
+
+    Device tests must run on exactly these: the worker may see fewer devices than this process.
+    """
+    devices = getattr(IMPLEMENTATION, "opencl_devices", None)
+    return devices() if devices is not None else None
+
+
 class ExerciseFailure(AssertionError):
     """A check on a student's answer failed; the message is the whole story."""
 

@@ -26,7 +26,8 @@ from grader.paths import HIDDEN_TESTS, ROOT, chapters
 from grader.grading.report import write_report
 from grader.grading.runner import run_suite
 from grader.grading.scoring import ExerciseScore, by_exercise, score_tests
-from grader.grading.submissions import Submission, discover, is_nbgrader_submitted, stage
+from grader.grading.submissions import Submission, discover, is_nbgrader_submitted
+from grader.staging import stage
 
 TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
 

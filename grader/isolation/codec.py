@@ -29,6 +29,10 @@ class CodecError(ValueError):
     """A message that is malformed or too large."""
 
 
+class MessageTooLarge(CodecError):
+    """A message longer than the reader allows."""
+
+
 def is_plain_array(value) -> bool:
     return isinstance(value, np.ndarray) and value.dtype.kind in NUMERIC_KINDS and not value.dtype.fields
 
@@ -110,13 +114,17 @@ def write_frame(stream, header: dict, buffers: list[bytes]) -> None:
     stream.flush()
 
 
-def read_frame(stream) -> tuple[dict, list[bytes]]:
-    """Receive one message; raises EOFError when the other side is gone."""
-    header = json.loads(_read_sized(stream).decode("utf-8"))
+def read_frame(stream, limit: int = MAX_FRAME) -> tuple[dict, list[bytes]]:
+    """Receive one message of at most ``limit`` bytes in all; raises EOFError when the other side is gone."""
+    budget = [limit, limit]
+    try:
+        header = json.loads(_read_sized(stream, budget).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise CodecError(f"malformed message header ({type(error).__name__})") from None
     count = _read_length(stream)
     if count > 1 << 20:
         raise CodecError("too many buffers")
-    buffers = [_read_sized(stream) for _ in range(count)]
+    buffers = [_read_sized(stream, budget) for _ in range(count)]
     if not isinstance(header, dict):
         raise CodecError("message header is not an object")
     return header, buffers
@@ -127,10 +135,11 @@ def _read_length(stream) -> int:
     return _LENGTH.unpack(raw)[0]
 
 
-def _read_sized(stream) -> bytes:
+def _read_sized(stream, budget: list[int]) -> bytes:
     size = _read_length(stream)
-    if size > MAX_FRAME:
-        raise CodecError(f"message part of {size} bytes is too large")
+    if size > budget[0]:
+        raise MessageTooLarge(f"a message longer than the {budget[1] >> 20} MiB allowed")
+    budget[0] -= size
     return _read_exact(stream, size)
 
 

@@ -13,7 +13,7 @@ import itertools
 import socket
 import time
 
-from grader.isolation.codec import read_frame, write_frame
+from grader.isolation.codec import MAX_FRAME, read_frame, write_frame
 
 
 class RemoteFailure(Exception):
@@ -61,9 +61,10 @@ class SocketStream:
 class Endpoint:
     """One side of the channel; ``handle(op, message, buffers)`` serves requests."""
 
-    def __init__(self, sock: socket.socket, handle):
+    def __init__(self, sock: socket.socket, handle, max_message: int = MAX_FRAME):
         self.stream = SocketStream(sock)
         self.handle = handle
+        self.max_message = max_message  # bytes in one message received
         self._ids = itertools.count(1)
 
     def request(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
@@ -71,7 +72,7 @@ class Endpoint:
         number = next(self._ids)
         write_frame(self.stream, {**header, "kind": "request", "id": number}, buffers)
         while True:
-            message, data = read_frame(self.stream)
+            message, data = read_frame(self.stream, self.max_message)
             if message.get("kind") == "reply" and message.get("id") == number:
                 if "error" in message:
                     raise RemoteFailure(message["error"])
@@ -90,7 +91,7 @@ class Endpoint:
 
     def serve_forever(self) -> None:
         while True:
-            message, data = read_frame(self.stream)
+            message, data = read_frame(self.stream, self.max_message)
             if message.get("kind") == "request":
                 self.serve_one(message, data)
 

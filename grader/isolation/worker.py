@@ -1,9 +1,12 @@
 """The worker: the only process that imports a student's code.
 
-Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
-sandbox of ``grader.isolation.sandbox`` when available). It loads the submission with
-the same loader as ``--impl=PATH`` and serves requests on a socket:
-``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``.
+Started by ``grader.isolation.client`` as ``python -m grader.isolation.worker CONFIG`` (inside the
+sandbox of ``grader.isolation.sandbox`` when available). It boots (copies the submission
+onto its own tmpfs, sets limits, drops privileges), says hello, then loads the submission
+with the same loader as ``--impl=PATH`` and serves requests on a socket:
+``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``opencl_devices``.
+Each call carries the test process's floating-point error handling and warning
+filters, which apply while the student's code runs.
 Results that are plain data go back by value (``grader.isolation.codec``); anything
 else stays here behind a handle. After a call, arrays passed as arguments
 that the call modified, and the state of random generators it used, are
@@ -12,18 +15,25 @@ sent back, so the caller sees exactly what an in-process call would do.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
+import re
+import shutil
 import socket
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from grader.isolation import codec
 from grader.implementations import from_folder
+from grader.isolation import codec, sandbox
+from grader.isolation.codec import write_frame
+from grader.isolation.limits import apply_rlimits, with_defaults
 from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
+from grader.isolation.uids import processes_of
 
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
@@ -67,6 +77,56 @@ def changed(item, before) -> bool:
     if isinstance(item, np.ndarray):
         return item.shape != before.shape or not np.array_equal(item, before, equal_nan=True)
     return snapshot(item) != before
+
+
+ERRSTATE_KEYS = ("divide", "over", "under", "invalid")
+ERRSTATE_VALUES = ("ignore", "warn", "raise", "call", "print", "log")
+
+
+def errstate(state) -> dict:
+    """The test process's ``np.geterr()``, checked."""
+    state = state if isinstance(state, dict) else {}
+    return {k: v for k, v in state.items() if k in ERRSTATE_KEYS and v in ERRSTATE_VALUES and v != "call"}
+
+
+def _category(name: str) -> type[Warning] | None:
+    found = getattr(builtins, str(name), None)
+    return found if isinstance(found, type) and issubclass(found, Warning) else None
+
+
+def set_filters(filters) -> None:
+    """The test process's warning filters, most important first (as in ``warnings.filters``)."""
+    warnings.resetwarnings()
+    for entry in reversed(filters if isinstance(filters, list) else []):
+        try:
+            action, message, category, module, lineno = entry
+            if _category(category) is not None:
+                warnings.filterwarnings(str(action), str(message), _category(category), str(module), int(lineno))
+        except (TypeError, ValueError, AssertionError, re.error):
+            continue
+
+
+def opencl_devices() -> list[dict]:
+    """The OpenCL devices this worker can use: those of every platform that compiles a kernel."""
+    try:
+        import pyopencl as cl
+    except ImportError:
+        return []
+    try:
+        platforms = cl.get_platforms()
+    except cl.Error:
+        return []
+    found = []
+    for platform in platforms:
+        try:
+            devices = platform.get_devices()
+            cl.Program(cl.Context(devices), "__kernel void probe(__global float *x) { x[0] = 1.0f; }").build()
+        except cl.Error:
+            continue
+        for device in devices:
+            kinds = [k for k in ("GPU", "CPU", "ACCELERATOR", "CUSTOM") if device.type & getattr(cl.device_type, k)]
+            found.append({"platform": platform.name, "device": device.name, "type": (kinds or ["OTHER"])[0]})
+    return found
 
 
 class Callback:
@@ -128,6 +188,8 @@ class Worker:
 
     # requests ----------------------------------------------------------
     def target(self, message: dict):
+        if message.get("op") == "opencl_devices":
+            return None
         if "module" in message:
             return self.implementation.load(str(message["module"]))
         return self.resolve({"$h": message["handle"]})
@@ -150,6 +212,8 @@ class Worker:
                 value = iter(target)
             elif op == "next":
                 value = next(target)
+            elif op == "opencl_devices":
+                value = opencl_devices()
             elif op == "release":
                 self.objects.pop(int(message["handle"]), None)
                 value = None
@@ -166,7 +230,9 @@ class Worker:
             kwargs = self.decode(message["kwargs"], data)
             watched = [(("args",) + path, item, snapshot(item)) for path, item in walk(args)]
             watched += [(("kwargs",) + path, item, snapshot(item)) for path, item in walk(kwargs)]
-            result = function(*args, **kwargs)
+            with np.errstate(**errstate(message.get("errstate"))), warnings.catch_warnings(record=True) as caught:
+                set_filters(message.get("warnings", []))
+                result = function(*args, **kwargs)
         except Exception as error:
             self.leave_if_forked()
             return {"error": self.describe(error)}, []
@@ -178,7 +244,8 @@ class Worker:
                 changes.append([list(path), {"rng": item.bit_generator.state}])
             elif changed(item, before):
                 changes.append([list(path), {"value": self.encode(item, buffers)}])
-        return {"value": self.encode(result, buffers), "changes": changes}, buffers
+        raised = [{"category": type(w.message).__name__, "message": str(w.message)[:2000]} for w in caught[:100]]
+        return {"value": self.encode(result, buffers), "changes": changes, "warnings": raised}, buffers
 
     def leave_if_forked(self) -> None:
         """A process the student forked that returns here ends at once."""
@@ -196,21 +263,42 @@ class Worker:
         return describe_error(error, frames[-8:])
 
 
+def boot(config: dict) -> Path:
+    """Prepare the worker before any student code exists in it; return the submission folder.
+
+    In the sandbox: copy the staged submission onto the working tmpfs, set
+    limits, and (as root) drop to the worker's own uid with no groups.
+    """
+    limits = with_defaults(config.get("limits"))
+    if not config.get("sandbox"):
+        apply_rlimits(limits, processes_already=len(processes_of(os.getuid())))
+        os.chdir(config["scratch"])
+        return Path(config["scratch"]) / "submission"
+    submission = sandbox.WORK / "submission"
+    shutil.copytree(sandbox.STAGE / "submission", submission, symlinks=True)
+    uid = int(config["uid"])
+    if os.geteuid() == 0:
+        for folder, _, files in os.walk(sandbox.WORK):
+            os.lchown(folder, uid, uid)
+            for name in files:
+                os.lchown(os.path.join(folder, name), uid, uid)
+        apply_rlimits(limits)
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    else:  # in a user namespace of its own: the process count is the instructor's
+        apply_rlimits(limits, processes_already=len(processes_of(os.getuid())))
+    os.chdir(sandbox.WORK)
+    return submission
+
+
 def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     sock = socket.socket(fileno=int(config["fd"]))
-    if config.get("sandbox"):
-        from grader.isolation.sandbox import enter
-
-        submission = enter(config)
-    else:
-        from grader.isolation.sandbox import apply_limits
-
-        apply_limits(config.get("limits", {}))
-        submission = Path(config["scratch"]) / "submission"
-        os.chdir(config["scratch"])
+    submission = boot(config)
     sys.stdin.close()
     worker = Worker(submission, sock)
+    write_frame(worker.endpoint.stream, {"kind": "hello", "pid": os.getpid()}, [])
     try:
         worker.endpoint.serve_forever()
     except (EOFError, ConnectionError):
