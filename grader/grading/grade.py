@@ -70,6 +70,8 @@ class Grader:
                 extra += [f"--hide={path}" for path in self.hide]
                 extra += ["--unsafe"] if self.unsafe else []
                 result = run_suite(suite_paths(self.selected), str(staged_folder), extra=extra, timeout=3600)
+                if result.grader_error:
+                    raise GradeError(f"grading stopped: {result.grader_error}")
                 reported = result.tests
                 if result.error:
                     notes.append(f"grading stopped early: {result.error}")
@@ -81,6 +83,20 @@ class Grader:
             self.out / submission.student, submission.student, results, exercises, time.monotonic() - started, notes
         )
         return exercises
+
+
+def check_worker_starts(unsafe: bool) -> None:
+    """Start one worker on an empty submission: a grader that cannot start one stops here, before any grade."""
+    from grader.isolation.proxy import RemoteImplementation
+
+    with tempfile.TemporaryDirectory(prefix="dlgrade-check-") as empty:
+        implementation = RemoteImplementation(Path(empty), use_sandbox=not unsafe or sandbox.unavailable_reason() is None)
+        try:
+            implementation.client.ensure_started()
+        except Exception as error:
+            raise GradeError(str(error)) from None
+        finally:
+            implementation.close()
 
 
 def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
@@ -130,6 +146,8 @@ def _run(args, console: Console) -> int:
             grades[submission.student] = earlier[1]
         else:
             todo.append(submission)
+    if todo:
+        check_worker_starts(args.unsafe)
     grader = Grader(
         out, selected, args.unsafe, folders_to_hide(args.submissions, out), (args.call_timeout, args.test_timeout)
     )
@@ -138,9 +156,13 @@ def _run(args, console: Console) -> int:
         tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,
     ):
         futures = {pool.submit(grader.grade, submission): submission for submission in todo}
-        for future in as_completed(futures):
-            grades[futures[future].student] = future.result()
-            progress.update()
+        try:
+            for future in as_completed(futures):
+                grades[futures[future].student] = future.result()
+                progress.update()
+        except GradeError:
+            pool.shutdown(cancel_futures=True)
+            raise
 
     write_grades(out / "grades.csv", grades)
     write_report(out / "report.html", grades, problems)

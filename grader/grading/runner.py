@@ -27,6 +27,7 @@ class SuiteResult:
     exercises: list[dict] = field(default_factory=list)
     error: str = ""
     output: str = ""
+    grader_error: str = ""  # the isolated worker could not start: nothing here is the student's doing
 
     def count(self, outcome: str) -> int:
         return sum(1 for t in self.tests if t["outcome"] == outcome)
@@ -70,4 +71,5 @@ def run_suite(paths: list[str], impl: str, extra: list[str] = (), timeout: float
         if not report.exists():
             return SuiteResult(error=f"pytest wrote no report (exit code {done.returncode})", output=output)
         data = json.loads(report.read_text(encoding="utf-8"))
-        return SuiteResult(data["tests"], data["exercises"], output=output)
+        grader_error = data.get("grader_error", "")
+        return SuiteResult(data["tests"], data["exercises"], output=output, grader_error=grader_error)
