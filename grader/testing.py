@@ -107,15 +107,40 @@ def unpack_tuple(result, size: int, what: str) -> tuple:
     return result
 
 
-def snapshot(*arrays):
-    """Copies of the inputs, to check later that a call left them unchanged."""
-    return [np.array(a, copy=True) for a in arrays]
+def _copy(value):
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value) if type(value) in (list, tuple) else list(map(_copy, value))
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return np.array(value, copy=True)
 
 
-def check_unchanged(arrays, copies, what: str) -> None:
-    """The call did not modify its inputs in place."""
-    for index, (array, copy) in enumerate(zip(arrays, copies)):
-        if not np.array_equal(np.asarray(array), copy, equal_nan=True):
+def snapshot(*values):
+    """Private copies of the inputs (arrays, and lists, tuples and dicts of them), to check later that a
+    call left them unchanged, or to compute expected values from before the student's code ran."""
+    return [_copy(v) for v in values]
+
+
+def _same(value, copy) -> bool:
+    """Same structure (types of containers, lengths, keys) and the same values."""
+    if isinstance(copy, (list, tuple)):
+        return (
+            type(value) is type(copy) and len(value) == len(copy) and all(_same(v, c) for v, c in zip(value, copy))
+        )
+    if isinstance(copy, dict):
+        return type(value) is dict and value.keys() == copy.keys() and all(_same(value[k], copy[k]) for k in copy)
+    if isinstance(value, (list, tuple, dict)) and copy.ndim == 0:
+        return False
+    array = np.asarray(value)
+    return array.shape == copy.shape and np.array_equal(array, copy, equal_nan=True)
+
+
+def check_unchanged(values, copies, what: str) -> None:
+    """The call did not modify its inputs in place: same structure, lengths and values as ``snapshot`` saw."""
+    if len(values) != len(copies):
+        fail(f"{what}: {len(values)} inputs to check, {len(copies)} copies (a test error)")
+    for index, (value, copy) in enumerate(zip(values, copies)):
+        if not _same(value, copy):
             fail(f"{what}: modified its input #{index + 1} in place (inputs must be left unchanged)")
 
 
