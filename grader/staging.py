@@ -110,8 +110,13 @@ def _walk_chapter(chapter_fd: int, chapter: str, sources: Sources) -> None:
         os.close(fd)
 
 
-def _chapter_root(top_fd: int) -> tuple[int, str]:
+def _chapter_root(top_fd: int, notes: list[str]) -> tuple[int, str]:
     """The folder that holds ``chN/``: ``exercises/`` when it is a real folder with chapters, else the top."""
+    try:
+        if stat.S_ISLNK(os.stat("exercises", dir_fd=top_fd, follow_symlinks=False).st_mode):
+            notes.append("exercises: symbolic link ignored (never followed)")
+    except OSError:
+        pass
     nested = _open_dir(top_fd, "exercises")
     if nested is not None:
         if any(CHAPTER.match(e.name) for e in _entries(nested)):
@@ -125,7 +130,7 @@ def read_submission(folder: Path) -> Sources:
     sources = Sources()
     top = os.open(str(folder), OPEN_DIR & ~os.O_NOFOLLOW)  # the folder named on the command line
     try:
-        root, prefix = _chapter_root(top)
+        root, prefix = _chapter_root(top, sources.notes)
     finally:
         os.close(top)
     try:

@@ -109,10 +109,10 @@ ATTACKS = {
     "sysv_shared_memory": (
         LAYERS,
         "    out = np.tanh(x)\n",
-        "    import ctypes\n    libc = ctypes.CDLL(None, use_errno=True)\n    libc.shmat.restype = ctypes.c_void_p\n"
-        "    segment = libc.shmget({SHM_KEY}, 1 << 26, 0o1666)\n    if segment >= 0:\n"
-        "        address = libc.shmat(segment, None, 0)\n        if address not in (None, 2**64 - 1):\n"
-        "            ctypes.memset(address, 1, 1 << 26)\n    out = np.tanh(x)\n",
+        "    import ctypes, sys\n    libc = ctypes.CDLL(None, use_errno=True)\n    libc.shmat.restype = ctypes.c_void_p\n"
+        "    segment = libc.shmget({SHM_KEY}, 1 << 26, 0o1666)\n    if segment >= 0 and not hasattr(sys, 'shm'):\n"
+        "        sys.shm = libc.shmat(segment, None, 0)  # once per worker\n        if sys.shm not in (None, 2**64 - 1):\n"
+        "            ctypes.memset(sys.shm, 1, 1 << 26)\n    out = np.tanh(x)\n",
     ),
     "fills_disk": (
         LAYERS,
@@ -386,7 +386,7 @@ def test_student_text_is_never_markup(graded):
     results = json.loads((graded["out"] / "multiline_message" / "results.json").read_text())
     assert not any("\n" in test["output"] for test in results["tests"])
     report = (graded["out"] / "report.html").read_text()
-    assert "<script>" not in report and "<img" not in report
+    assert "<script>" not in report and "<img src=x>" not in report
 
 
 def test_conftest_and_pytest_ini_in_a_submission_change_nothing(graded):
