@@ -168,7 +168,9 @@ def _take_notebook(parent_fd: int, chapter: str, name: str, sources: Sources, wh
 
 def notebook_modules(sources: Sources) -> dict[str, bytes]:
     """Modules rebuilt from the chapter notebooks, for files the submission does not hold itself."""
-    from grader.notebooks.convert import modules_from_notebook
+    if not sources.notebooks:
+        return {}
+    from grader.notebooks.convert import modules_from_notebook  # nbformat takes seconds to import
 
     modules: dict[str, bytes] = {}
     for name, data in sorted(sources.notebooks.items()):

@@ -158,6 +158,7 @@ class WorkerClient:
         self.callbacks: dict[int, object] = {}
         self.module_attributes: dict[tuple[str, str], object] = {}  # functions and classes, per worker
         self.test_deadline: float | None = None
+        self.random_sent: tuple | None = None  # numpy's global random state last sent to this worker
         self.boot_output = bytearray()
         self._starting = threading.Lock()
 
@@ -230,6 +231,7 @@ class WorkerClient:
         self.endpoint = Endpoint(parent, self.serve_callback, max_message=MAX_REPLY)
         self.generation += 1
         self.module_attributes.clear()
+        self.random_sent = None
         self._wait_for_hello()
 
     def _wait_for_hello(self) -> None:
@@ -363,7 +365,19 @@ class WorkerClient:
             "errstate": np.geterr(),
             "warnings": warning_filters(),
         }
+        state = np.random.get_state()
+        if self.random_sent != (state[2], hash(state[1].tobytes())):  # numpy's global generator, when it moved
+            header["random"] = {"key": codec.encode(state[1], buffers, self.refer), "pos": int(state[2])}
+            header["random"]["gauss"] = [int(state[3]), float(state[4])]
         reply, data = self.request(header, buffers)
+        self.random_sent = (state[2], hash(state[1].tobytes()))
+        if isinstance(reply.get("random"), dict):
+            key = np.asarray(self.decode(reply["random"].get("key"), data), dtype=np.uint32)
+            if key.shape == (624,):
+                has_gauss, cached = reply["random"].get("gauss", [0, 0.0])
+                np.random.set_state(("MT19937", key, int(reply["random"].get("pos", 0)) % 625, int(has_gauss), float(cached)))
+                state = np.random.get_state()
+                self.random_sent = (state[2], hash(state[1].tobytes()))
         self._apply_changes(reply.get("changes", []), data, list(args), kwargs)
         for raised in reply.get("warnings", [])[:100]:
             category = forwarded_warning(str(raised.get("category", "Warning")))

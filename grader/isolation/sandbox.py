@@ -7,8 +7,10 @@ The worker starts in an empty root (``bwrap``) that holds only, read-only:
 - the Python installation and environment the grader runs in, with the
   course's ``solutions`` and ``tests`` (and any copy inside the environment)
   masked by empty folders, and the ``grader`` package;
-- OpenCL: ``/etc/OpenCL/vendors``, the libraries its ICD files name, GPU
-  device nodes (``/dev/nvidia*``, ``/dev/dri``) when present;
+- OpenCL: ``/etc/OpenCL/vendors``, the libraries its ICD files name, the
+  processor topology in ``/sys`` (PoCL reads it), and GPU device nodes
+  (``/dev/nvidia*``, ``/dev/dri``, ``/dev/kfd``) with their ``/sys`` entries
+  when present; PoCL's kernel cache is on the private ``/tmp``;
 - the staged submission at ``/sandbox/stage``, which the worker copies to
   its working folder ``/sandbox/work`` on a size-capped tmpfs.
 
@@ -42,6 +44,9 @@ CAPABILITIES = ["CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_FOWNER", "CAP_DAC_
 ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "OpenCL", "localtime"]
 MASKED_NAMES = ("solutions", "tests", "examples", "experiments")  # course folders that may sit in an environment
 GPU_NODES = ("nvidia", "dri", "kfd")
+BINDS = ("--ro-bind", "--ro-bind-try", "--dev-bind-try", "--bind")
+SYSFS = ("/sys/devices/system/cpu", "/sys/devices/system/node")
+SYSFS_GPU = ("/sys/bus/pci", "/sys/devices", "/sys/module", "/sys/class/drm")
 INSTALL_HINT = "install bubblewrap (apt-get install bubblewrap)"
 
 
@@ -155,9 +160,11 @@ def command(config_json: str, stage: Path, limits: dict, hide: list[Path]) -> li
     for name in ETC:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     args += ["--proc", "/proc", "--dev", "/dev"]
-    for node in sorted(Path("/dev").iterdir()):
-        if node.name.startswith(GPU_NODES):
-            args += ["--dev-bind-try", str(node), str(node)]
+    gpus = [node for node in sorted(Path("/dev").iterdir()) if node.name.startswith(GPU_NODES)]
+    for node in gpus:
+        args += ["--dev-bind-try", str(node), str(node)]
+    for path in SYSFS + (SYSFS_GPU if gpus else ()):  # processor topology (PoCL's hwloc); GPU drivers' devices
+        args += ["--ro-bind-try", path, path]
     args += ["--size", str(limits["tmp_mb"] * megabyte), "--perms", "1777", "--tmpfs", "/tmp"]
     args += ["--size", str(limits["tmp_mb"] * megabyte), "--perms", "1777", "--tmpfs", "/dev/shm"]
     for path in allowed:
@@ -170,7 +177,8 @@ def command(config_json: str, stage: Path, limits: dict, hide: list[Path]) -> li
             args += ["--ro-bind", str(path), str(path)]
     args += ["--ro-bind", str(stage), str(STAGE)]
     args += ["--size", str(limits["work_mb"] * megabyte), "--perms", "0755", "--tmpfs", str(WORK)]
-    for folder in _ancestors([*allowed, WORK]):  # bwrap creates them; every uid must pass through
+    bound = [Path(args[i + 2]) for i, a in enumerate(args) if a in BINDS]
+    for folder in _ancestors([*bound, WORK], bound):  # bwrap made them (mode 700): every uid must pass through
         args += ["--chmod", "0755", str(folder)]
     args += ["--remount-ro", "/", "--clearenv", "--chdir", str(SANDBOX)]
     for name, value in environment().items():
@@ -178,9 +186,10 @@ def command(config_json: str, stage: Path, limits: dict, hide: list[Path]) -> li
     return [*args, "--", sys.executable, "-m", "grader.isolation.worker", config_json]
 
 
-def _ancestors(paths: list[Path]) -> list[Path]:
+def _ancestors(paths: list[Path], bound: list[Path]) -> list[Path]:
+    """Folders on the way to ``paths`` that bwrap creates (not inside anything bound from the host)."""
     folders = {parent for path in paths for parent in path.parents if parent != Path("/")}
-    return sorted(folders - {Path("/usr")} - {p for p in folders if _is_within(p, Path("/usr"))}, key=str)
+    return sorted((f for f in folders if not any(_is_within(f, b) for b in bound)), key=str)
 
 
 def environment() -> dict[str, str]:

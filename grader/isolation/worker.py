@@ -230,6 +230,12 @@ class Worker:
             kwargs = self.decode(message["kwargs"], data)
             watched = [(("args",) + path, item, snapshot(item)) for path, item in walk(args)]
             watched += [(("kwargs",) + path, item, snapshot(item)) for path, item in walk(kwargs)]
+            if isinstance(message.get("random"), dict):
+                key = np.asarray(self.decode(message["random"].get("key"), data), dtype=np.uint32)
+                has_gauss, cached = message["random"].get("gauss", [0, 0.0])
+                position = int(message["random"].get("pos", 0)) % 625
+                np.random.set_state(("MT19937", key, position, int(has_gauss), float(cached)))
+            random_before = np.random.get_state()
             with np.errstate(**errstate(message.get("errstate"))), warnings.catch_warnings(record=True) as caught:
                 set_filters(message.get("warnings", []))
                 result = function(*args, **kwargs)
@@ -245,7 +251,12 @@ class Worker:
             elif changed(item, before):
                 changes.append([list(path), {"value": self.encode(item, buffers)}])
         raised = [{"category": type(w.message).__name__, "message": str(w.message)[:2000]} for w in caught[:100]]
-        return {"value": self.encode(result, buffers), "changes": changes, "warnings": raised}, buffers
+        reply = {"value": self.encode(result, buffers), "changes": changes, "warnings": raised}
+        state = np.random.get_state()
+        if state[2] != random_before[2] or not np.array_equal(state[1], random_before[1]):
+            reply["random"] = {"key": self.encode(state[1], buffers), "pos": int(state[2])}
+            reply["random"]["gauss"] = [int(state[3]), float(state[4])]
+        return reply, buffers
 
     def leave_if_forked(self) -> None:
         """A process the student forked that returns here ends at once."""
