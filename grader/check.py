@@ -7,16 +7,18 @@ public tests, then the next exercise to do.
 
 from __future__ import annotations
 
+import argparse
+
 from rich.console import Console
 from rich.table import Table
 
-from grader.paths import EXERCISES, chapters
 from grader.grading.runner import run_suite
+from grader.paths import EXERCISES, chapters
 
 STYLE = {"passing": "green", "failing": "red", "not started": "yellow"}
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """``dlgrade check [CHAPTER]``."""
     return run_check(args.chapter)
 

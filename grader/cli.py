@@ -19,22 +19,22 @@ def _chapter_list(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
-def _sync(parser) -> None:
+def _sync(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if exercises/ is out of date")
 
 
-def _check(parser) -> None:
+def _check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("chapter", nargs="?", help="chapter to check, e.g. ch3 (default: every chapter)")
 
 
-def _selftest(parser) -> None:
+def _selftest(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--chapters", type=_chapter_list, default=None, help="comma-separated chapters, e.g. ch3,ch5 (default: all)"
     )
     parser.add_argument("--jobs", type=int, default=2, help="wrong answers checked in parallel (default 2)")
 
 
-def _grade(parser) -> None:
+def _grade(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "submissions",
         nargs="+",
@@ -57,12 +57,12 @@ def _grade(parser) -> None:
     )
 
 
-def _nbgrader(parser) -> None:
+def _nbgrader(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("course_dir", type=Path, metavar="COURSE_DIR")
     parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
 
 
-def _release(parser) -> None:
+def _release(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dest", type=Path, metavar="DEST")
     parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
     parser.add_argument(

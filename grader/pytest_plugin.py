@@ -15,15 +15,20 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Generator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from grader.curriculum import sort_key
-from grader.implementations import OneLineError, SubmissionError, resolve
 from grader.grading.scoring import TestResult, by_exercise
+from grader.implementations import Implementation, OneLineError, SubmissionError, resolve
 from grader.testing import ExerciseFailure
+
+if TYPE_CHECKING:
+    from grader.isolation.proxy import RemoteImplementation
 
 CHAPTER = re.compile(r"^ch\d+$")
 NOT_STARTED, PASSED, FAILED, NOT_RUN = "not started", "passed", "failed", "not run"
@@ -42,7 +47,7 @@ class Outcome:
     message: str = "did not report"
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("dlgrade", "deep-learning course")
     group.addoption(
         "--impl",
@@ -70,21 +75,20 @@ def pytest_addoption(parser):
     group.addoption("--test-timeout", type=float, default=120.0, help="with --isolate: seconds per test")
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
     try:
-        config.dl_implementation = choose_implementation(config)
+        config.dl_implementation = choose_implementation(config)  # type: ignore[attr-defined]
     except SubmissionError as error:
         raise pytest.UsageError(str(error)) from None
     config.pluginmanager.register(Progress(config), "dlgrade-progress")
 
 
-def choose_implementation(config):
+def choose_implementation(config: pytest.Config) -> Implementation | RemoteImplementation:
     spec = config.getoption("impl")
     if not config.getoption("isolate"):
         return resolve(spec)
     from grader.isolation import sandbox
-    from grader.isolation.proxy import RemoteImplementation
 
     folder = Path(spec)
     if not folder.is_dir():
@@ -92,6 +96,8 @@ def choose_implementation(config):
     reason = sandbox.unavailable_reason()
     if reason and not config.getoption("unsafe"):
         raise SubmissionError(f"cannot isolate: {reason}")
+    from grader.isolation.proxy import RemoteImplementation
+
     return RemoteImplementation(
         folder,
         use_sandbox=reason is None,
@@ -101,16 +107,16 @@ def choose_implementation(config):
     )
 
 
-def pytest_unconfigure(config):
-    implementation = getattr(config, "dl_implementation", None)
-    if hasattr(implementation, "close"):
-        implementation.close()
+def pytest_unconfigure(config: pytest.Config) -> None:
+    close = getattr(getattr(config, "dl_implementation", None), "close", None)
+    if close is not None:
+        close()
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """Give an isolated implementation its per-test time budget."""
-    implementation = item.config.dl_implementation
+    implementation = item.config.dl_implementation  # type: ignore[attr-defined]
     if hasattr(implementation, "begin_test"):
         implementation.begin_test()
     try:
@@ -120,7 +126,7 @@ def pytest_runtest_call(item):
             implementation.end_test()
 
 
-def not_started_name(error: BaseException) -> str | None:
+def not_started_name(error: BaseException | None) -> str | None:
     """The exercise a stub's NotImplementedError names (``Class.method`` -> ``Class``)."""
     if not isinstance(error, NotImplementedError):
         return None
@@ -148,7 +154,7 @@ def summary(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
 
 
-def describe(item) -> Outcome:
+def describe(item: pytest.Item) -> Outcome:
     path = Path(str(item.path))
     chapter = path.parent.name
     module = path.stem.removeprefix("test_")
@@ -161,19 +167,21 @@ def describe(item) -> Outcome:
 class Progress:
     """Collects outcomes, shortens messages, prints the progress table."""
 
-    def __init__(self, config):
+    def __init__(self, config: pytest.Config):
         self.config = config
         self.outcomes: dict[str, Outcome] = {}
 
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items):
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         ranks = {id(item): (sort_key(*_chapter_module(item)), index) for index, item in enumerate(items)}
         items.sort(key=lambda item: ranks[id(item)])
         for item in items:
             self.outcomes[item.nodeid] = describe(item)
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item, call):
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
         record = self.outcomes.setdefault(item.nodeid, describe(item))
         if report.failed:
@@ -182,7 +190,7 @@ class Progress:
             if short:
                 report.longrepr = short
             record.outcome = NOT_STARTED if not_started_name(error) else FAILED
-            report.dl_not_started = record.outcome == NOT_STARTED
+            report.dl_not_started = record.outcome == NOT_STARTED  # type: ignore[attr-defined]
             record.message = summary(error) if error is not None else "failed"
         elif report.when == "call" and report.passed:
             record.outcome = PASSED
@@ -191,7 +199,7 @@ class Progress:
             record.outcome, record.message = FAILED, "skipped"
         return report
 
-    def pytest_report_teststatus(self, report):
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, tuple[str, dict]] | None:
         """Stubs get their own status, so they neither fill FAILURES nor read as bugs."""
         if getattr(report, "dl_not_started", False):
             return "not started", "N", ("NOT STARTED", {"yellow": True})
@@ -211,7 +219,7 @@ class Progress:
             for row in by_exercise(results)
         ]
 
-    def pytest_sessionfinish(self, session):
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("dl_report")
         if path:
             data = {"tests": [asdict(o) for o in self.outcomes.values()], "exercises": self.exercises()}
@@ -220,7 +228,7 @@ class Progress:
                 json.dump(data, handle, indent=1)
             os.replace(tmp, path)
 
-    def pytest_terminal_summary(self, terminalreporter):
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         rows = [row for row in self.exercises() if CHAPTER.match(row["chapter"])]  # not the tool's own tests
         if not rows:
             return
@@ -242,7 +250,7 @@ class Progress:
             write("Every exercise here passes.")
 
 
-def _chapter_module(item) -> tuple[str, str]:
+def _chapter_module(item: pytest.Item) -> tuple[str, str]:
     path = Path(str(item.path))
     return path.parent.name, path.stem.removeprefix("test_")
 

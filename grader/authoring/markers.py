@@ -35,7 +35,7 @@ def _scopes(tree: ast.AST, prefix: str = "") -> list[tuple[int, int, str]]:
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             name = prefix + node.name
-            scopes.append((node.lineno, node.end_lineno, name))
+            scopes.append((node.lineno, node.end_lineno or node.lineno, name))
             scopes.extend(_scopes(node, name + "."))
     return scopes
 

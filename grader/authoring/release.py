@@ -20,6 +20,7 @@ user's configuration, so the same sources give the same commit hashes.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import os
@@ -29,13 +30,15 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.curriculum import sort_key
 from grader.authoring.markers import BEGIN, END, remove_markers
-from grader.paths import ROOT, SOLUTIONS, chapters as chapters_in, source_files
 from grader.authoring.sync import HEADER, expected_tree, render
+from grader.curriculum import sort_key
+from grader.paths import ROOT, SOLUTIONS, source_files
+from grader.paths import chapters as chapters_in
 
 GRADER = ROOT / "grader"
 DATASETS = ROOT / "datasets"
@@ -159,7 +162,7 @@ def solved_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, s
     return solved
 
 
-def _import_nodes(tree: ast.AST, module_level: bool):
+def _import_nodes(tree: ast.AST, module_level: bool) -> Iterator[ast.Import | ast.ImportFrom]:
     """Import statements; with ``module_level``, only those that run when the module is imported."""
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -270,7 +273,7 @@ def dataset_files(root: Path = ROOT) -> dict[str, Path]:
 def requirements(selected: list[str], pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
     """The course's requirements that students need, with the course's version bounds."""
     declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"].get("dependencies", [])
-    by_name = {re.match(r"[A-Za-z0-9_.-]+", d).group(0).lower(): d for d in declared}
+    by_name = {re.split(r"[^A-Za-z0-9_.-]", d, maxsplit=1)[0].lower(): d for d in declared}
     wanted = list(STUDENT_REQUIREMENTS) + ([OPENCL_REQUIREMENT] if OPENCL_CHAPTER in selected else [])
     return [by_name.get(w.split("[")[0], w) for w in wanted]
 
@@ -421,7 +424,7 @@ def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
-def _write(root: Path, tree: dict[str, str | Path]) -> None:
+def _write(root: Path, tree: Mapping[str, str | Path]) -> None:
     for rel, content in tree.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -465,8 +468,8 @@ def solution_lines(
 def hidden_test_names(selected: list[str], hidden: Path = HIDDEN, solutions: Path = SOLUTIONS) -> set[str]:
     """Test function names of the hidden suites that the public tests do not also use."""
 
-    def names(paths) -> set[str]:
-        found = set()
+    def names(paths: Iterable[Path]) -> set[str]:
+        found: set[str] = set()
         for path in paths:
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
             found |= {
@@ -547,7 +550,7 @@ def find_leaks(
 
 
 def _empty_or_absent(dest: Path) -> None:
-    if dest.is_symlink() or dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+    if dest.is_symlink() or (dest.exists() and (not dest.is_dir() or any(dest.iterdir()))):
         raise ReleaseError(f"{dest} exists and is not an empty folder; choose a new one")
 
 
@@ -629,7 +632,7 @@ def write_archive(dest: Path) -> Path:
     return target
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         done = release(args.dest, args.chapters, archive=args.zip)
     except ReleaseError as error:

@@ -13,17 +13,18 @@ unless all three hold everywhere.
 
 from __future__ import annotations
 
+import argparse
 import tempfile
-from dataclasses import dataclass
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from grader.authoring import mutants as corpus
-from grader.paths import HIDDEN_TESTS, chapters
 from grader.grading.runner import run_suite
+from grader.paths import HIDDEN_TESTS, chapters
 
 PASSED = "passed"
 
@@ -62,7 +63,7 @@ def check_mutant(mutant: corpus.Mutant) -> Verdict:
     return Verdict(mutant, caught_by=failed[0]["exercise"] if failed else None)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """``dlgrade selftest [--chapters ...] [--jobs N]``."""
     return run_selftest(args.chapters, jobs=args.jobs)
 

@@ -7,6 +7,7 @@ header naming its source. ``check`` reports any difference without writing.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from grader.authoring.markers import strip_solutions
@@ -67,7 +68,7 @@ def sync(solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> list[str]:
     return changed
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """``dlgrade sync [--check]``."""
     if args.check:
         problems = differences()

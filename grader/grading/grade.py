@@ -10,6 +10,7 @@ they are known (``--resume`` skips those), then ``grades.csv`` and
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -20,13 +21,13 @@ from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
-from grader.isolation import sandbox
 from grader.grading.outputs import read_student, write_grades, write_student
-from grader.paths import HIDDEN_TESTS, ROOT, chapters
 from grader.grading.report import write_report
 from grader.grading.runner import run_suite
 from grader.grading.scoring import ExerciseScore, by_exercise, score_tests
 from grader.grading.submissions import Submission, discover, is_nbgrader_submitted, stage
+from grader.isolation import sandbox
+from grader.paths import HIDDEN_TESTS, ROOT, chapters
 
 TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
 
@@ -90,7 +91,7 @@ def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
     return [p for p in hidden if p.exists()]
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     try:
         return _run(args, console)
@@ -99,7 +100,7 @@ def run(args) -> int:
         return 2
 
 
-def _run(args, console: Console) -> int:
+def _run(args: argparse.Namespace, console: Console) -> int:
     available = chapters(HIDDEN_TESTS)
     selected = args.chapters or available
     unknown = [c for c in selected if c not in available]

@@ -51,7 +51,7 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def gradescope(results: list[TestResult], exercises: list[ExerciseScore], seconds: float, notes: list[str]) -> dict:
-    chapter_numbers = {}
+    chapter_numbers: dict[str, dict[str, int]] = {}
     tests = []
     for result in results:
         number = chapter_numbers.setdefault(result.chapter, {})

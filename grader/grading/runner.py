@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ class SuiteResult:
         return sum(1 for t in self.tests if t["outcome"] == outcome)
 
 
-def pytest_command(paths: list[str], impl: str, report: str, extra: list[str] = ()) -> list[str]:
+def pytest_command(paths: list[str], impl: str, report: str, extra: Sequence[str] = ()) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -50,7 +51,7 @@ def pytest_command(paths: list[str], impl: str, report: str, extra: list[str] = 
     ]
 
 
-def run_suite(paths: list[str], impl: str, extra: list[str] = (), timeout: float = 600) -> SuiteResult:
+def run_suite(paths: list[str], impl: str, extra: Sequence[str] = (), timeout: float = 600) -> SuiteResult:
     """Run pytest on ``paths`` against ``impl``; never raises for test failures."""
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     with tempfile.TemporaryDirectory(prefix="dlgrade-run-") as tmp:

@@ -59,8 +59,8 @@ def score_tests(expected: list[dict], reported: list[dict], problem: str = "") -
     results = []
     for test in expected:
         got = outcomes.get(test["nodeid"])
-        passed = bool(got) and got["outcome"] == PASSED and not problem
-        message = "" if passed else (problem or (got["message"] if got else "did not report"))
+        passed = got is not None and got["outcome"] == PASSED and not problem
+        message = "" if passed else (problem or (got["message"] if got is not None else "did not report"))
         results.append(
             TestResult(
                 test["nodeid"],
@@ -93,5 +93,5 @@ def by_exercise(results: list[TestResult]) -> list[ExerciseScore]:
     return sorted(table.values(), key=lambda r: sort_key(r.chapter, r.module))
 
 
-def to_dict(row) -> dict:
+def to_dict(row: ExerciseScore) -> dict:
     return asdict(row)
