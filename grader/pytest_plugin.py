@@ -7,44 +7,29 @@
 - A stub's NotImplementedError is reported as ``not started: affine_backward``
   and a failed check as its one-line message, not as a traceback wall.
 - After the run, a progress table per exercise and the next one to do;
-  ``--dl-report FILE`` writes every outcome as JSON for ``dlgrade``.
+  ``--dl-report FILE`` writes every test's ``Outcome`` (``grader.grading.scoring``)
+  as JSON for ``dlgrade``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 from collections.abc import Generator
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from grader.curriculum import sort_key
-from grader.grading.scoring import TestResult, by_exercise
+from grader.fileio import atomic_write
+from grader.grading.scoring import ExerciseScore, Outcome, by_exercise
 from grader.implementations import Implementation, OneLineError, SubmissionError, resolve
+from grader.paths import is_chapter
 from grader.testing import ExerciseFailure
 
 if TYPE_CHECKING:
     from grader.isolation.proxy import RemoteImplementation
-
-CHAPTER = re.compile(r"^ch\d+$")
-NOT_STARTED, PASSED, FAILED, NOT_RUN = "not started", "passed", "failed", "not run"
-
-
-@dataclass
-class Outcome:
-    """What one test found."""
-
-    nodeid: str
-    chapter: str
-    module: str
-    exercise: str
-    points: float
-    outcome: str = NOT_RUN
-    message: str = "did not report"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -183,20 +168,21 @@ class Progress:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        record = self.outcomes.setdefault(item.nodeid, describe(item))
+        record = self.outcomes.get(item.nodeid) or describe(item)
         if report.failed:
             error = call.excinfo.value if call.excinfo else None
             short = one_line(error) if error is not None else None
             if short:
                 report.longrepr = short
-            record.outcome = NOT_STARTED if not_started_name(error) else FAILED
-            report.dl_not_started = record.outcome == NOT_STARTED  # type: ignore[attr-defined]
-            record.message = summary(error) if error is not None else "failed"
+            not_started = not_started_name(error) is not None
+            report.dl_not_started = not_started  # type: ignore[attr-defined]
+            message = summary(error) if error is not None else "failed"
+            record = replace(record, status="not started" if not_started else "failed", message=message)
         elif report.when == "call" and report.passed:
-            record.outcome = PASSED
-            record.message = ""
+            record = replace(record, status="passed", message="")
         elif report.skipped:
-            record.outcome, record.message = FAILED, "skipped"
+            record = replace(record, status="failed", message="skipped")
+        self.outcomes[item.nodeid] = record
         return report
 
     def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, tuple[str, dict]] | None:
@@ -205,46 +191,33 @@ class Progress:
             return "not started", "N", ("NOT STARTED", {"yellow": True})
         return None
 
-    def exercises(self) -> list[dict]:
-        """Per exercise, in course order: status, points earned and possible, first problem.
-
-        The same totals as the grader's (``grader.grading.scoring``), so a student's table and a grade agree.
-        """
-        results = [
-            TestResult(o.nodeid, o.chapter, o.module, o.exercise, o.points, o.outcome == PASSED, o.message)
-            for o in self.outcomes.values()
-        ]
-        return [
-            {**asdict(row), "status": row.status, "message": row.messages[0] if row.messages else ""}
-            for row in by_exercise(results)
-        ]
+    def exercises(self) -> list[ExerciseScore]:
+        """Per exercise, in course order: the same totals as the grader's, so a student's table and a grade agree."""
+        return by_exercise(list(self.outcomes.values()))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("dl_report")
         if path:
-            data = {"tests": [asdict(o) for o in self.outcomes.values()], "exercises": self.exercises()}
-            tmp = f"{path}.tmp{os.getpid()}"
-            with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=1)
-            os.replace(tmp, path)
+            data = {"tests": [o.to_json() for o in self.outcomes.values()]}
+            atomic_write(Path(path), json.dumps(data, indent=1))
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        rows = [row for row in self.exercises() if CHAPTER.match(row["chapter"])]  # not the tool's own tests
+        rows = [row for row in self.exercises() if is_chapter(row.chapter)]  # not the tool's own tests
         if not rows:
             return
         write = terminalreporter.write_line
         terminalreporter.section("progress by exercise")
-        width = max(len(r["exercise"]) for r in rows)
+        width = max(len(r.exercise) for r in rows)
         for row in rows:
             write(
-                f"  {row['chapter']:<5} {row['exercise']:<{width}}  {row['status']:<12}"
-                f" {row['passed']}/{row['tests']} tests  {_points(row['score'])}/{_points(row['max_score'])} points"
+                f"  {row.chapter:<5} {row.exercise:<{width}}  {row.status:<12}"
+                f" {row.passed}/{row.tests} tests  {row.score:g}/{row.max_score:g} points"
             )
-        todo = next((r for r in rows if r["status"] != "passing"), None)
+        todo = next((r for r in rows if r.status != "passing"), None)
         if todo:
             write(
-                f"Next: {todo['exercise']} in {todo['chapter']}/{todo['module']}.py"
-                + (f"  ({todo['message']})" if todo["message"] else "")
+                f"Next: {todo.exercise} in {todo.chapter}/{todo.module}.py"
+                + (f"  ({todo.message})" if todo.message else "")
             )
         else:
             write("Every exercise here passes.")
@@ -253,7 +226,3 @@ class Progress:
 def _chapter_module(item: pytest.Item) -> tuple[str, str]:
     path = Path(str(item.path))
     return path.parent.name, path.stem.removeprefix("test_")
-
-
-def _points(value: float) -> str:
-    return f"{value:g}"

@@ -37,7 +37,7 @@ from pathlib import Path
 from grader.authoring.markers import BEGIN, END, remove_markers
 from grader.authoring.sync import HEADER, expected_tree, render
 from grader.curriculum import sort_key
-from grader.paths import ROOT, SOLUTIONS, source_files
+from grader.paths import ROOT, SOLUTIONS, is_chapter, source_files
 from grader.paths import chapters as chapters_in
 
 GRADER = ROOT / "grader"
@@ -130,7 +130,7 @@ def _check_chapter_imports(selected: list[str], solutions: Path) -> None:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
                 if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
                     needed = node.module.split(".")[0]
-                    if needed not in selected and re.fullmatch(r"ch\d+", needed):
+                    if needed not in selected and is_chapter(needed):
                         raise ReleaseError(
                             f"{chapter} imports {needed} ({path.relative_to(solutions.parent)}): "
                             f"add {needed} to --chapters"
@@ -140,7 +140,7 @@ def _check_chapter_imports(selected: list[str], solutions: Path) -> None:
 def _in_release(rel: str, selected: list[str]) -> bool:
     """Files of the selected chapters, and the package files above them."""
     top = rel.split("/", 1)[0]
-    return "/" not in rel or not re.fullmatch(r"ch\d+", top) or top in selected
+    return "/" not in rel or not is_chapter(top) or top in selected
 
 
 def exercise_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, str]:

@@ -26,8 +26,6 @@ from grader.authoring import mutants as corpus
 from grader.grading.runner import run_suite
 from grader.paths import HIDDEN_TESTS, chapters
 
-PASSED = "passed"
-
 
 def hidden_chapters(selected: list[str] | None = None) -> list[str]:
     available = chapters(HIDDEN_TESTS)
@@ -59,8 +57,8 @@ def check_mutant(mutant: corpus.Mutant) -> Verdict:
         result = run_suite([str(HIDDEN_TESTS / mutant.chapter)], str(submission), extra=["-x"])
     if result.error:
         return Verdict(mutant, problem=f"suite crashed: {result.error}")
-    failed = [t for t in result.tests if t["outcome"] in ("failed", "not started")]  # not the ones -x skipped
-    return Verdict(mutant, caught_by=failed[0]["exercise"] if failed else None)
+    failed = [t for t in result.tests if t.status in ("failed", "not started")]  # not the ones -x skipped
+    return Verdict(mutant, caught_by=failed[0].exercise if failed else None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,17 +79,11 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
         total = len(reference.tests)
         for name, result in (("solutions", reference), ("exercises", stubs)):
             if result.error:
-                problems.append(f"{chapter} on {name}: {result.error}\n{result.output[-2000:]}")
+                problems.append(f"{chapter} on {name}: {result.error}\n{result.output_tail()}")
         problems += [
-            f"{chapter}: fails on the reference: {t['nodeid']}: {t['message']}"
-            for t in reference.tests
-            if t["outcome"] != PASSED
+            f"{chapter}: fails on the reference: {t.nodeid}: {t.message}" for t in reference.tests if not t.passed
         ]
-        problems += [
-            f"{chapter}: passes on the stubs (cannot fail): {t['nodeid']}"
-            for t in stubs.tests
-            if t["outcome"] == PASSED
-        ]
+        problems += [f"{chapter}: passes on the stubs (cannot fail): {t.nodeid}" for t in stubs.tests if t.passed]
         wrong = corpus.load(chapter)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             verdicts = list(pool.map(check_mutant, wrong))
@@ -108,8 +100,8 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
         table.add_row(
             chapter,
             str(total),
-            f"{reference.count(PASSED)}/{total}",
-            f"{total - stubs.count(PASSED)}/{len(stubs.tests)}",
+            f"{reference.count('passed')}/{total}",
+            f"{total - stubs.count('passed')}/{len(stubs.tests)}",
             share,
         )
     console.print(table)

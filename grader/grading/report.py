@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from grader.grading.outputs import atomic_write
+from grader.fileio import atomic_write
 from grader.grading.scoring import ExerciseScore
 
 

@@ -31,11 +31,8 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import os
 import re
-import subprocess
 import sys
-import tempfile
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +42,8 @@ import nbformat
 
 from grader.authoring.markers import BEGIN, END, has_solutions, remove_markers
 from grader.curriculum import MODULE_ORDER
+from grader.fileio import atomic_write
+from grader.grading.runner import collect
 from grader.notebooks.notebook_runner import pack_sources
 from grader.paths import HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
 
@@ -178,29 +177,15 @@ def collected_exercises(chapter: str) -> Collected:
     parameters (``pytest.param(..., marks=pytest.mark.exercise(...))``) count too.
     """
     folders = [str(f) for f in (SOLUTIONS / chapter, HIDDEN_TESTS / chapter) if f.is_dir()]
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "collected.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--dl-report={report}",
-            *folders,
-        ]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        if done.returncode not in (0, 5) or not report.exists():
-            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
-            raise CourseError(f"cannot collect the tests of {chapter}: {tail[0]}")
-        data = json.loads(report.read_text(encoding="utf-8"))
+    collected = collect(folders)
+    if collected.error:
+        tail = collected.output.strip().splitlines()[-1:] or ["no output"]
+        raise CourseError(f"cannot collect the tests of {chapter}: {collected.error}: {tail[0]}")
     found: Collected = {}
-    for test in data["tests"]:
-        path, _, name = test["nodeid"].partition("::")
+    for test in collected.tests:
+        path, _, name = test.nodeid.partition("::")
         per_exercise = found.setdefault((path, name.split("[")[0]), {})
-        per_exercise[test["exercise"]] = per_exercise.get(test["exercise"], 0.0) + float(test["points"])
+        per_exercise[test.exercise] = per_exercise.get(test.exercise, 0.0) + test.points
     return found
 
 
@@ -677,13 +662,6 @@ def config_text(course_id: str = "dlcourse", timeout: int = 300) -> str:
     return CONFIG.format(course_id=course_id, timeout=timeout)
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_course(
     course_dir: Path, selected: list[str] | None = None, log: Callable[[str], object] = print
 ) -> dict[str, dict[str, float]]:
@@ -703,14 +681,14 @@ def write_course(
     if config.exists() and not config.read_text(encoding="utf-8").startswith(CONFIG_HEADER):
         log(f"kept {config} (not written by dlgrade)")
     else:
-        _write(config, config_text())
+        atomic_write(config, config_text())
     here = Path(__file__).resolve().parent
     result = {}
     for chapter, (notebook, points, ungraded) in built.items():
         folder = course_dir / "source" / chapter
-        _write(folder / f"{chapter}.ipynb", nbformat.writes(notebook) + "\n")
-        _write(folder / f"{RUNNER_NAME}.py", (here / "notebook_runner.py").read_text(encoding="utf-8"))
-        _write(folder / f"{TESTING_NAME}.py", (here.parent / "testing.py").read_text(encoding="utf-8"))
+        atomic_write(folder / f"{chapter}.ipynb", nbformat.writes(notebook) + "\n")
+        atomic_write(folder / f"{RUNNER_NAME}.py", (here / "notebook_runner.py").read_text(encoding="utf-8"))
+        atomic_write(folder / f"{TESTING_NAME}.py", (here.parent / "testing.py").read_text(encoding="utf-8"))
         result[chapter] = points
         log(
             f"{folder / (chapter + '.ipynb')}: {len(points)} graded exercises, {sum(points.values()):g} points"
