@@ -10,11 +10,17 @@ arrays; random generators advance as they would in-process.
 
 A worker that exits, crashes, runs out of memory or time costs only the
 current test: it is killed and started afresh on the next call.
+
+The worker keeps every object it handed out until told otherwise: when the
+last ``RemoteObject`` for a handle is gone here, the handle is queued, and
+once ``RELEASE_BATCH`` are queued the next request first sends them in one
+``release`` operation, which drops the worker's references.
 """
 
 from __future__ import annotations
 
 import builtins
+import collections
 import contextlib
 import fcntl
 import functools
@@ -28,6 +34,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -61,6 +68,12 @@ PASSED_THROUGH = (
     "ValueError",
     "ZeroDivisionError",
 )
+
+
+RELEASE_BATCH = 100  # dropped handles sent to the worker together, before the next request
+EXIT_GRACE_S = 0.05  # after the connection broke, time for the worker to exit so that its exit code is known
+KILL_WAIT_S = 10.0  # wait for a killed worker to be gone
+PIPE_CHUNK = 1 << 16  # bytes read at once from the worker's output
 
 
 class StudentCodeError(Exception):
@@ -159,7 +172,7 @@ def reap_uid(uid: int, patience: float = 10.0, few: int = 16) -> None:
                 os.kill(pid, signal.SIGKILL)
         if len(pids) <= few:
             return
-        time.sleep(0.05)
+        time.sleep(EXIT_GRACE_S)
 
 
 class WorkerClient:
@@ -175,6 +188,8 @@ class WorkerClient:
         self.module_attributes: dict[tuple[str, str], RemoteObject] = {}  # functions and classes, per worker
         self.test_deadline: float | None = None
         self._starting = threading.Lock()
+        self._holders: dict[int, weakref.WeakSet[RemoteObject]] = {}  # handle -> its live proxies here
+        self._dropped: collections.deque[tuple[int, int]] = collections.deque()  # (generation, handle)
 
     # lifecycle -----------------------------------------------------------
     def ensure_started(self) -> None:
@@ -215,11 +230,13 @@ class WorkerClient:
         self.endpoint = Endpoint(parent, self.serve_callback)
         self.generation += 1
         self.module_attributes.clear()
+        self._holders.clear()
+        self._dropped.clear()
 
     @staticmethod
     def _drain(pipe: io.BufferedReader) -> None:
         """Read and discard what the student's code prints, so the worker never blocks on a full pipe."""
-        for _ in iter(lambda: pipe.read1(65536), b""):
+        for _ in iter(lambda: pipe.read1(PIPE_CHUNK), b""):
             pass
 
     def stop(self) -> int | None:
@@ -228,7 +245,7 @@ class WorkerClient:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         try:
-            code = self.process.wait(timeout=10)
+            code = self.process.wait(timeout=KILL_WAIT_S)
         except subprocess.TimeoutExpired:
             code = None
         if self.endpoint is not None:
@@ -249,6 +266,8 @@ class WorkerClient:
             deadline, limit = self.test_deadline, max(0.0, self.test_deadline - time.monotonic())
         endpoint.stream.deadline = deadline
         try:
+            if len(self._dropped) >= RELEASE_BATCH:
+                self._release(endpoint)
             return endpoint.request(header, buffers)
         except RemoteFailure as failure:
             raise remote_exception(failure.error) from None
@@ -256,13 +275,31 @@ class WorkerClient:
             self.stop()
             raise WorkerTimeout(f"your code took longer than {limit:.0f} s (infinite loop?)") from None
         except (EOFError, ConnectionError, codec.CodecError, json.JSONDecodeError):
-            time.sleep(0.05)
+            time.sleep(EXIT_GRACE_S)
             code = self.process.poll() if self.process else None
             self.stop()
             raise WorkerCrashed(describe_exit(code)) from None
         finally:
             if self.endpoint is not None:
                 self.endpoint.stream.deadline = None
+
+    # handles ---------------------------------------------------------------
+    def hold(self, proxy: RemoteObject, handle: int) -> None:
+        """Note a new proxy for ``handle``; when it is gone, the handle may be released."""
+        self._holders.setdefault(handle, weakref.WeakSet()).add(proxy)
+        weakref.finalize(proxy, self._dropped.append, (self.generation, handle))  # no I/O: runs in any GC
+
+    def _release(self, endpoint: Endpoint) -> None:
+        """Tell the worker to forget the dropped handles that no proxy here holds any more."""
+        handles = set()
+        while self._dropped:
+            generation, handle = self._dropped.popleft()
+            holders = self._holders.get(handle)
+            if generation == self.generation and holders is not None and not holders:
+                del self._holders[handle]
+                handles.add(handle)
+        if handles:
+            endpoint.request({"op": "release", "handles": sorted(handles)}, [])
 
     def serve_callback(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
         if message.get("op") != "callback":
@@ -348,7 +385,7 @@ class WorkerClient:
 class RemoteObject:
     """A student's object that lives in the worker."""
 
-    __slots__ = ("_client", "_generation", "_handle", "_target", "_type")
+    __slots__ = ("__weakref__", "_client", "_generation", "_handle", "_target", "_type")
 
     def __init__(self, client: WorkerClient, target: dict, type_name: str):
         object.__setattr__(self, "_client", client)
@@ -356,6 +393,8 @@ class RemoteObject:
         object.__setattr__(self, "_handle", target.get("handle"))
         object.__setattr__(self, "_generation", client.generation)
         object.__setattr__(self, "_type", type_name)
+        if self._handle is not None:
+            client.hold(self, self._handle)
 
     def _check(self) -> dict:
         if "handle" in self._target and self._generation != self._client.generation:

@@ -3,9 +3,10 @@
 Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
 sandbox of ``grader.isolation.sandbox`` when available). It loads the submission with
 the same loader as ``--impl=PATH`` and serves requests on a socket:
-``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``.
+``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``.
 Results that are plain data go back by value (``grader.isolation.codec``); anything
-else stays here behind a handle. After a call, arrays passed as arguments
+else stays here behind a handle, in ``Worker.objects``, until the test process
+sends ``release`` for it (it does when it no longer holds a proxy for it). After a call, arrays passed as arguments
 that the call modified, and the state of random generators it used, are
 sent back, so the caller sees exactly what an in-process call would do.
 """
@@ -140,6 +141,10 @@ class Worker:
         try:
             if op == "call":
                 return self.call(message, data)
+            if op == "release":  # the test process holds none of these objects any more
+                for handle in message["handles"]:
+                    self.objects.pop(int(handle), None)
+                return {"value": None}, []
             target = self.target(message)
             if op == "getattr":
                 value = getattr(target, str(message["name"]))
@@ -152,9 +157,6 @@ class Worker:
                 value = iter(target)
             elif op == "next":
                 value = next(target)
-            elif op == "release":
-                self.objects.pop(int(message["handle"]), None)
-                value = None
             else:
                 raise ValueError(f"unknown operation {op!r}")
         except Exception as error:
