@@ -12,6 +12,7 @@ import argparse
 from rich.console import Console
 from rich.table import Table
 
+from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading.runner import run_suite
 from grader.grading.scoring import ExerciseStatus
 from grader.paths import EXERCISES, chapters
@@ -28,13 +29,11 @@ def run_check(chapter: str | None, impl: str = "exercises") -> int:
     console = Console()
     available = chapters(EXERCISES)
     if chapter and chapter not in available:
-        console.print(f"dlgrade check: no chapter {chapter!r} in exercises/ (have: {', '.join(available)})")
-        return 2
+        raise CommandError(f"no chapter {chapter!r} in exercises/ (have: {', '.join(available)})")
     selected = [chapter] if chapter else available
     result = run_suite([str(EXERCISES / c) for c in selected], impl)
     if result.error:
-        console.print(f"dlgrade check: {result.error}\n{result.output_tail()}", highlight=False)
-        return 2
+        raise CommandError(f"{result.error}\n{result.output_tail()}")
     table = Table(title=f"Progress: {', '.join(selected)}")
     for column in ("chapter", "exercise", "status", "tests passed", "points"):
         table.add_column(column)
@@ -51,7 +50,7 @@ def run_check(chapter: str | None, impl: str = "exercises") -> int:
     todo = next((row for row in exercises if row.status != "passing"), None)
     if todo is None:
         console.print(f"All {len(exercises)} exercises pass their public tests.")
-        return 0
+        return EXIT_OK
     done = sum(row.status == "passing" for row in exercises)
     console.print(
         f"{done}/{len(exercises)} exercises pass. Next: [bold]{todo.exercise}[/] in "
@@ -59,4 +58,4 @@ def run_check(chapter: str | None, impl: str = "exercises") -> int:
         highlight=False,
     )
     console.print(f"Run `pytest exercises/{todo.chapter}/test_{todo.module}.py` for details.", highlight=False)
-    return 1
+    return EXIT_FAILURES

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from grader.curriculum import sort_key
+from grader.defaults import CALL_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.fileio import atomic_write
 from grader.grading.scoring import ExerciseScore, Outcome, by_exercise
 from grader.implementations import Implementation, OneLineError, SubmissionError, resolve
@@ -56,8 +57,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="with --isolate: another folder the worker must not see (repeatable)",
     )
-    group.addoption("--call-timeout", type=float, default=30.0, help="with --isolate: seconds per call")
-    group.addoption("--test-timeout", type=float, default=120.0, help="with --isolate: seconds per test")
+    group.addoption(
+        "--call-timeout",
+        type=float,
+        default=CALL_TIMEOUT_S,
+        help="with --isolate: seconds per call (default %(default)s)",
+    )
+    group.addoption(
+        "--test-timeout",
+        type=float,
+        default=TEST_TIMEOUT_S,
+        help="with --isolate: seconds per test (default %(default)s)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import ast
 
+from grader.errors import CommandError
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 NOT_STARTED = "not started, see its docstring"
 
 
-class MarkerError(ValueError):
+class MarkerError(CommandError, ValueError):
     """A solution file whose markers are unbalanced or misplaced."""
 
 

@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,6 +36,7 @@ from pathlib import Path
 from grader.authoring.markers import BEGIN, END, remove_markers
 from grader.authoring.sync import HEADER, expected_tree, render
 from grader.curriculum import sort_key
+from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.paths import ROOT, SOLUTIONS, is_chapter, source_files
 from grader.paths import chapters as chapters_in
 
@@ -82,12 +82,8 @@ venv/
 """
 
 
-class ReleaseError(Exception):
+class ReleaseError(CommandError):
     """A release that cannot be made; ``code`` is the exit status."""
-
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass
@@ -417,10 +413,10 @@ def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=repo, env=env or _git_env(), capture_output=True, text=True)
     except FileNotFoundError:
-        raise ReleaseError("git is not installed (or not on PATH)", code=1) from None
+        raise ReleaseError("git is not installed (or not on PATH)") from None
     if done.returncode != 0:
         message = (done.stderr.strip() or done.stdout.strip()).splitlines()
-        raise ReleaseError(f"git {args[0]} failed: {message[-1] if message else done.returncode}", code=1)
+        raise ReleaseError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
     return done.stdout
 
 
@@ -590,7 +586,8 @@ def release(dest: Path, requested: list[str] | None = None, archive: bool = Fals
         leaks = find_leaks(build, selected)
         if leaks:
             raise ReleaseError(
-                f"main would give away course-only text ({len(leaks)} finding(s)); first: {leaks[0]}", code=1
+                f"main would give away course-only text ({len(leaks)} finding(s)); first: {leaks[0]}",
+                code=EXIT_FAILURES,
             )
         _empty_or_absent(dest)
         if dest.exists():  # an empty folder, maybe the shell's current one: keep it, fill it
@@ -633,11 +630,7 @@ def write_archive(dest: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        done = release(args.dest, args.chapters, archive=args.zip)
-    except ReleaseError as error:
-        print(f"dlgrade release: {error}", file=sys.stderr)
-        return error.code
+    done = release(args.dest, args.chapters, archive=args.zip)
     print(
         f"released {', '.join(done.chapters)} to {done.dest}: branch main {done.main[:10]} ({done.files} files), "
         f"branch solutions {done.solutions[:10]}"
@@ -645,4 +638,4 @@ def run(args: argparse.Namespace) -> int:
     if done.archive:
         print(f"archive of main: {done.archive}")
     print("Publish main to students now; push the solutions branch after the deadline.")
-    return 0
+    return EXIT_OK

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader.authoring import mutants as corpus
+from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading.runner import run_suite
 from grader.paths import HIDDEN_TESTS, chapters
 
@@ -32,9 +33,7 @@ def hidden_chapters(selected: list[str] | None = None) -> list[str]:
     if selected:
         unknown = sorted(set(selected) - set(available))
         if unknown:
-            raise SystemExit(
-                f"dlgrade selftest: no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})"
-            )
+            raise CommandError(f"no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})")
         return [c for c in available if c in selected]
     return available
 
@@ -109,6 +108,6 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
         console.print(f"[red]FAIL[/red] {problem}", highlight=False)
     if problems:
         console.print(f"selftest: {len(problems)} problem(s)")
-        return 1
+        return EXIT_FAILURES
     console.print("selftest: every hidden test passes on solutions, fails on stubs, and every wrong answer is caught")
-    return 0
+    return EXIT_OK

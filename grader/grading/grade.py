@@ -22,6 +22,7 @@ from rich.table import Table
 from tqdm import tqdm
 
 from grader.defaults import CALL_TIMEOUT_S, STUDENT_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading.outputs import read_student, write_grades, write_student
 from grader.grading.report import write_report
 from grader.grading.runner import collect, run_suite
@@ -33,8 +34,8 @@ from grader.paths import HIDDEN_TESTS, ROOT, chapters
 TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
 
 
-class GradeError(Exception):
-    """A problem with the command line: one line, exit 2."""
+class GradeError(CommandError):
+    """A problem with the command line or its input: one line, exit 2."""
 
 
 def suite_paths(selected: list[str]) -> list[str]:
@@ -106,14 +107,6 @@ def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
-    try:
-        return _run(args, console)
-    except GradeError as error:
-        console.print(f"dlgrade grade: {error}", highlight=False)
-        return 2
-
-
-def _run(args: argparse.Namespace, console: Console) -> int:
     available = chapters(HIDDEN_TESTS)
     selected = args.chapters or available
     unknown = [c for c in selected if c not in available]
@@ -172,4 +165,4 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     for student, messages in sorted(problems.items()):
         for message in messages:
             console.print(f"problem: {student}: {message}", highlight=False)
-    return 1 if problems else 0
+    return EXIT_FAILURES if problems else EXIT_OK

@@ -41,6 +41,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from grader.defaults import CALL_TIMEOUT_S, ONE_THREAD_BLAS, TEST_TIMEOUT_S
 from grader.grading.submissions import stage
 from grader.implementations import OneLineError, SubmissionError
 from grader.isolation import codec, sandbox
@@ -211,9 +212,7 @@ class WorkerClient:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "PYTHONDONTWRITEBYTECODE": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
+            **ONE_THREAD_BLAS,
         }
         self.process = subprocess.Popen(
             sandbox.command(json.dumps(config), self.use_sandbox),
@@ -440,8 +439,8 @@ class RemoteImplementation:
         use_sandbox: bool,
         hide: Sequence[str] = (),
         limits: dict | None = None,
-        call_timeout: float = 30.0,
-        test_timeout: float = 120.0,
+        call_timeout: float = CALL_TIMEOUT_S,
+        test_timeout: float = TEST_TIMEOUT_S,
     ):
         self.root = folder
         self._uid_lock: IO[str] | None = None

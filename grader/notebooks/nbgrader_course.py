@@ -32,7 +32,6 @@ import argparse
 import ast
 import json
 import re
-import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ import nbformat
 
 from grader.authoring.markers import BEGIN, END, has_solutions, remove_markers
 from grader.curriculum import MODULE_ORDER
+from grader.errors import EXIT_OK, CommandError
 from grader.fileio import atomic_write
 from grader.grading.runner import collect
 from grader.notebooks.notebook_runner import pack_sources
@@ -56,7 +56,7 @@ GUARD = 'if __name__ != "__main__":  # as a module; in the notebook these names 
 RESERVED = {"tests", "ExerciseTests", "implementation_of", "embedded_reference"}
 
 
-class CourseError(Exception):
+class CourseError(CommandError):
     """The sources cannot be turned into a course; the message says why."""
 
 
@@ -698,10 +698,6 @@ def write_course(
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        write_course(args.course_dir, args.chapters)
-    except CourseError as error:
-        print(f"dlgrade nbgrader: {error}", file=sys.stderr)
-        return 1
+    write_course(args.course_dir, args.chapters)
     print(f"Next: cd {args.course_dir} && nbgrader generate_assignment <chapter> (see docs/nbgrader.md)")
-    return 0
+    return EXIT_OK

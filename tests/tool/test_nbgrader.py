@@ -291,7 +291,7 @@ def test_cli_rejects_unknown_chapter(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 1 and "unknown chapter ch99" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert done.returncode == 2 and "unknown chapter ch99" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_shipped_helpers_hold_no_tests_or_solutions(course):
