@@ -29,10 +29,11 @@ import shutil
 import subprocess
 import tempfile
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.authoring.imports import import_nodes, imported_from, relative_imports
 from grader.authoring.markers import BEGIN, END, remove_markers
 from grader.authoring.sync import HEADER, expected_tree, render
 from grader.curriculum import sort_key
@@ -123,14 +124,14 @@ def _check_chapter_imports(selected: list[str], solutions: Path) -> None:
     """A chapter importing another (``from ..ch3.layers import``) needs it released too."""
     for chapter in selected:
         for path in sorted((solutions / chapter).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-                if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
-                    needed = node.module.split(".")[0]
-                    if needed not in selected and is_chapter(needed):
-                        raise ReleaseError(
-                            f"{chapter} imports {needed} ({path.relative_to(solutions.parent)}): "
-                            f"add {needed} to --chapters"
-                        )
+            package = list(path.relative_to(solutions).parent.parts)
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for _, module in relative_imports(tree, package):
+                needed = module[0] if module else ""
+                if needed not in selected and is_chapter(needed):
+                    raise ReleaseError(
+                        f"{chapter} imports {needed} ({path.relative_to(solutions.parent)}): add {needed} to --chapters"
+                    )
 
 
 def _in_release(rel: str, selected: list[str]) -> bool:
@@ -158,15 +159,6 @@ def solved_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, s
     return solved
 
 
-def _import_nodes(tree: ast.AST, module_level: bool) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Import statements; with ``module_level``, only those that run when the module is imported."""
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield node
-        elif not (module_level and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))):
-            yield from _import_nodes(node, module_level)
-
-
 def _module_file(name: str, grader: Path = GRADER) -> Path | None:
     """The file of grader module ``a.b`` (``a/b.py`` or ``a/b/__init__.py``), if it exists."""
     base = grader.joinpath(*name.split("."))
@@ -183,7 +175,7 @@ def _grader_imports(text: str, filename: str, module_level: bool = False) -> set
     if path.is_absolute() and GRADER in path.parents:
         package = list(path.relative_to(GRADER).parent.parts)
     names: set[str] = set()
-    for node in _import_nodes(ast.parse(text, filename), module_level):
+    for node in import_nodes(ast.parse(text, filename), module_level):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 parts = alias.name.split(".")
@@ -193,7 +185,7 @@ def _grader_imports(text: str, filename: str, module_level: bool = False) -> set
         if node.level == 0 and node.module and node.module.split(".")[0] == "grader":
             base = node.module.split(".")[1:]
         elif node.level > 0 and package is not None:
-            base = package[: len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+            base = imported_from(node, package)
         else:
             continue
         for alias in node.names:  # ``from grader.a import b``: b may be a module or a name in a

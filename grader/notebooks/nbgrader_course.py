@@ -39,6 +39,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader.authoring.imports import relative_imports
 from grader.authoring.markers import BEGIN, END, has_solutions, remove_markers
 from grader.curriculum import MODULE_ORDER
 from grader.errors import EXIT_OK, CommandError
@@ -276,15 +277,11 @@ def _rewrite_import(statement: Statement, rel: str, hidden: bool) -> str | None:
 
 def _relative_imports(rel: str, text: str) -> list[str]:
     """The modules (paths under solutions/) that the module ``rel`` imports relatively."""
-    package = rel.split("/")[:-1]
     found = []
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = package[: len(package) - (node.level - 1)]
-            target = base + (node.module.split(".") if node.module else [])
-            found += (
-                ["/".join(target) + ".py"] if node.module else ["/".join([*target, a.name]) + ".py" for a in node.names]
-            )
+    for node, target in relative_imports(ast.parse(text), rel.split("/")[:-1]):
+        found += (
+            ["/".join(target) + ".py"] if node.module else ["/".join([*target, a.name]) + ".py" for a in node.names]
+        )
     return found
 
 
