@@ -361,13 +361,6 @@ def test_conv2d_backward_matches_autograd(keras, x_shape, filters, kernel, strid
                          f"Conv2D({kernel}, stride {stride}, {padding!r})", ["dx", "dW", "db"])
 
 
-@pytest.mark.exercise("Conv2D", points=1)
-def test_convolution2d_keras_1_arguments(keras):
-    layer, output_shape = built(keras.Convolution2D(3, 2, 3, border_mode="same", input_shape=(5, 5, 2)), (5, 5, 2))
-    if output_shape != (5, 5, 3) or [np.shape(p) for p in layer.params] != [(2, 3, 2, 3), (3,)]:
-        fail("Convolution2D(nb_filter, nb_row, nb_col, border_mode='same') builds the wrong shapes")
-
-
 # ---------------------------------------------------------------- MaxPool2D
 
 POOLS = [((2, 7, 6, 3), (2, 2), None), ((1, 6, 6, 2), (3, 3), (2, 2)), ((2, 5, 4, 3), (2, 3), (1, 1))]
@@ -392,7 +385,7 @@ def test_max_pool_forward(keras, x_shape, pool, strides):
 def test_max_pool_backward_matches_autograd(keras, x_shape, pool, strides):
     stride = pool[0] if strides is None else strides[0]
     rng = np.random.default_rng(24)
-    layer, _ = built(keras.MaxPooling2D(pool_size=pool, strides=strides), x_shape[1:])
+    layer, _ = built(keras.MaxPool2D(pool_size=pool, strides=strides), x_shape[1:])
     check_layer_backward(layer, rng.normal(size=x_shape), [], lambda v: max_pool_nhwc(v, pool, stride), rng,
                          f"MaxPool2D({pool}, strides {strides})", ["dx"])
 
@@ -594,6 +587,15 @@ def test_parameter_counts_of_the_books_models(keras, which):
     counts = [c for c in (layer.count_params() for layer in model.layers) if c]
     if counts != per_layer:
         fail(f"listing {which}: parameters per layer {counts}, expected {per_layer}")
+
+
+@pytest.mark.exercise("Sequential", points=1)
+def test_keras_1_names_and_arguments(keras):
+    model = keras.Sequential([keras.Convolution2D(3, 2, 3, border_mode="same", input_shape=(5, 5, 2)),
+                              keras.MaxPooling2D(pool_size=(2, 2))])
+    shapes = [tuple(layer.output_shape) for layer in model.layers]
+    if shapes != [(5, 5, 3), (2, 2, 3)] or model.count_params() != 2 * 3 * 2 * 3 + 3:
+        fail("Convolution2D(nb_filter, nb_row, nb_col, border_mode='same') and MaxPooling2D build the wrong shapes")
 
 
 @pytest.mark.exercise("Sequential", points=1)
