@@ -18,6 +18,7 @@ them: (N, 8, 8, 1), values in [0, 1].
 Writes digits.png (test accuracy per epoch of both models) and prints the
 final accuracies and wall time. --quick trains 4 epochs of each (seconds).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,19 +31,27 @@ from pathlib import Path
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")  # tiny matrices: BLAS threads only fight over the cores
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from solutions.ch5.data import load_digits  # noqa: E402
-from solutions.ch7.model import (LSTM, Activation, Convolution2D, Dense, Dropout, Flatten, MaxPooling2D,  # noqa: E402
-                                 Sequential, np_utils)
+from solutions.ch5.data import load_digits
+from solutions.ch7.model import (
+    LSTM,
+    Activation,
+    Convolution2D,
+    Dense,
+    Dropout,
+    Flatten,
+    MaxPooling2D,
+    Sequential,
+    np_utils,
+)
 
 
 def digits():
@@ -87,21 +96,38 @@ def train(which, epochs, seed=0):
         model, batch_size = row_lstm(seed), 32
         x_train, x_test = images["train"][..., 0], images["test"][..., 0]  # (N, 8 rows, 8 pixels)
     start = time.perf_counter()
-    history = model.fit(x_train, labels["train"], batch_size=batch_size, nb_epoch=epochs, verbose=0,
-                        validation_data=(x_test, labels["test"]))
+    history = model.fit(
+        x_train,
+        labels["train"],
+        batch_size=batch_size,
+        nb_epoch=epochs,
+        verbose=0,
+        validation_data=(x_test, labels["test"]),
+    )
     seconds = time.perf_counter() - start
     loss, accuracy = model.evaluate(x_test, labels["test"])
-    return {"model": which, "epochs": epochs, "parameters": model.count_params(), "test_loss": loss,
-            "test_accuracy": accuracy, "accuracy_per_epoch": history.history["val_acc"],
-            "train_accuracy": history.history["acc"][-1], "seconds": seconds}
+    return {
+        "model": which,
+        "epochs": epochs,
+        "parameters": model.count_params(),
+        "test_loss": loss,
+        "test_accuracy": accuracy,
+        "accuracy_per_epoch": history.history["val_acc"],
+        "train_accuracy": history.history["acc"][-1],
+        "seconds": seconds,
+    }
 
 
 def plot(results, path):
     figure, axis = plt.subplots(figsize=(6, 4))
     for result in results:
         curve = result["accuracy_per_epoch"]
-        axis.plot(range(1, len(curve) + 1), curve, marker=".", label=f"{result['model']} "
-                  f"({result['parameters']:,} parameters)")
+        axis.plot(
+            range(1, len(curve) + 1),
+            curve,
+            marker=".",
+            label=f"{result['model']} ({result['parameters']:,} parameters)",
+        )
     axis.set_xlabel("epoch")
     axis.set_ylabel("test accuracy")
     axis.set_ylim(0, 1)
@@ -128,8 +154,10 @@ def main(argv=None):
     plot(results, args.out / "digits.png")
     expected = {"cnn": ".97-.98", "lstm": ".94-.96"}
     for result in results:
-        print(f"{result['model']}: test accuracy {result['test_accuracy']:.3f} after {epochs} epochs "
-              f"(expected after 30: {expected[result['model']]}); wall time {result['seconds']:.1f} s")
+        print(
+            f"{result['model']}: test accuracy {result['test_accuracy']:.3f} after {epochs} epochs "
+            f"(expected after 30: {expected[result['model']]}); wall time {result['seconds']:.1f} s"
+        )
     print(f"figure: {args.out / 'digits.png'}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

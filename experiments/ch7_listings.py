@@ -21,6 +21,7 @@ a little. Expected (means over 10 seeds, loss before -> after, accuracy after):
 Writes listings.png (before/after per listing, final loss per optimiser and per
 activation) and prints a table. --quick runs 3 seeds (a few seconds).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,17 +34,17 @@ from pathlib import Path
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")  # tiny matrices: BLAS threads only fight over the cores
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from solutions.ch7.model import Activation, Dense, Sequential, to_categorical  # noqa: E402
+from solutions.ch7.model import Activation, Dense, Sequential, to_categorical
 
 OPTIMISERS = ["sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam"]
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "hard_sigmoid", "linear"]
@@ -70,16 +71,23 @@ def listing(number, seed, optimizer="rmsprop", activation="sigmoid"):
         model.add(Dense(1, input_dim=500))
         model.add(Activation(activation=activation))
         data, labels = book_data(seed)
-        return train(model, optimizer if number == 5 else ("sgd" if number == 6 else "rmsprop"),
-                     "binary_crossentropy", ["accuracy"], data, labels)
+        return train(
+            model,
+            optimizer if number == 5 else ("sgd" if number == 6 else "rmsprop"),
+            "binary_crossentropy",
+            ["accuracy"],
+            data,
+            labels,
+        )
     model.add(Dense(32, input_dim=500))
     model.add(Activation(activation="relu" if number == 3 else "sigmoid"))
     model.add(Dense(10 if number == 3 else 1))
     model.add(Activation(activation="softmax" if number == 3 else "sigmoid"))
     if number == 3:
         data, labels = book_data(seed, classes=10)
-        return train(model, "rmsprop", "categorical_crossentropy", ["categorical_accuracy"], data,
-                     to_categorical(labels))
+        return train(
+            model, "rmsprop", "categorical_crossentropy", ["categorical_accuracy"], data, to_categorical(labels)
+        )
     data, labels = book_data(seed)
     if number == 4:
         return train(model, "rmsprop", "mse", ["mean_squared_error"], data, labels)
@@ -102,14 +110,21 @@ def plot(results, path):
     figure, axes = plt.subplots(1, 3, figsize=(15, 4.2))
     names = ["7-1", "7-2", "7-3", "7-4"]
     for offset, (when, label) in enumerate([(0, "before"), (1, "after")]):
-        axes[0].bar(np.arange(4) + 0.4 * offset, [results[n][:, when, 0].mean() for n in names], 0.4, label=label,
-                    yerr=[results[n][:, when, 0].std() for n in names])
+        axes[0].bar(
+            np.arange(4) + 0.4 * offset,
+            [results[n][:, when, 0].mean() for n in names],
+            0.4,
+            label=label,
+            yerr=[results[n][:, when, 0].std() for n in names],
+        )
     axes[0].set_xticks(np.arange(4) + 0.2, names)
     axes[0].set_yscale("log")
     axes[0].set_title("listings 7-1 to 7-4: loss before and after 10 epochs")
     axes[0].legend()
-    for ax, prefix, names, title in [(axes[1], "7-5", OPTIMISERS, "listing 7-5: optimisers (loss after)"),
-                                     (axes[2], "7-6", ACTIVATIONS, "listing 7-6: activations (loss after, log)")]:
+    for ax, prefix, names, title in [
+        (axes[1], "7-5", OPTIMISERS, "listing 7-5: optimisers (loss after)"),
+        (axes[2], "7-6", ACTIVATIONS, "listing 7-6: activations (loss after, log)"),
+    ]:
         finals = [results[f"{prefix} {n}"][:, 1, 0] for n in names]
         ax.bar(names, [f.mean() for f in finals], yerr=[f.std() for f in finals], color="tab:green")
         ax.set_title(title)
@@ -133,16 +148,26 @@ def main(argv=None):
     results = run(seeds)
     args.out.mkdir(parents=True, exist_ok=True)
     plot(results, args.out / "listings.png")
-    summary = {name: {"loss_before": float(r[:, 0, 0].mean()), "loss_after": float(r[:, 1, 0].mean()),
-                      "loss_after_sd": float(r[:, 1, 0].std()), "metric_after": float(r[:, 1, 1].mean())}
-               for name, r in results.items()}
+    summary = {
+        name: {
+            "loss_before": float(r[:, 0, 0].mean()),
+            "loss_after": float(r[:, 1, 0].mean()),
+            "loss_after_sd": float(r[:, 1, 0].std()),
+            "metric_after": float(r[:, 1, 1].mean()),
+        }
+        for name, r in results.items()
+    }
     print(f"{'listing':<18}{'loss before':>12}{'loss after':>18}{'metric after':>14}   ({seeds} seeds)")
     for name, s in summary.items():
-        print(f"{name:<18}{s['loss_before']:>12.3f}{s['loss_after']:>11.3f} ± {s['loss_after_sd']:.3f}"
-              f"{s['metric_after']:>14.3f}")
+        print(
+            f"{name:<18}{s['loss_before']:>12.3f}{s['loss_after']:>11.3f} ± {s['loss_after_sd']:.3f}"
+            f"{s['metric_after']:>14.3f}"
+        )
     optimisers = {n: summary[f"7-5 {n}"]["loss_after"] for n in OPTIMISERS}
-    print(f"best optimiser {min(optimisers, key=optimisers.get)} (expected nadam), "
-          f"worst {max(optimisers, key=optimisers.get)} (expected adadelta)")
+    print(
+        f"best optimiser {min(optimisers, key=optimisers.get)} (expected nadam), "
+        f"worst {max(optimisers, key=optimisers.get)} (expected adadelta)"
+    )
     print(f"figure: {args.out / 'listings.png'}; wall time {time.perf_counter() - start:.1f} s")
     if args.json:
         args.json.write_text(json.dumps({"seeds": seeds, "results": summary}, indent=1))

@@ -34,13 +34,23 @@ chapter 8's rule (its epsilon is added to the bias-corrected root, a
 difference of order 1e-8), and the book's optimiser string 'adadelat' is a
 typo that raises a ValueError, as it would in Keras.
 """
+
 import math
 from types import SimpleNamespace
 
 import numpy as np
 
-from ..ch3.layers import (affine_backward, affine_forward, relu_backward, relu_forward, sigmoid_backward,
-                          sigmoid_forward, softmax, tanh_backward, tanh_forward)
+from ..ch3.layers import (
+    affine_backward,
+    affine_forward,
+    relu_backward,
+    relu_forward,
+    sigmoid_backward,
+    sigmoid_forward,
+    softmax,
+    tanh_backward,
+    tanh_forward,
+)
 from ..ch3.losses import binary_cross_entropy, categorical_cross_entropy, mse_loss
 from ..ch5.conv import conv_backward_fast, conv_forward_fast
 from ..ch5.pool import max_pool_backward_naive, max_pool_forward_naive
@@ -85,6 +95,7 @@ class Layer:
 
 
 # ---------------------------------------------------------------- activations and fully connected layers
+
 
 class Activation(Layer):
     """An activation function applied elementwise (softmax: along the last axis).
@@ -205,6 +216,7 @@ class Dropout(Layer):
 
 # ---------------------------------------------------------------- convolution, pooling, recurrence
 
+
 class Conv2D(Layer):
     """2-D convolution of channels-last images with chapter 5's conv_forward_fast, then an activation.
 
@@ -255,11 +267,16 @@ class Conv2D(Layer):
         return dx, grads
 
 
-def Convolution2D(nb_filter, nb_row, nb_col, border_mode="valid", input_shape=None, activation=None,
-                  subsample=(1, 1)):
+def Convolution2D(nb_filter, nb_row, nb_col, border_mode="valid", input_shape=None, activation=None, subsample=(1, 1)):
     """Keras 1's name and arguments for Conv2D (the book's listing 7-7)."""
-    return Conv2D(nb_filter, (nb_row, nb_col), strides=subsample, padding=border_mode, activation=activation,
-                  input_shape=input_shape)
+    return Conv2D(
+        nb_filter,
+        (nb_row, nb_col),
+        strides=subsample,
+        padding=border_mode,
+        activation=activation,
+        input_shape=input_shape,
+    )
 
 
 class MaxPool2D(Layer):
@@ -344,6 +361,7 @@ class LSTM(Layer):
 
 # ---------------------------------------------------------------- losses: each returns (loss, d loss / d y_pred)
 
+
 def mean_squared_error(y_pred, y):
     """Keras' 'mse': the mean of (y_pred - y)**2 over ALL elements (batch and outputs).
 
@@ -401,11 +419,16 @@ def categorical_crossentropy(p, y):
     return loss, dp
 
 
-LOSSES = {"mse": mean_squared_error, "mean_squared_error": mean_squared_error,
-          "binary_crossentropy": binary_crossentropy, "categorical_crossentropy": categorical_crossentropy}
+LOSSES = {
+    "mse": mean_squared_error,
+    "mean_squared_error": mean_squared_error,
+    "binary_crossentropy": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+}
 
 
 # ---------------------------------------------------------------- metrics (given)
+
 
 def binary_accuracy(y_pred, y):
     """Share of outputs that round to their target (Keras: mean(y == round(y_pred)))."""
@@ -425,12 +448,18 @@ def mae_metric(y_pred, y):
     return float(np.mean(np.abs(y_pred - np.reshape(y, y_pred.shape))))
 
 
-METRICS = {"binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
-           "mean_squared_error": mse_metric, "mse": mse_metric, "mean_absolute_error": mae_metric,
-           "mae": mae_metric}
+METRICS = {
+    "binary_accuracy": binary_accuracy,
+    "categorical_accuracy": categorical_accuracy,
+    "mean_squared_error": mse_metric,
+    "mse": mse_metric,
+    "mean_absolute_error": mae_metric,
+    "mae": mae_metric,
+}
 
 
 # ---------------------------------------------------------------- optimisers
+
 
 def adamax(w, dw, config=None):
     """Adamax (Kingma and Ba 2015, section 7.1), Keras 1's form; chapter 8's signature.
@@ -476,8 +505,16 @@ def nadam(w, dw, config=None):
     - next_w: like w
     - config: a new dict with the new m, v, schedule and t
     """
-    config = {"learning_rate": 2e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "schedule_decay": 0.004,
-              "schedule": 1.0, "t": 0, **(config or {})}
+    config = {
+        "learning_rate": 2e-3,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "epsilon": 1e-8,
+        "schedule_decay": 0.004,
+        "schedule": 1.0,
+        "t": 0,
+        **(config or {}),
+    }
     m = config.get("m", np.zeros_like(w, dtype=np.float64))
     v = config.get("v", np.zeros_like(w, dtype=np.float64))
     raise NotImplementedError("nadam: not started, see its docstring")
@@ -511,6 +548,7 @@ def get_optimizer(name):
 
 
 # ---------------------------------------------------------------- the model
+
 
 def report_epoch(epoch, epochs, logs):
     """One line per epoch for fit(verbose=1): 'Epoch 3/10 - loss: 0.6712 - acc: 0.5630'."""
@@ -598,8 +636,19 @@ class Sequential:
         raise NotImplementedError("Sequential.train_on_batch: not started, see its docstring")
         return [float(v) for v in values]
 
-    def fit(self, x, y, epochs=1, batch_size=32, validation_split=0.0, validation_data=None, callbacks=(),
-            shuffle=True, verbose=0, nb_epoch=None):
+    def fit(
+        self,
+        x,
+        y,
+        epochs=1,
+        batch_size=32,
+        validation_split=0.0,
+        validation_data=None,
+        callbacks=(),
+        shuffle=True,
+        verbose=0,
+        nb_epoch=None,
+    ):
         """Train for ``epochs`` epochs (Keras 1's ``nb_epoch`` overrides it); returns a History.
 
         - validation_split = s > 0 holds out the LAST int(N * s) examples
@@ -647,8 +696,10 @@ class Sequential:
         for layer in self.layers:
             new = [np.array(weights.pop(0), dtype=np.float64) for _ in layer.params]
             if [w.shape for w in new] != [np.shape(p) for p in layer.params]:
-                raise ValueError(f"{type(layer).__name__}: shapes {[w.shape for w in new]}, "
-                                 f"expected {[np.shape(p) for p in layer.params]}")
+                raise ValueError(
+                    f"{type(layer).__name__}: shapes {[w.shape for w in new]}, "
+                    f"expected {[np.shape(p) for p in layer.params]}"
+                )
             layer.params = new
 
     def count_params(self):
@@ -659,7 +710,7 @@ class Sequential:
         """Print each layer's type, output shape and parameter count, as Keras does."""
         print(f"{'Layer (type)':<28}{'Output Shape':<24}{'Param #':>10}")
         for layer in self.layers:
-            print(f"{type(layer).__name__:<28}{str((None, *layer.output_shape)):<24}{layer.count_params():>10,}")
+            print(f"{type(layer).__name__:<28}{(None, *layer.output_shape)!s:<24}{layer.count_params():>10,}")
         print(f"Total params: {self.count_params():,}")
 
 
@@ -694,6 +745,7 @@ class EarlyStopping:
 
 
 # ---------------------------------------------------------------- data helpers
+
 
 def to_categorical(y, num_classes=None):
     """One-hot rows from integer class labels (Keras' np_utils.to_categorical).
@@ -733,8 +785,9 @@ def plot(model, to_file="model.png", show_shapes=False):
     """Keras 1's model plot (the book's listings end with it), drawn with matplotlib: one box per layer."""
     from matplotlib.figure import Figure
 
-    names = [type(layer).__name__ + (f"  {(None, *layer.output_shape)}" if show_shapes else "")
-             for layer in model.layers]
+    names = [
+        type(layer).__name__ + (f"  {(None, *layer.output_shape)}" if show_shapes else "") for layer in model.layers
+    ]
     figure = Figure(figsize=(4, 0.6 * len(names) + 0.5))
     axes = figure.add_subplot()
     for row, name in enumerate(names):

@@ -4,13 +4,33 @@ Run them with `pytest exercises/ch7/test_model.py`. The listings' data are
 random (the book does not seed them), so the tests seed them and check what
 must hold for any seed: parameter counts, shapes, a loss that goes down.
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .model import (LSTM, Activation, Conv2D, Convolution2D, Dense, Dropout, EarlyStopping, Flatten, MaxPool2D,
-                    MaxPooling2D, Sequential, adamax, binary_crossentropy, categorical_crossentropy, get_optimizer,
-                    mean_squared_error, nadam, pad_sequences, to_categorical)
+
+from .model import (
+    LSTM,
+    Activation,
+    Conv2D,
+    Convolution2D,
+    Dense,
+    Dropout,
+    EarlyStopping,
+    Flatten,
+    MaxPool2D,
+    MaxPooling2D,
+    Sequential,
+    adamax,
+    binary_crossentropy,
+    categorical_crossentropy,
+    get_optimizer,
+    mean_squared_error,
+    nadam,
+    pad_sequences,
+    to_categorical,
+)
 
 
 def built(layer, input_shape, seed=0):
@@ -23,19 +43,23 @@ def check_layer_gradients(layer, x, rng):
     out, cache = layer.forward(x)
     dout = rng.normal(size=out.shape)
     dx, grads = layer.backward(dout, cache)
-    np.testing.assert_allclose(dx, numerical_gradient(lambda v: layer.forward(v)[0], x, dout), rtol=1e-5, atol=1e-8,
-                               err_msg="dx")
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda v: layer.forward(v)[0], x, dout), rtol=1e-5, atol=1e-8, err_msg="dx"
+    )
     params = layer.params
     for index, grad in enumerate(grads):
+
         def with_param(value, index=index):
-            layer.params = params[:index] + [value] + params[index + 1:]
+            layer.params = params[:index] + [value] + params[index + 1 :]
             return layer.forward(x)[0]
+
         expected = numerical_gradient(with_param, params[index], dout)
         layer.params = params
         np.testing.assert_allclose(grad, expected, rtol=1e-5, atol=1e-8, err_msg=f"gradient of params[{index}]")
 
 
 # ---------------------------------------------------------------- layers
+
 
 @pytest.mark.exercise("Activation")
 def test_hard_sigmoid_is_a_clipped_line():
@@ -148,6 +172,7 @@ def test_lstm_backward_matches_numerical_gradient():
 
 # ---------------------------------------------------------------- losses and optimisers
 
+
 @pytest.mark.exercise("mean_squared_error")
 def test_mse_is_the_mean_over_all_outputs():
     loss, grad = mean_squared_error(np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros((2, 2)))
@@ -202,6 +227,7 @@ def test_the_books_adadelat_typo_is_an_error():
 
 
 # ---------------------------------------------------------------- the book's listings
+
 
 def listing_data(seed, classes=2):
     rng = np.random.default_rng(seed)
@@ -295,6 +321,7 @@ def test_validation_split_holds_out_the_last_examples():
 
 
 # ---------------------------------------------------------------- callbacks and data helpers
+
 
 @pytest.mark.exercise("EarlyStopping")
 def test_early_stopping_waits_patience_epochs():

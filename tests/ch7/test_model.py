@@ -10,13 +10,23 @@ optimiser string over three steps with one state per parameter array, batches
 (the last partial one included), validation taken from the end, dropout only
 in training, seeds; EarlyStopping; to_categorical and pad_sequences.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 from autograd import grad
 
-from grader.testing import (autograd_vjp, check_close, check_scalar, check_unchanged, fail, implementation_of,
-                            reference, snapshot, unpack_pair, unpack_tuple)
+from grader.testing import (
+    autograd_vjp,
+    check_close,
+    check_scalar,
+    check_unchanged,
+    fail,
+    implementation_of,
+    reference,
+    snapshot,
+    unpack_pair,
+)
 
 keras = implementation_of("ch7.model")
 ref_layers = reference("ch3.layers")
@@ -27,6 +37,7 @@ NAMES = ["linear", "sigmoid", "hard_sigmoid", "tanh", "relu", "softmax"]
 
 
 # ---------------------------------------------------------------- oracles (autograd-friendly)
+
 
 def act(name, x):
     if name == "linear":
@@ -65,24 +76,32 @@ def conv_nhwc(x, W, b, stride=1, padding="valid"):
     out = b
     for p in range(kh):
         for q in range(kw):
-            patch = xp[:, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride, :]
+            patch = xp[:, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride, :]
             out = out + anp.einsum("nhwc,cf->nhwf", patch, W[p, q])
     return out
 
 
 def conv_by_reference(x, W, b, stride=1, padding="valid"):
     """Chapter 5's reference convolution on channels-last data: axes moved, never reshaped."""
-    (ph, _), (pw, _) = same_pads(x.shape[1], W.shape[0], stride, padding), same_pads(x.shape[2], W.shape[1], stride, padding)
+    (ph, _), (pw, _) = (
+        same_pads(x.shape[1], W.shape[0], stride, padding),
+        same_pads(x.shape[2], W.shape[1], stride, padding),
+    )
     xp = np.pad(x, ((0, 0), ph, pw, (0, 0)))
-    out, _ = ref_conv.conv_forward_fast(xp.transpose(0, 3, 1, 2), W.transpose(3, 2, 0, 1), b, {"stride": stride, "pad": 0})
+    out, _ = ref_conv.conv_forward_fast(
+        xp.transpose(0, 3, 1, 2), W.transpose(3, 2, 0, 1), b, {"stride": stride, "pad": 0}
+    )
     return out.transpose(0, 2, 3, 1)
 
 
 def max_pool_nhwc(x, pool, stride):
     ph, pw = pool
     H_out, W_out = 1 + (x.shape[1] - ph) // stride, 1 + (x.shape[2] - pw) // stride
-    windows = [x[:, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride, :]
-               for p in range(ph) for q in range(pw)]
+    windows = [
+        x[:, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride, :]
+        for p in range(ph)
+        for q in range(pw)
+    ]
     return anp.max(anp.stack(windows), axis=0)
 
 
@@ -99,9 +118,15 @@ def mse(p, y):
     return anp.mean((p - y) ** 2)
 
 
-KERAS = {"sgd": {"lr": 0.01}, "rmsprop": {"lr": 1e-3, "rho": 0.9}, "adagrad": {"lr": 0.01},
-         "adadelta": {"lr": 1.0, "rho": 0.95}, "adam": {"lr": 1e-3, "b1": 0.9, "b2": 0.999},
-         "adamax": {"lr": 2e-3, "b1": 0.9, "b2": 0.999}, "nadam": {"lr": 2e-3, "b1": 0.9, "b2": 0.999}}
+KERAS = {
+    "sgd": {"lr": 0.01},
+    "rmsprop": {"lr": 1e-3, "rho": 0.9},
+    "adagrad": {"lr": 0.01},
+    "adadelta": {"lr": 1.0, "rho": 0.95},
+    "adam": {"lr": 1e-3, "b1": 0.9, "b2": 0.999},
+    "adamax": {"lr": 2e-3, "b1": 0.9, "b2": 0.999},
+    "nadam": {"lr": 2e-3, "b1": 0.9, "b2": 0.999},
+}
 
 
 def keras_step(name, w, g, state, **hyper):
@@ -137,6 +162,7 @@ def keras_step(name, w, g, state, **hyper):
 
 
 # ---------------------------------------------------------------- layer helpers
+
 
 def built(layer, input_shape, seed=0):
     output_shape = layer.build(input_shape, np.random.default_rng(seed))
@@ -174,6 +200,7 @@ def check_glorot(weights, fan_in, fan_out, what):
 
 # ---------------------------------------------------------------- Activation
 
+
 @pytest.mark.exercise("Activation", points=1)
 @pytest.mark.parametrize("name", NAMES)
 def test_activation_forward(keras, name):
@@ -195,6 +222,7 @@ def test_activation_backward_matches_autograd(keras, name):
 
 # ---------------------------------------------------------------- Dense
 
+
 @pytest.mark.exercise("Dense", points=1)
 @pytest.mark.parametrize("fan_in,units", [(4, 3), (200, 100)])
 def test_dense_build(keras, fan_in, units):
@@ -213,8 +241,9 @@ def test_dense_build(keras, fan_in, units):
 
 
 @pytest.mark.exercise("Dense", points=1)
-@pytest.mark.parametrize("name,shape", [("linear", (5, 4)), ("relu", (3, 4)), ("tanh", (1, 4)),
-                                        ("sigmoid", (2, 2, 2)), ("softmax", (4, 4))])
+@pytest.mark.parametrize(
+    "name,shape", [("linear", (5, 4)), ("relu", (3, 4)), ("tanh", (1, 4)), ("sigmoid", (2, 2, 2)), ("softmax", (4, 4))]
+)
 def test_dense_forward(keras, name, shape):
     rng = np.random.default_rng(12)
     layer, _ = built(keras.Dense(3, activation=name), shape[1:])
@@ -226,8 +255,9 @@ def test_dense_forward(keras, name, shape):
 
 
 @pytest.mark.exercise("Dense", points=1)
-@pytest.mark.parametrize("name,shape", [("linear", (4, 5)), ("tanh", (3, 5)), ("sigmoid", (1, 5)),
-                                        ("softmax", (2, 5)), ("relu", (3, 5))])
+@pytest.mark.parametrize(
+    "name,shape", [("linear", (4, 5)), ("tanh", (3, 5)), ("sigmoid", (1, 5)), ("softmax", (2, 5)), ("relu", (3, 5))]
+)
 def test_dense_backward_matches_autograd(keras, name, shape):
     rng = np.random.default_rng(13)
     layer, _ = built(keras.Dense(4, activation=name), shape[1:])
@@ -235,11 +265,13 @@ def test_dense_backward_matches_autograd(keras, name, shape):
     x = rng.normal(size=shape)
     while np.min(np.abs(x @ params[0] + params[1])) < 0.05:  # keep relu's pre-activations away from its kink
         x = rng.normal(size=shape)
-    check_layer_backward(layer, x, params, lambda v, W, b: act(name, v @ W + b), rng, f"Dense('{name}')",
-                         ["dx", "dW", "db"])
+    check_layer_backward(
+        layer, x, params, lambda v, W, b: act(name, v @ W + b), rng, f"Dense('{name}')", ["dx", "dW", "db"]
+    )
 
 
 # ---------------------------------------------------------------- Flatten
+
 
 @pytest.mark.exercise("Flatten", points=1)
 @pytest.mark.parametrize("shape", [(3, 2, 2, 3), (1, 4, 5), (2, 3)])
@@ -258,6 +290,7 @@ def test_flatten(keras, shape):
 
 # ---------------------------------------------------------------- Dropout
 
+
 @pytest.mark.exercise("Dropout", points=1)
 @pytest.mark.parametrize("rate", [0.1, 0.25, 0.5])
 def test_dropout_drops_the_rate_in_training(keras, rate):
@@ -269,8 +302,11 @@ def test_dropout_drops_the_rate_in_training(keras, rate):
     dropped = float(np.mean(np.asarray(out) == 0))
     if abs(dropped - rate) > 0.01:
         fail(f"Dropout({rate}) in training dropped {dropped:.1%} of the units")
-    check_close(np.asarray(out)[np.asarray(out) != 0], np.full(int(np.sum(np.asarray(out) != 0)), 1 / (1 - rate)),
-                f"Dropout({rate}): kept units scaled by 1 / (1 - rate)")
+    check_close(
+        np.asarray(out)[np.asarray(out) != 0],
+        np.full(int(np.sum(np.asarray(out) != 0)), 1 / (1 - rate)),
+        f"Dropout({rate}): kept units scaled by 1 / (1 - rate)",
+    )
     dout = np.random.default_rng(17).normal(size=x.shape)
     dx = unpack_pair(layer.backward(dout, cache), "Dropout.backward")[0]
     check_close(dx, dout * np.asarray(out), f"Dropout({rate}).backward in training: the same mask")
@@ -297,8 +333,11 @@ def test_dropout_is_the_identity_outside_training(keras, rate):
         out, cache = forward(layer, x, "Dropout", **kwargs)
         check_close(out, x, f"Dropout({rate}) outside training")
     dout = np.random.default_rng(19).normal(size=x.shape)
-    check_close(unpack_pair(layer.backward(dout, cache), "Dropout.backward")[0], dout,
-                f"Dropout({rate}).backward outside training")
+    check_close(
+        unpack_pair(layer.backward(dout, cache), "Dropout.backward")[0],
+        dout,
+        f"Dropout({rate}).backward outside training",
+    )
 
 
 # ---------------------------------------------------------------- Conv2D
@@ -314,8 +353,9 @@ CONVS = [  # (x shape, filters, kernel, stride, padding, activation)
 
 def conv_case(keras, x_shape, filters, kernel, stride, padding, activation, seed):
     rng = np.random.default_rng(seed)
-    layer, output_shape = built(keras.Conv2D(filters, kernel, strides=(stride, stride), padding=padding,
-                                             activation=activation), x_shape[1:])
+    layer, output_shape = built(
+        keras.Conv2D(filters, kernel, strides=(stride, stride), padding=padding, activation=activation), x_shape[1:]
+    )
     params = [rng.normal(size=(*kernel, x_shape[3], filters)), 0.1 * rng.normal(size=filters)]
     return rng, layer, output_shape, params, rng.normal(size=x_shape)
 
@@ -324,10 +364,15 @@ def conv_case(keras, x_shape, filters, kernel, stride, padding, activation, seed
 @pytest.mark.parametrize("x_shape,filters,kernel,stride,padding,activation", CONVS)
 def test_conv2d_build(keras, x_shape, filters, kernel, stride, padding, activation):
     _, layer, output_shape, _, _ = conv_case(keras, x_shape, filters, kernel, stride, padding, activation, 20)
-    H_out, W_out = same_pads(x_shape[1], kernel[0], stride, padding)[1], same_pads(x_shape[2], kernel[1], stride, padding)[1]
+    H_out, W_out = (
+        same_pads(x_shape[1], kernel[0], stride, padding)[1],
+        same_pads(x_shape[2], kernel[1], stride, padding)[1],
+    )
     if output_shape != (H_out, W_out, filters):
-        fail(f"Conv2D.build for {x_shape[1:]}, kernel {kernel}, stride {stride}, {padding!r}: output shape "
-             f"{output_shape}, expected {(H_out, W_out, filters)}")
+        fail(
+            f"Conv2D.build for {x_shape[1:]}, kernel {kernel}, stride {stride}, {padding!r}: output shape "
+            f"{output_shape}, expected {(H_out, W_out, filters)}"
+        )
     params = [np.asarray(p) for p in layer.params]
     if [p.shape for p in params] != [(*kernel, x_shape[3], filters), (filters,)]:
         fail(f"Conv2D params have shapes {[p.shape for p in params]}, expected [(kh, kw, C, filters), (filters,)]")
@@ -349,16 +394,24 @@ def test_conv2d_forward_matches_chapter_5(keras, x_shape, filters, kernel, strid
     layer.params = params
     out, _ = forward(layer, x, "Conv2D")
     expected = act(activation, conv_by_reference(x, *params, stride, padding))
-    check_close(out, expected, f"Conv2D output for channels-last x {x_shape}, kernel {kernel}, stride {stride}, "
-                               f"{padding!r}")
+    check_close(
+        out, expected, f"Conv2D output for channels-last x {x_shape}, kernel {kernel}, stride {stride}, {padding!r}"
+    )
 
 
 @pytest.mark.exercise("Conv2D", points=1)
 @pytest.mark.parametrize("x_shape,filters,kernel,stride,padding,activation", CONVS)
 def test_conv2d_backward_matches_autograd(keras, x_shape, filters, kernel, stride, padding, activation):
     rng, layer, _, params, x = conv_case(keras, x_shape, filters, kernel, stride, padding, activation, 22)
-    check_layer_backward(layer, x, params, lambda v, W, b: act(activation, conv_nhwc(v, W, b, stride, padding)), rng,
-                         f"Conv2D({kernel}, stride {stride}, {padding!r})", ["dx", "dW", "db"])
+    check_layer_backward(
+        layer,
+        x,
+        params,
+        lambda v, W, b: act(activation, conv_nhwc(v, W, b, stride, padding)),
+        rng,
+        f"Conv2D({kernel}, stride {stride}, {padding!r})",
+        ["dx", "dW", "db"],
+    )
 
 
 # ---------------------------------------------------------------- MaxPool2D
@@ -374,8 +427,10 @@ def test_max_pool_forward(keras, x_shape, pool, strides):
     x = np.random.default_rng(23).normal(size=x_shape)
     expected = max_pool_nhwc(x, pool, stride)
     if output_shape != expected.shape[1:]:
-        fail(f"MaxPool2D.build for {x_shape[1:]}, pool {pool}, strides {strides}: {output_shape}, "
-             f"expected {expected.shape[1:]}")
+        fail(
+            f"MaxPool2D.build for {x_shape[1:]}, pool {pool}, strides {strides}: {output_shape}, "
+            f"expected {expected.shape[1:]}"
+        )
     out, _ = forward(layer, x, "MaxPool2D")
     check_close(out, expected, f"MaxPool2D output for x {x_shape}, pool {pool}, strides {strides}")
 
@@ -386,11 +441,19 @@ def test_max_pool_backward_matches_autograd(keras, x_shape, pool, strides):
     stride = pool[0] if strides is None else strides[0]
     rng = np.random.default_rng(24)
     layer, _ = built(keras.MaxPool2D(pool_size=pool, strides=strides), x_shape[1:])
-    check_layer_backward(layer, rng.normal(size=x_shape), [], lambda v: max_pool_nhwc(v, pool, stride), rng,
-                         f"MaxPool2D({pool}, strides {strides})", ["dx"])
+    check_layer_backward(
+        layer,
+        rng.normal(size=x_shape),
+        [],
+        lambda v: max_pool_nhwc(v, pool, stride),
+        rng,
+        f"MaxPool2D({pool}, strides {strides})",
+        ["dx"],
+    )
 
 
 # ---------------------------------------------------------------- LSTM
+
 
 @pytest.mark.exercise("LSTM", points=1)
 @pytest.mark.parametrize("T,D,H,sequences", [(5, 2, 3, False), (4, 6, 8, True)])
@@ -405,7 +468,7 @@ def test_lstm_build(keras, T, D, H, sequences):
     check_close(b, np.r_[np.zeros(H), np.ones(H), np.zeros(2 * H)], "LSTM initial bias (forget gate 1, others 0)")
     check_glorot(Wx, D, 4 * H, "LSTM Wx")
     for gate in range(4):
-        block = Wh[:, gate * H:(gate + 1) * H]
+        block = Wh[:, gate * H : (gate + 1) * H]
         check_close(block.T @ block, np.eye(H), f"LSTM Wh: gate block {gate} must be orthogonal", atol=1e-8)
 
 
@@ -426,8 +489,9 @@ def test_lstm_forward_matches_chapter_6(keras, N, T, D, H, sequences):
     _, layer, params, x = lstm_case(keras, N, T, D, H, sequences, 25)
     out, _ = forward(layer, x, "LSTM")
     h, _ = ref_lstm.lstm_forward(x, np.zeros((N, H)), *params)
-    check_close(out, h if sequences else h[:, -1], f"LSTM output (N, T, D, H) = {(N, T, D, H)}, "
-                                                    f"return_sequences={sequences}")
+    check_close(
+        out, h if sequences else h[:, -1], f"LSTM output (N, T, D, H) = {(N, T, D, H)}, return_sequences={sequences}"
+    )
 
 
 @pytest.mark.exercise("LSTM", points=1)
@@ -449,6 +513,7 @@ def test_lstm_backward_matches_chapter_6(keras, N, T, D, H, sequences):
 
 # ---------------------------------------------------------------- losses
 
+
 def check_loss(keras, name, oracle, p, y):
     copies = snapshot(p, y)
     loss, dp = unpack_pair(getattr(keras, name)(p, y), name)
@@ -468,8 +533,13 @@ def test_mean_squared_error(keras, shape):
 @pytest.mark.parametrize("shape", [(6, 1), (3, 4)])
 def test_binary_crossentropy_on_probabilities(keras, shape):
     rng = np.random.default_rng(28)
-    check_loss(keras, "binary_crossentropy", bce, rng.uniform(0.05, 0.95, size=shape),
-               rng.integers(2, size=shape).astype(float))
+    check_loss(
+        keras,
+        "binary_crossentropy",
+        bce,
+        rng.uniform(0.05, 0.95, size=shape),
+        rng.integers(2, size=shape).astype(float),
+    )
 
 
 @pytest.mark.exercise("binary_crossentropy", points=2)
@@ -494,6 +564,7 @@ def test_categorical_crossentropy_is_clipped(keras):
 
 # ---------------------------------------------------------------- optimisers
 
+
 def check_trajectory(rule, name, config, what, hyper=None, shape=(3, 2), steps=3):
     rng = np.random.default_rng(30)
     w = rng.normal(size=shape)
@@ -508,15 +579,19 @@ def check_trajectory(rule, name, config, what, hyper=None, shape=(3, 2), steps=3
 
 
 @pytest.mark.exercise("adamax", points=1)
-@pytest.mark.parametrize("config,hyper", [(None, None), ({"learning_rate": 0.05, "beta1": 0.8, "beta2": 0.99},
-                                                          {"lr": 0.05, "b1": 0.8, "b2": 0.99})])
+@pytest.mark.parametrize(
+    "config,hyper",
+    [(None, None), ({"learning_rate": 0.05, "beta1": 0.8, "beta2": 0.99}, {"lr": 0.05, "b1": 0.8, "b2": 0.99})],
+)
 def test_adamax_three_steps(keras, config, hyper):
     check_trajectory(keras.adamax, "adamax", config, "adamax", hyper)
 
 
 @pytest.mark.exercise("nadam", points=1)
-@pytest.mark.parametrize("config,hyper", [(None, None), ({"learning_rate": 0.05, "beta1": 0.8, "beta2": 0.99},
-                                                         {"lr": 0.05, "b1": 0.8, "b2": 0.99})])
+@pytest.mark.parametrize(
+    "config,hyper",
+    [(None, None), ({"learning_rate": 0.05, "beta1": 0.8, "beta2": 0.99}, {"lr": 0.05, "b1": 0.8, "b2": 0.99})],
+)
 def test_nadam_three_steps(keras, config, hyper):
     check_trajectory(keras.nadam, "nadam", config, "nadam", hyper)
 
@@ -549,16 +624,30 @@ def test_get_optimizer_rejects_unknown_names(keras, name):
 
 # ---------------------------------------------------------------- Sequential: structure
 
+
 def book_cnn(keras, size):
-    return [keras.Convolution2D(32, 3, 3, border_mode="valid", input_shape=(size, size, 1)), keras.Activation("relu"),
-            keras.Convolution2D(32, 3, 3), keras.Activation("relu"), keras.MaxPooling2D(pool_size=(2, 2)),
-            keras.Dropout(0.25), keras.Flatten(), keras.Dense(128), keras.Activation("relu"), keras.Dropout(0.5),
-            keras.Dense(10), keras.Activation("softmax")]
+    return [
+        keras.Convolution2D(32, 3, 3, border_mode="valid", input_shape=(size, size, 1)),
+        keras.Activation("relu"),
+        keras.Convolution2D(32, 3, 3),
+        keras.Activation("relu"),
+        keras.MaxPooling2D(pool_size=(2, 2)),
+        keras.Dropout(0.25),
+        keras.Flatten(),
+        keras.Dense(128),
+        keras.Activation("relu"),
+        keras.Dropout(0.5),
+        keras.Dense(10),
+        keras.Activation("softmax"),
+    ]
 
 
 COUNTS = {  # model -> (total, per layer with parameters)
-    "7-1": (501, [501]), "7-2": (16065, [16032, 33]), "7-3": (16362, [16032, 330]),
-    "7-7 at 28x28": (600810, [320, 9248, 589952, 1290]), "7-7 at 8x8": (27370, [320, 9248, 16512, 1290]),
+    "7-1": (501, [501]),
+    "7-2": (16065, [16032, 33]),
+    "7-3": (16362, [16032, 330]),
+    "7-7 at 28x28": (600810, [320, 9248, 589952, 1290]),
+    "7-7 at 8x8": (27370, [320, 9248, 16512, 1290]),
     "LSTM(128)": (131584, [131584]),
 }
 
@@ -568,8 +657,12 @@ def counted_layers(keras, which):
         return [keras.Dense(1, input_dim=500), keras.Activation("sigmoid")]
     if which in ("7-2", "7-3"):
         last = (1, "sigmoid") if which == "7-2" else (10, "softmax")
-        return [keras.Dense(32, input_dim=500), keras.Activation("sigmoid"), keras.Dense(last[0]),
-                keras.Activation(last[1])]
+        return [
+            keras.Dense(32, input_dim=500),
+            keras.Activation("sigmoid"),
+            keras.Dense(last[0]),
+            keras.Activation(last[1]),
+        ]
     if which.startswith("7-7"):
         return book_cnn(keras, 28 if "28" in which else 8)
     return [keras.LSTM(128, input_shape=(80, 128))]
@@ -591,8 +684,9 @@ def test_parameter_counts_of_the_books_models(keras, which):
 
 @pytest.mark.exercise("Sequential", points=1)
 def test_keras_1_names_and_arguments(keras):
-    model = keras.Sequential([keras.Convolution2D(3, 2, 3, border_mode="same", input_shape=(5, 5, 2)),
-                              keras.MaxPooling2D(pool_size=(2, 2))])
+    model = keras.Sequential(
+        [keras.Convolution2D(3, 2, 3, border_mode="same", input_shape=(5, 5, 2)), keras.MaxPooling2D(pool_size=(2, 2))]
+    )
     shapes = [tuple(layer.output_shape) for layer in model.layers]
     if shapes != [(5, 5, 3), (2, 2, 3)] or model.count_params() != 2 * 3 * 2 * 3 + 3:
         fail("Convolution2D(nb_filter, nb_row, nb_col, border_mode='same') and MaxPooling2D build the wrong shapes")
@@ -628,13 +722,34 @@ def composed_lstm(weights, x):
 
 
 PREDICTED = {  # model -> (layers, example shape, reference composition)
-    "mlp": (lambda k: [k.Dense(5, input_dim=4, activation="tanh"), k.Dropout(0.5), k.Dense(3), k.Dropout(0.3),
-                       k.Activation("softmax")], (4,), composed_mlp),
-    "cnn": (lambda k: [k.Conv2D(4, 3, padding="same", input_shape=(6, 6, 3)), k.Activation("relu"),
-                       k.MaxPool2D(), k.Dropout(0.5), k.Flatten(), k.Dense(2, activation="sigmoid")], (6, 6, 3),
-            composed_cnn),
-    "lstm": (lambda k: [k.LSTM(3, return_sequences=True, input_shape=(5, 2)), k.LSTM(2), k.Dense(1)], (5, 2),
-             composed_lstm),
+    "mlp": (
+        lambda k: [
+            k.Dense(5, input_dim=4, activation="tanh"),
+            k.Dropout(0.5),
+            k.Dense(3),
+            k.Dropout(0.3),
+            k.Activation("softmax"),
+        ],
+        (4,),
+        composed_mlp,
+    ),
+    "cnn": (
+        lambda k: [
+            k.Conv2D(4, 3, padding="same", input_shape=(6, 6, 3)),
+            k.Activation("relu"),
+            k.MaxPool2D(),
+            k.Dropout(0.5),
+            k.Flatten(),
+            k.Dense(2, activation="sigmoid"),
+        ],
+        (6, 6, 3),
+        composed_cnn,
+    ),
+    "lstm": (
+        lambda k: [k.LSTM(3, return_sequences=True, input_shape=(5, 2)), k.LSTM(2), k.Dense(1)],
+        (5, 2),
+        composed_lstm,
+    ),
 }
 
 
@@ -652,6 +767,7 @@ def test_predict_composes_the_earlier_chapters(keras, which):
 
 
 # ---------------------------------------------------------------- Sequential: training
+
 
 def mlp_loss(weights, x, y, acts, loss):
     h = x
@@ -679,8 +795,9 @@ def step_data(loss_name, rng, n=12):
 
 def step_model(keras, loss_name, optimizer, seed=4, metrics=None):
     units, acts, _ = STEPS[loss_name]
-    model = keras.Sequential([keras.Dense(5, input_dim=4, activation=acts[0]), keras.Dense(units),
-                              keras.Activation(acts[1])], seed=seed)
+    model = keras.Sequential(
+        [keras.Dense(5, input_dim=4, activation=acts[0]), keras.Dense(units), keras.Activation(acts[1])], seed=seed
+    )
     model.compile(optimizer=optimizer, loss=loss_name, metrics=metrics)
     return model
 
@@ -702,8 +819,11 @@ def test_one_full_batch_sgd_step_follows_the_gradient(keras, loss_name):
         fail(f"get_weights after fit: {len(after)} arrays, expected 4")
     for index, (w, g, new) in enumerate(zip(before, gradients, after)):
         check_close(new, w - 0.01 * g, f"{loss_name}: array {index} after one full-batch sgd step")
-    check_scalar(history.history["loss"][0], mlp_loss(before, x, y, acts, oracle),
-                 f"{loss_name}: History 'loss' of the epoch (the batch loss before the step)")
+    check_scalar(
+        history.history["loss"][0],
+        mlp_loss(before, x, y, acts, oracle),
+        f"{loss_name}: History 'loss' of the epoch (the batch loss before the step)",
+    )
 
 
 def conv_model_loss(weights, x, y):
@@ -716,8 +836,14 @@ def conv_model_loss(weights, x, y):
 def test_one_sgd_step_of_a_convolutional_model(keras):
     rng = np.random.default_rng(33)
     x, y = rng.normal(size=(4, 5, 4, 3)), np.eye(2)[[0, 1, 1, 0]]
-    model = keras.Sequential([keras.Conv2D(2, 3, activation="relu", input_shape=(5, 4, 3)), keras.Flatten(),
-                              keras.Dense(2, activation="softmax")], seed=7)
+    model = keras.Sequential(
+        [
+            keras.Conv2D(2, 3, activation="relu", input_shape=(5, 4, 3)),
+            keras.Flatten(),
+            keras.Dense(2, activation="softmax"),
+        ],
+        seed=7,
+    )
     model.compile(optimizer="sgd", loss="categorical_crossentropy")
     before = model.get_weights()
     model.fit(x, y, epochs=1, batch_size=4, shuffle=False)
@@ -763,7 +889,7 @@ def test_batches_include_the_last_partial_one(keras):
     history = model.fit(x, y, epochs=1, batch_size=32, shuffle=False)
     total = 0.0
     for start in range(0, 1000, 32):  # 32 batches, the last of 8
-        xb, yb = x[start:start + 32], y[start:start + 32]
+        xb, yb = x[start : start + 32], y[start : start + 32]
         error = xb @ W + b - yb
         total += len(xb) * np.mean(error**2)
         W, b = W - 0.01 * 2 * xb.T @ error / len(xb), b - 0.01 * 2 * error.mean(axis=0)
@@ -787,8 +913,11 @@ def test_validation_split_holds_out_the_end(keras, split):
     error = x[:keep] @ W - y[:keep]
     W, b = W - 0.02 * x[:keep].T @ error / keep, -0.02 * error.mean(axis=0)
     check_close(model.get_weights()[0], W, f"validation_split={split}: trained on the first {keep} examples only")
-    check_scalar(history.history["val_loss"][0], np.mean((x[keep:] @ W + b - y[keep:]) ** 2),
-                 f"validation_split={split}: val_loss on the last {50 - keep} examples after the epoch")
+    check_scalar(
+        history.history["val_loss"][0],
+        np.mean((x[keep:] @ W + b - y[keep:]) ** 2),
+        f"validation_split={split}: val_loss on the last {50 - keep} examples after the epoch",
+    )
 
 
 @pytest.mark.exercise("Sequential", points=1)
@@ -803,8 +932,11 @@ def test_validation_data_and_metrics_per_epoch(keras):
     if sorted(history) != ["acc", "loss", "val_acc", "val_loss"] or len(history["loss"]) != 3:
         fail("History must hold loss, acc, val_loss and val_acc for each of the nb_epoch=3 epochs")
     p = model.predict(x_val)
-    check_close(model.evaluate(x_val, y_val), [bce(p, y_val), np.mean(np.round(p) == y_val)],
-                "evaluate: [loss, acc] on the validation data")
+    check_close(
+        model.evaluate(x_val, y_val),
+        [bce(p, y_val), np.mean(np.round(p) == y_val)],
+        "evaluate: [loss, acc] on the validation data",
+    )
     check_close(history["val_loss"][-1], bce(p, y_val), "val_loss of the last epoch")
 
 
@@ -817,8 +949,12 @@ def test_accuracy_metrics(keras):
     W = rng.normal(size=(4, 1))
     linear.set_weights([W, np.zeros(1)])
     y = rng.integers(2, size=(40, 1)).astype(float)
-    check_scalar(linear.evaluate(x, y)[1], np.mean(np.round(x @ W) == y), "'accuracy' of a binary model: "
-                 "outputs rounded to the nearest integer (linear outputs may round to neither 0 nor 1)")
+    check_scalar(
+        linear.evaluate(x, y)[1],
+        np.mean(np.round(x @ W) == y),
+        "'accuracy' of a binary model: "
+        "outputs rounded to the nearest integer (linear outputs may round to neither 0 nor 1)",
+    )
     multi = keras.Sequential([keras.Dense(3, input_dim=4, activation="softmax")])
     multi.compile(optimizer="sgd", loss="categorical_crossentropy", metrics=["accuracy", "categorical_accuracy"])
     if list(multi.metrics_names) != ["loss", "acc", "categorical_accuracy"]:
@@ -849,8 +985,10 @@ def test_a_seed_reproduces_a_run(keras):
     x, y = step_data("binary_crossentropy", rng, n=40)
 
     def run(seed):
-        model = keras.Sequential([keras.Dense(8, input_dim=4, activation="relu"), keras.Dropout(0.3),
-                                  keras.Dense(1, activation="sigmoid")], seed=seed)
+        model = keras.Sequential(
+            [keras.Dense(8, input_dim=4, activation="relu"), keras.Dropout(0.3), keras.Dense(1, activation="sigmoid")],
+            seed=seed,
+        )
         model.compile(optimizer="adam", loss="binary_crossentropy")
         initial = model.get_weights()
         model.fit(x, y, epochs=2, batch_size=8)
@@ -890,8 +1028,10 @@ def test_early_stopping(keras, monitor, min_delta, patience, values, stop):
                 stopped = callback.stopped_epoch
                 break
         if stopped != stop:
-            fail(f"EarlyStopping(monitor={monitor!r}, min_delta={min_delta}, patience={patience}) on {values} "
-                 f"(run {run + 1}): stopped at epoch {stopped}, expected {stop}")
+            fail(
+                f"EarlyStopping(monitor={monitor!r}, min_delta={min_delta}, patience={patience}) on {values} "
+                f"(run {run + 1}): stopped at epoch {stopped}, expected {stop}"
+            )
 
 
 @pytest.mark.exercise("EarlyStopping", points=1)
@@ -904,11 +1044,14 @@ def test_early_stopping_ends_fit(keras, patience):
     callback = keras.EarlyStopping(monitor="loss", min_delta=100.0, patience=patience)
     history = model.fit(x, y, epochs=10, callbacks=[callback])
     if len(history.history["loss"]) != patience + 2:
-        fail(f"fit with EarlyStopping(patience={patience}) and a loss that never improves by min_delta ran "
-             f"{len(history.history['loss'])} epochs, expected {patience + 2}")
+        fail(
+            f"fit with EarlyStopping(patience={patience}) and a loss that never improves by min_delta ran "
+            f"{len(history.history['loss'])} epochs, expected {patience + 2}"
+        )
 
 
 # ---------------------------------------------------------------- data helpers
+
 
 @pytest.mark.exercise("to_categorical", points=1)
 @pytest.mark.parametrize("labels,classes", [([2, 0, 1, 2], None), ([[1], [3]], None), ([0, 1], 4), ([4], 5)])
@@ -932,7 +1075,7 @@ def padded(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
     maxlen = max(len(s) for s in sequences) if maxlen is None else maxlen
     rows = []
     for s in sequences:
-        s = s[len(s) - maxlen:] if truncating == "pre" and len(s) > maxlen else s[:maxlen]
+        s = s[len(s) - maxlen :] if truncating == "pre" and len(s) > maxlen else s[:maxlen]
         fill = [value] * (maxlen - len(s))
         rows.append(fill + s if padding == "pre" else s + fill)
     return np.array(rows)

@@ -5,6 +5,7 @@ loads): the listings on three seeds, the book's CNN on the digits for its full
 30 epochs (the chapter's acceptance: at least .95 test accuracy) and a short
 run of the row-reading LSTM.
 """
+
 import json
 import subprocess
 import sys
@@ -16,8 +17,14 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 def run(script, tmp_path, *args):
     report = tmp_path / "result.json"
-    done = subprocess.run([sys.executable, str(ROOT / "experiments" / script), "--out", str(tmp_path), "--json",
-                           str(report), *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / script), "--out", str(tmp_path), "--json", str(report), *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(report.read_text()), done.stdout
 
