@@ -232,7 +232,7 @@ class Conv2D(Layer):
     scramble the numbers).
     """
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", activation=None, input_shape=None):
+    def __init__(self, filters, kernel_size, padding="valid", input_shape=None, strides=(1, 1), activation=None):
         super().__init__(input_shape)
         if padding not in ("valid", "same"):
             raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
@@ -761,7 +761,7 @@ def to_categorical(y, num_classes=None):
     return out
 
 
-def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
+def pad_sequences(seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
     """Lists of different lengths as one (N, maxlen) array (Keras' sequence.pad_sequences).
 
     - maxlen: default the length of the longest sequence

@@ -289,7 +289,7 @@ class Conv2D(Layer):
     scramble the numbers).
     """
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", activation=None, input_shape=None):
+    def __init__(self, filters, kernel_size, padding="valid", input_shape=None, strides=(1, 1), activation=None):
         super().__init__(input_shape)
         if padding not in ("valid", "same"):
             raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
@@ -1033,7 +1033,7 @@ def to_categorical(y, num_classes=None):
     return out
 
 
-def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
+def pad_sequences(seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
     """Lists of different lengths as one (N, maxlen) array (Keras' sequence.pad_sequences).
 
     - maxlen: default the length of the longest sequence
@@ -1044,11 +1044,11 @@ def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value
     Returns an array of dtype ``dtype``, shape (N, maxlen).
     """
     ### BEGIN SOLUTION
-    sequences = [list(s) for s in sequences]
+    seqs = [list(s) for s in seqs]
     if maxlen is None:
-        maxlen = max((len(s) for s in sequences), default=0)
-    out = np.full((len(sequences), maxlen), value, dtype=dtype)
-    for i, seq in enumerate(sequences):
+        maxlen = max((len(s) for s in seqs), default=0)
+    out = np.full((len(seqs), maxlen), value, dtype=dtype)
+    for i, seq in enumerate(seqs):
         kept = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
         if maxlen == 0 or not kept:
             continue

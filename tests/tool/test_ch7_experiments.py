@@ -54,3 +54,15 @@ def test_row_lstm_quick_learns(tmp_path):
     (result,), _ = run("ch7_digits.py", tmp_path, "--model", "lstm", "--quick")
     assert result["epochs"] == 4
     assert result["test_accuracy"] > 0.5, f"test accuracy {result['test_accuracy']:.3f} after 4 epochs (chance .1)"
+
+
+def test_the_listings_closing_plot_and_summary(tmp_path, capsys):
+    """Listings 7-1 to 7-4 end with Keras 1's plot(model, to_file=..., show_shapes=True); 7-7 may call summary()."""
+    from solutions.ch7.model import Activation, Dense, Sequential, plot
+
+    model = Sequential([Dense(32, input_dim=500), Activation("sigmoid"), Dense(1), Activation("sigmoid")])
+    plot(model, to_file=str(tmp_path / "s2.png"), show_shapes=True)
+    assert (tmp_path / "s2.png").read_bytes()[:8] == PNG
+    model.summary()
+    printed = capsys.readouterr().out
+    assert "Dense" in printed and "(None, 32)" in printed and "Total params: 16,065" in printed
