@@ -164,7 +164,7 @@ def keras_step(name, w, g, state, **hyper):
 # ---------------------------------------------------------------- layer helpers
 
 
-def built(layer, input_shape, seed=0):
+def built_layer(layer, input_shape, seed=0):
     output_shape = layer.build(input_shape, np.random.default_rng(seed))
     return layer, tuple(output_shape)
 
@@ -226,7 +226,7 @@ def test_activation_backward_matches_autograd(keras, name):
 @pytest.mark.exercise("Dense", points=1)
 @pytest.mark.parametrize("fan_in,units", [(4, 3), (200, 100)])
 def test_dense_build(keras, fan_in, units):
-    layer, output_shape = built(keras.Dense(units, input_dim=fan_in), (fan_in,), seed=1)
+    layer, output_shape = built_layer(keras.Dense(units, input_dim=fan_in), (fan_in,), seed=1)
     if output_shape != (units,):
         fail(f"Dense({units}).build returned {output_shape}, expected ({units},)")
     params = [np.asarray(p) for p in layer.params]
@@ -235,7 +235,7 @@ def test_dense_build(keras, fan_in, units):
     if np.any(params[1] != 0):
         fail("Dense: biases must start at zero")
     check_glorot(params[0], fan_in, units, "Dense")
-    other, _ = built(keras.Dense(units), (fan_in,), seed=2)
+    other, _ = built_layer(keras.Dense(units), (fan_in,), seed=2)
     if np.allclose(other.params[0], params[0]):
         fail("Dense: weights must be drawn from the rng given to build")
 
@@ -246,7 +246,7 @@ def test_dense_build(keras, fan_in, units):
 )
 def test_dense_forward(keras, name, shape):
     rng = np.random.default_rng(12)
-    layer, _ = built(keras.Dense(3, activation=name), shape[1:])
+    layer, _ = built_layer(keras.Dense(3, activation=name), shape[1:])
     W, b = rng.normal(size=(4, 3)), rng.normal(size=3)
     layer.params = [W, b]
     x = kink_free(rng, shape)
@@ -260,7 +260,7 @@ def test_dense_forward(keras, name, shape):
 )
 def test_dense_backward_matches_autograd(keras, name, shape):
     rng = np.random.default_rng(13)
-    layer, _ = built(keras.Dense(4, activation=name), shape[1:])
+    layer, _ = built_layer(keras.Dense(4, activation=name), shape[1:])
     params = [rng.normal(size=(5, 4)), rng.normal(size=4)]
     x = rng.normal(size=shape)
     while np.min(np.abs(x @ params[0] + params[1])) < 0.05:  # keep relu's pre-activations away from its kink
@@ -276,7 +276,7 @@ def test_dense_backward_matches_autograd(keras, name, shape):
 @pytest.mark.exercise("Flatten", points=1)
 @pytest.mark.parametrize("shape", [(3, 2, 2, 3), (1, 4, 5), (2, 3)])
 def test_flatten(keras, shape):
-    layer, output_shape = built(keras.Flatten(), shape[1:])
+    layer, output_shape = built_layer(keras.Flatten(), shape[1:])
     size = int(np.prod(shape[1:]))
     if output_shape != (size,):
         fail(f"Flatten.build for examples of shape {shape[1:]} returned {output_shape}, expected ({size},)")
@@ -294,7 +294,7 @@ def test_flatten(keras, shape):
 @pytest.mark.exercise("Dropout", points=1)
 @pytest.mark.parametrize("rate", [0.1, 0.25, 0.5])
 def test_dropout_drops_the_rate_in_training(keras, rate):
-    layer, output_shape = built(keras.Dropout(rate), (250,))
+    layer, output_shape = built_layer(keras.Dropout(rate), (250,))
     if output_shape != (250,):
         fail("Dropout keeps the shape of its input")
     x = np.ones((400, 250))
@@ -353,7 +353,7 @@ CONVS = [  # (x shape, filters, kernel, stride, padding, activation)
 
 def conv_case(keras, x_shape, filters, kernel, stride, padding, activation, seed):
     rng = np.random.default_rng(seed)
-    layer, output_shape = built(
+    layer, output_shape = built_layer(
         keras.Conv2D(filters, kernel, strides=(stride, stride), padding=padding, activation=activation), x_shape[1:]
     )
     params = [rng.normal(size=(*kernel, x_shape[3], filters)), 0.1 * rng.normal(size=filters)]
@@ -383,7 +383,7 @@ def test_conv2d_build(keras, x_shape, filters, kernel, stride, padding, activati
 
 @pytest.mark.exercise("Conv2D", points=1)
 def test_conv2d_glorot_spread(keras):
-    layer, _ = built(keras.Conv2D(32, 3), (8, 8, 16), seed=5)
+    layer, _ = built_layer(keras.Conv2D(32, 3), (8, 8, 16), seed=5)
     check_glorot(np.asarray(layer.params[0]), 9 * 16, 9 * 32, "Conv2D(32, 3) on 16 channels")
 
 
@@ -423,7 +423,7 @@ POOLS = [((2, 7, 6, 3), (2, 2), None), ((1, 6, 6, 2), (3, 3), (2, 2)), ((2, 5, 4
 @pytest.mark.parametrize("x_shape,pool,strides", POOLS)
 def test_max_pool_forward(keras, x_shape, pool, strides):
     stride = pool[0] if strides is None else strides[0]
-    layer, output_shape = built(keras.MaxPool2D(pool_size=pool, strides=strides), x_shape[1:])
+    layer, output_shape = built_layer(keras.MaxPool2D(pool_size=pool, strides=strides), x_shape[1:])
     x = np.random.default_rng(23).normal(size=x_shape)
     expected = max_pool_nhwc(x, pool, stride)
     if output_shape != expected.shape[1:]:
@@ -440,7 +440,7 @@ def test_max_pool_forward(keras, x_shape, pool, strides):
 def test_max_pool_backward_matches_autograd(keras, x_shape, pool, strides):
     stride = pool[0] if strides is None else strides[0]
     rng = np.random.default_rng(24)
-    layer, _ = built(keras.MaxPool2D(pool_size=pool, strides=strides), x_shape[1:])
+    layer, _ = built_layer(keras.MaxPool2D(pool_size=pool, strides=strides), x_shape[1:])
     check_layer_backward(
         layer,
         rng.normal(size=x_shape),
@@ -458,7 +458,7 @@ def test_max_pool_backward_matches_autograd(keras, x_shape, pool, strides):
 @pytest.mark.exercise("LSTM", points=1)
 @pytest.mark.parametrize("T,D,H,sequences", [(5, 2, 3, False), (4, 6, 8, True)])
 def test_lstm_build(keras, T, D, H, sequences):
-    layer, output_shape = built(keras.LSTM(H, return_sequences=sequences), (T, D), seed=6)
+    layer, output_shape = built_layer(keras.LSTM(H, return_sequences=sequences), (T, D), seed=6)
     expected = (T, H) if sequences else (H,)
     if output_shape != expected:
         fail(f"LSTM({H}, return_sequences={sequences}).build: output shape {output_shape}, expected {expected}")
@@ -474,7 +474,7 @@ def test_lstm_build(keras, T, D, H, sequences):
 
 def lstm_case(keras, N, T, D, H, sequences, seed):
     rng = np.random.default_rng(seed)
-    layer, _ = built(keras.LSTM(H, return_sequences=sequences), (T, D))
+    layer, _ = built_layer(keras.LSTM(H, return_sequences=sequences), (T, D))
     params = [0.5 * rng.normal(size=(D, 4 * H)), 0.5 * rng.normal(size=(H, 4 * H)), 0.3 * rng.normal(size=4 * H)]
     layer.params = params
     return rng, layer, params, rng.normal(size=(N, T, D))
@@ -1055,7 +1055,7 @@ def test_early_stopping_ends_fit(keras, patience):
 
 @pytest.mark.exercise("to_categorical", points=1)
 @pytest.mark.parametrize("labels,classes", [([2, 0, 1, 2], None), ([[1], [3]], None), ([0, 1], 4), ([4], 5)])
-def test_to_categorical(keras, labels, classes):
+def test_to_categorical_cases(keras, labels, classes):
     out = keras.to_categorical(np.array(labels), classes) if classes else keras.to_categorical(np.array(labels))
     flat = np.ravel(labels)
     expected = np.eye(classes or flat.max() + 1)[flat]
@@ -1083,6 +1083,6 @@ def padded(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
 
 @pytest.mark.exercise("pad_sequences", points=1)
 @pytest.mark.parametrize("sequences,kwargs", PADS)
-def test_pad_sequences(keras, sequences, kwargs):
+def test_pad_sequences_cases(keras, sequences, kwargs):
     out = keras.pad_sequences(sequences, **kwargs)
     check_close(out, padded(sequences, **kwargs), f"pad_sequences({sequences}, {kwargs})")
