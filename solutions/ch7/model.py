@@ -572,10 +572,12 @@ def categorical_accuracy(y_pred, y):
 
 
 def mse_metric(y_pred, y):
+    """Mean of the squared errors over all outputs (Keras' 'mean_squared_error' metric)."""
     return float(np.mean((y_pred - np.reshape(y, y_pred.shape)) ** 2))
 
 
 def mae_metric(y_pred, y):
+    """Mean of the absolute errors over all outputs (Keras' 'mean_absolute_error' metric)."""
     return float(np.mean(np.abs(y_pred - np.reshape(y, y_pred.shape))))
 
 
