@@ -54,7 +54,7 @@ from ..ch3.layers import (
 from ..ch3.losses import binary_cross_entropy, categorical_cross_entropy, mse_loss
 from ..ch5.conv import conv_backward_fast, conv_forward_fast
 from ..ch5.pool import max_pool_backward_naive, max_pool_forward_naive
-from ..ch6.lstm import lstm_backward, lstm_forward
+from ..ch6.lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
 from ..ch8.normalization import dropout_backward, dropout_forward
 from ..ch8.optim import adadelta, adagrad, adam, rmsprop, sgd
 
@@ -322,6 +322,13 @@ def orthogonal(n, rng):
     return q * np.sign(np.diag(r))
 
 
+class RecurrentDropout:
+    """What LSTM.dropout_forward keeps for its backward pass."""
+
+    def __init__(self, steps, mask_x, mask_h, shape):
+        self.steps, self.mask_x, self.mask_h, self.shape = steps, mask_x, mask_h, shape
+
+
 class LSTM(Layer):
     """Long short-term memory over sequences, with chapter 6's lstm_forward (h0 = 0, c0 = 0).
 
@@ -335,13 +342,29 @@ class LSTM(Layer):
     except the forget gate's block b[units:2 * units] = 1, so that the cell
     remembers at the start of training (Keras' forget bias). The gates are
     chapter 6's logistic sigmoids (Keras 1 defaulted to hard_sigmoid).
+
+    dropout_W and dropout_U (the book's listing 7-8) drop inputs and recurrent
+    connections in training; that part is given (``dropout_forward`` and
+    ``dropout_backward`` below): forward and backward only hand over to it.
     """
 
-    def __init__(self, units, return_sequences=False, input_shape=None, input_dim=None, input_length=None):
+    def __init__(
+        self,
+        units,
+        return_sequences=False,
+        input_shape=None,
+        input_dim=None,
+        input_length=None,
+        dropout_W=0.0,
+        dropout_U=0.0,
+    ):
         if input_shape is None and input_dim is not None:
             input_shape = (input_length, input_dim)
         super().__init__(input_shape)
         self.units, self.return_sequences = int(units), bool(return_sequences)
+        if not (0 <= dropout_W < 1 and 0 <= dropout_U < 1):
+            raise ValueError("dropout_W and dropout_U must be in [0, 1)")
+        self.dropout_W, self.dropout_U = float(dropout_W), float(dropout_U)
 
     def build(self, input_shape, rng):
         """Returns (units,), or (T, units) with return_sequences."""
@@ -350,13 +373,93 @@ class LSTM(Layer):
 
     def forward(self, x, training=False, rng=None):
         """x (N, T, D) -> h of shape (N, units), or (N, T, units) with return_sequences."""
+        if training and (self.dropout_W or self.dropout_U):
+            return self.dropout_forward(x, rng)
         raise NotImplementedError("LSTM.forward: not started, see its docstring")
         return out, cache
 
     def backward(self, dout, cache):
         """(dx (N, T, D), [dWx, dWh, db]); without return_sequences only the last step gets dout."""
+        if isinstance(cache, RecurrentDropout):
+            return self.dropout_backward(dout, cache)
         raise NotImplementedError("LSTM.backward: not started, see its docstring")
         return dx, grads
+
+    # given: Keras 1's dropout_W and dropout_U, used in training only -----------------------------------
+    def dropout_forward(self, x, rng):
+        """Variational dropout (Gal and Ghahramani 2016), as Keras 1 does it: for each sequence one mask on
+        the inputs and one on the previous hidden state, the same at every step, written with chapter 6's
+        step functions (the previous hidden state is masked only where it enters the gates)."""
+        if rng is None:
+            raise ValueError("LSTM dropout needs an rng in training")
+        Wx, Wh, b = self.params
+        N, T, D = x.shape
+        keep_x, keep_h = 1 - self.dropout_W, 1 - self.dropout_U
+        mask_x = (rng.random((N, D)) < keep_x) / keep_x
+        mask_h = (rng.random((N, self.units)) < keep_h) / keep_h
+        h, c = np.zeros((N, self.units)), np.zeros((N, self.units))
+        hs, steps = np.zeros((N, T, self.units)), []
+        for t in range(T):
+            h, c, step = lstm_step_forward(x[:, t] * mask_x, h * mask_h, c, Wx, Wh, b)
+            hs[:, t] = h
+            steps.append(step)
+        out = hs if self.return_sequences else hs[:, -1]
+        return out, RecurrentDropout(steps, mask_x, mask_h, hs.shape)
+
+    def dropout_backward(self, dout, cache):
+        """Backpropagation through time for dropout_forward."""
+        N, T, H = cache.shape
+        dh = dout if self.return_sequences else np.concatenate([np.zeros((N, T - 1, H)), dout[:, None]], axis=1)
+        dx = np.zeros((N, T, cache.mask_x.shape[1]))
+        grads = [np.zeros_like(p) for p in self.params]
+        dnext_h, dnext_c = np.zeros((N, H)), np.zeros((N, H))
+        for t in reversed(range(T)):
+            dx_t, dprev_h, dnext_c, *dparams = lstm_step_backward(dh[:, t] + dnext_h, dnext_c, cache.steps[t])
+            dx[:, t] = dx_t * cache.mask_x
+            dnext_h = dprev_h * cache.mask_h
+            grads = [g + d for g, d in zip(grads, dparams)]
+        return dx, grads
+
+
+class Embedding(Layer):
+    """Word vectors (the book's listing 7-8): each integer index i in 0 .. input_dim - 1 becomes the row W[i].
+
+    Inputs (N, T) of integer indices (any dtype holding whole numbers);
+    outputs (N, T, output_dim). params: [W of shape (input_dim, output_dim)],
+    W ~ U(-0.05, 0.05) from rng (Keras 1's 'uniform').
+
+    dropout (Keras 1) is the share of WORDS dropped in training: each row of W
+    is zeroed with probability ``dropout`` (for all of its occurrences in the
+    batch), the others are scaled by 1 / (1 - dropout); with rng required then.
+
+    Backward: dW gathers dout into the rows that were used. An index that
+    occurs several times collects the SUM of its gradients (np.add.at does
+    that; dW[idx] += ... keeps only one of them). Indices have no gradient:
+    dx is zeros of the input's shape.
+    """
+
+    def __init__(self, input_dim, output_dim, dropout=0.0, input_length=None):
+        super().__init__((input_length,))
+        if not 0 <= dropout < 1:
+            raise ValueError(f"Embedding dropout must be in [0, 1), got {dropout}")
+        self.input_dim, self.output_dim, self.dropout = int(input_dim), int(output_dim), float(dropout)
+
+    def build(self, input_shape, rng):
+        """params [W (input_dim, output_dim)]; returns (T, output_dim)."""
+        raise NotImplementedError("Embedding.build: not started, see its docstring")
+        return self.output_shape
+
+    def forward(self, x, training=False, rng=None):
+        """x (N, T) indices -> W[x] of shape (N, T, output_dim) (rows dropped in training)."""
+        if training and self.dropout and rng is None:
+            raise ValueError("Embedding dropout needs an rng in training")
+        raise NotImplementedError("Embedding.forward: not started, see its docstring")
+        return out, cache
+
+    def backward(self, dout, cache):
+        """(dx zeros like the indices, [dW (input_dim, output_dim)])."""
+        raise NotImplementedError("Embedding.backward: not started, see its docstring")
+        return dx, [dW]
 
 
 # ---------------------------------------------------------------- losses: each returns (loss, d loss / d y_pred)

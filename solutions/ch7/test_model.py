@@ -18,6 +18,7 @@ from .model import (
     Dense,
     Dropout,
     EarlyStopping,
+    Embedding,
     Flatten,
     MaxPool2D,
     MaxPooling2D,
@@ -170,6 +171,32 @@ def test_lstm_backward_matches_numerical_gradient():
     check_layer_gradients(built(LSTM(2), (3, 2)), rng.normal(size=(2, 3, 2)), rng)
 
 
+@pytest.mark.exercise("LSTM")
+def test_lstm_dropout_in_training_keeps_exact_gradients():
+    # dropout_W and dropout_U are given; with the same rng state, the same masks: a deterministic function
+    rng = np.random.default_rng(7)
+    layer = built(LSTM(3, dropout_W=0.3, dropout_U=0.4), (4, 2))
+    x = rng.normal(size=(2, 4, 2))
+    out, cache = layer.forward(x, training=True, rng=np.random.default_rng(8))
+    dout = rng.normal(size=out.shape)
+    dx, _ = layer.backward(dout, cache)
+    expected = numerical_gradient(lambda v: layer.forward(v, training=True, rng=np.random.default_rng(8))[0], x, dout)
+    np.testing.assert_allclose(dx, expected, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.exercise("Embedding")
+def test_embedding_looks_up_rows():
+    layer = built(Embedding(5, 3), (4,))
+    (W,) = layer.params
+    assert W.shape == (5, 3) and np.abs(W).max() <= 0.05, "W ~ U(-0.05, 0.05), one row per index"
+    x = np.array([[1, 1, 2, 4], [0, 3, 3, 3]])
+    out, cache = layer.forward(x)
+    np.testing.assert_array_equal(out, W[x])
+    dout = np.ones_like(out)
+    _, (dW,) = layer.backward(dout, cache)
+    np.testing.assert_array_equal(dW[:, 0], [1, 2, 1, 3, 1], err_msg="an index used k times gathers k gradients")
+
+
 # ---------------------------------------------------------------- losses and optimisers
 
 
@@ -307,6 +334,17 @@ def test_listing_7_7_cnn_parameter_counts():
     assert model.count_params() == 600810
     counts = [layer.count_params() for layer in model.layers if layer.count_params()]
     assert counts == [320, 9248, 589952, 1290]
+
+
+@pytest.mark.exercise("Sequential")
+def test_listing_7_8_lstm_parameter_counts():
+    model = Sequential()
+    model.add(Embedding(20000, 128, dropout=0.2))
+    model.add(LSTM(128, dropout_W=0.2, dropout_U=0.2))
+    model.add(Dense(1))
+    model.add(Activation("sigmoid"))
+    assert [layer.count_params() for layer in model.layers] == [2560000, 131584, 129, 0]
+    assert model.count_params() == 2691713
 
 
 @pytest.mark.exercise("Sequential")

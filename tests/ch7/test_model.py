@@ -511,6 +511,76 @@ def test_lstm_backward_matches_chapter_6(keras, N, T, D, H, sequences):
         check_close(value, expected, f"LSTM.backward {name}, return_sequences={sequences}")
 
 
+# ---------------------------------------------------------------- Embedding
+
+EMBEDDINGS = [(7, 3, (2, 5)), (4, 2, (1, 6)), (50, 8, (3, 4))]  # (input_dim, output_dim, index shape)
+
+
+def indices(rng, input_dim, shape):
+    x = rng.integers(input_dim, size=shape)
+    x.flat[:2] = x.flat[2]  # one index used three times
+    return x
+
+
+@pytest.mark.exercise("Embedding", points=1)
+@pytest.mark.parametrize("input_dim,output_dim,shape", EMBEDDINGS)
+def test_embedding_build_and_lookup(keras, input_dim, output_dim, shape):
+    rng = np.random.default_rng(42)
+    layer, output_shape = built_layer(keras.Embedding(input_dim, output_dim), shape[1:])
+    if output_shape != (shape[1], output_dim):
+        fail(
+            f"Embedding({input_dim}, {output_dim}).build: output shape {output_shape}, expected {(shape[1], output_dim)}"
+        )
+    (W,) = (np.asarray(p) for p in layer.params)
+    if W.shape != (input_dim, output_dim) or np.abs(W).max() > 0.05 or np.abs(W).max() < 0.02:
+        fail("Embedding: params must be [W (input_dim, output_dim)] drawn from U(-0.05, 0.05)")
+    W = rng.normal(size=(input_dim, output_dim))
+    layer.params = [W]
+    x = indices(rng, input_dim, shape)
+    for values in (x, x.astype(np.float64)):
+        out, _ = forward(layer, values, "Embedding")
+        check_close(out, W[x], f"Embedding output for indices of dtype {values.dtype}")
+
+
+@pytest.mark.exercise("Embedding", points=1)
+@pytest.mark.parametrize("input_dim,output_dim,shape", EMBEDDINGS)
+def test_embedding_backward_sums_repeated_indices(keras, input_dim, output_dim, shape):
+    rng = np.random.default_rng(43)
+    layer, _ = built_layer(keras.Embedding(input_dim, output_dim), shape[1:])
+    W, x = rng.normal(size=(input_dim, output_dim)), indices(rng, input_dim, shape)
+    layer.params = [W]
+    out, cache = forward(layer, x, "Embedding")
+    dout = rng.normal(size=np.shape(out))
+    dx, grads = unpack_pair(layer.backward(dout, cache), "Embedding.backward")
+    check_close(dx, np.zeros(shape), "Embedding.backward: dx (indices have no gradient)")
+    if len(grads) != 1:
+        fail(f"Embedding.backward: {len(grads)} parameter gradients, expected 1")
+    check_close(grads[0], autograd_vjp(lambda w: w[x], [W], 0, dout), "Embedding.backward: dW")
+
+
+@pytest.mark.exercise("Embedding", points=1)
+@pytest.mark.parametrize("rate", [0.2, 0.5])
+def test_embedding_dropout_drops_whole_words(keras, rate):
+    layer, _ = built_layer(keras.Embedding(2000, 3, dropout=rate), (50,))
+    W = np.random.default_rng(44).uniform(1, 2, size=(2000, 3))
+    layer.params = [W]
+    x = np.tile(np.arange(2000), 2).reshape(80, 50)  # every word twice
+    out, cache = forward(layer, x, "Embedding", training=True, rng=np.random.default_rng(45))
+    out = np.asarray(out)
+    dropped = np.all(out == 0, axis=-1)
+    if abs(dropped.mean() - rate) > 0.04:
+        fail(f"Embedding(dropout={rate}) in training dropped {dropped.mean():.1%} of the words")
+    if not np.array_equal(dropped[:40].ravel(), dropped[40:].ravel()):
+        fail("Embedding dropout drops WORDS: every occurrence of a dropped word is zero")
+    check_close(out[~dropped], W[x][~dropped] / (1 - rate), f"Embedding(dropout={rate}): kept rows scaled")
+    dout = np.ones(out.shape)
+    grads = unpack_pair(layer.backward(dout, cache), "Embedding.backward")[1]
+    expected = 2 * np.repeat(~dropped[:40].reshape(2000, 1), 3, axis=1) / (1 - rate)
+    check_close(grads[0], expected, f"Embedding(dropout={rate}).backward: dropped words get no gradient")
+    out, _ = forward(layer, x, "Embedding")
+    check_close(out, W[x], f"Embedding(dropout={rate}) outside training")
+
+
 # ---------------------------------------------------------------- losses
 
 
@@ -649,6 +719,7 @@ COUNTS = {  # model -> (total, per layer with parameters)
     "7-7 at 28x28": (600810, [320, 9248, 589952, 1290]),
     "7-7 at 8x8": (27370, [320, 9248, 16512, 1290]),
     "LSTM(128)": (131584, [131584]),
+    "7-8": (2691713, [2560000, 131584, 129]),
 }
 
 
@@ -665,6 +736,13 @@ def counted_layers(keras, which):
         ]
     if which.startswith("7-7"):
         return book_cnn(keras, 28 if "28" in which else 8)
+    if which == "7-8":
+        return [
+            keras.Embedding(20000, 128, dropout=0.2),
+            keras.LSTM(128, dropout_W=0.2, dropout_U=0.2),
+            keras.Dense(1),
+            keras.Activation("sigmoid"),
+        ]
     return [keras.LSTM(128, input_shape=(80, 128))]
 
 
