@@ -2,8 +2,8 @@
 
 Each runs in its own process (the scripts pin BLAS to one thread before numpy
 loads): the listings on three seeds, the book's CNN on the digits for its full
-30 epochs (the chapter's acceptance: at least .95 test accuracy) and a short
-run of the row-reading LSTM.
+30 epochs (the chapter's acceptance: at least .95 test accuracy), and short
+runs of the row-reading LSTM and of listing 7-8 on generated reviews.
 """
 
 import json
@@ -54,6 +54,13 @@ def test_row_lstm_quick_learns(tmp_path):
     (result,), _ = run("ch7_digits.py", tmp_path, "--model", "lstm", "--quick")
     assert result["epochs"] == 4
     assert result["test_accuracy"] > 0.5, f"test accuracy {result['test_accuracy']:.3f} after 4 epochs (chance .1)"
+
+
+def test_listing_7_8_quick_learns_to_count_words(tmp_path):
+    result, stdout = run("ch7_reviews.py", tmp_path, "--quick")
+    assert result["epochs"] == 2 and result["parameters"] == 200 * 32 + 4 * (32 * 32 + 32 * 32 + 32) + 33
+    assert result["test_accuracy"] > 0.8, f"test accuracy {result['test_accuracy']:.3f} after 2 epochs (chance .5)"
+    assert (tmp_path / "reviews.png").read_bytes()[:8] == PNG
 
 
 def test_the_listings_closing_plot_and_summary(tmp_path, capsys):
