@@ -57,7 +57,7 @@ def test_row_lstm_quick_learns(tmp_path):
 
 
 def test_listing_7_8_quick_learns_to_count_words(tmp_path):
-    result, stdout = run("ch7_reviews.py", tmp_path, "--quick")
+    result, _ = run("ch7_reviews.py", tmp_path, "--quick")
     assert result["epochs"] == 2 and result["parameters"] == 200 * 32 + 4 * (32 * 32 + 32 * 32 + 32) + 33
     assert result["test_accuracy"] > 0.8, f"test accuracy {result['test_accuracy']:.3f} after 2 epochs (chance .5)"
     assert (tmp_path / "reviews.png").read_bytes()[:8] == PNG
