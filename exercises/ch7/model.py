@@ -5,7 +5,8 @@
 
 The names follow Keras 1 (the book's version), so a listing runs once its
 imports point here, for example ``from exercises.ch7.model import Sequential,
-Dense, Activation``. Underneath, every layer calls your earlier code: Dense is
+Dense, Activation`` (listings 7-7 and 7-8 need the course's data instead of
+MNIST and IMDB). Underneath, every layer calls your earlier code: Dense is
 chapter 3's affine layer, Conv2D chapter 5's fast convolution, LSTM chapter 6's
 LSTM, Dropout and the optimisers chapter 8's.
 
