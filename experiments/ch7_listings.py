@@ -34,17 +34,17 @@ from pathlib import Path
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")  # tiny matrices: BLAS threads only fight over the cores
 
-import matplotlib
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from solutions.ch7.model import Activation, Dense, Sequential, to_categorical
+from solutions.ch7.model import Activation, Dense, Sequential, to_categorical  # noqa: E402
 
 OPTIMISERS = ["sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam"]
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "hard_sigmoid", "linear"]

@@ -54,7 +54,7 @@ def check_layer_gradients(layer, x, rng):
     for index, grad in enumerate(grads):
 
         def with_param(value, index=index):
-            layer.params = params[:index] + [value] + params[index + 1 :]
+            layer.params = [*params[:index], value, *params[index + 1 :]]
             return layer.forward(x)[0]
 
         expected = numerical_gradient(with_param, params[index], dout)
@@ -252,7 +252,7 @@ def test_get_optimizer_uses_keras_defaults():
 
 @pytest.mark.exercise("get_optimizer")
 def test_the_books_adadelat_typo_is_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="adadelat"):
         get_optimizer("adadelat")
 
 
@@ -304,7 +304,7 @@ def test_listing_7_5_every_optimiser_trains():
         before = model.evaluate(data, labels)[0]
         model.fit(data, labels, nb_epoch=2, verbose=0)
         assert model.evaluate(data, labels)[0] < before, f"{optimiser}: the loss went up"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="adadelat"):
         Sequential([Dense(1, input_dim=500)]).compile(optimizer="adadelat", loss="binary_crossentropy")
 
 

@@ -528,9 +528,8 @@ def test_embedding_build_and_lookup(keras, input_dim, output_dim, shape):
     rng = np.random.default_rng(42)
     layer, output_shape = built_layer(keras.Embedding(input_dim, output_dim), shape[1:])
     if output_shape != (shape[1], output_dim):
-        fail(
-            f"Embedding({input_dim}, {output_dim}).build: output shape {output_shape}, expected {(shape[1], output_dim)}"
-        )
+        expected = (shape[1], output_dim)
+        fail(f"Embedding({input_dim}, {output_dim}).build: output shape {output_shape}, expected {expected}")
     (W,) = (np.asarray(p) for p in layer.params)
     if W.shape != (input_dim, output_dim) or np.abs(W).max() > 0.05 or np.abs(W).max() < 0.02:
         fail("Embedding: params must be [W (input_dim, output_dim)] drawn from U(-0.05, 0.05)")
