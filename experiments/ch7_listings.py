@@ -165,8 +165,8 @@ def main(argv=None):
         )
     optimisers = {n: summary[f"7-5 {n}"]["loss_after"] for n in OPTIMISERS}
     print(
-        f"best optimiser {min(optimisers, key=optimisers.get)} (expected nadam), "
-        f"worst {max(optimisers, key=optimisers.get)} (expected adadelta)"
+        f"best optimiser {min(optimisers, key=optimisers.__getitem__)} (expected nadam), "
+        f"worst {max(optimisers, key=optimisers.__getitem__)} (expected adadelta)"
     )
     print(f"figure: {args.out / 'listings.png'}; wall time {time.perf_counter() - start:.1f} s")
     if args.json:

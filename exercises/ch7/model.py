@@ -674,6 +674,11 @@ class History:
             self.history.setdefault(key, []).append(float(value))
 
 
+def _not_compiled(*args, **kwargs):
+    """Stands for the loss and the update rule until compile() chooses them."""
+    raise RuntimeError("call model.compile(optimizer, loss) before training or evaluating the model")
+
+
 class Sequential:
     """A stack of layers trained as one model, as in Keras.
 
@@ -694,7 +699,7 @@ class Sequential:
         self.layers = []
         self.rng = np.random.default_rng(seed)
         self.stop_training = False
-        self.loss_function, self.update_rule, self.optimizer_configs = None, None, []
+        self.loss_function, self.update_rule, self.optimizer_configs = _not_compiled, _not_compiled, []
         self.metrics, self.metrics_names = [], ["loss"]
         for layer in layers or []:
             self.add(layer)

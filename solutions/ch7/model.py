@@ -853,6 +853,11 @@ class History:
             self.history.setdefault(key, []).append(float(value))
 
 
+def _not_compiled(*args, **kwargs):
+    """Stands for the loss and the update rule until compile() chooses them."""
+    raise RuntimeError("call model.compile(optimizer, loss) before training or evaluating the model")
+
+
 class Sequential:
     """A stack of layers trained as one model, as in Keras.
 
@@ -873,7 +878,7 @@ class Sequential:
         self.layers = []
         self.rng = np.random.default_rng(seed)
         self.stop_training = False
-        self.loss_function, self.update_rule, self.optimizer_configs = None, None, []
+        self.loss_function, self.update_rule, self.optimizer_configs = _not_compiled, _not_compiled, []
         self.metrics, self.metrics_names = [], ["loss"]
         for layer in layers or []:
             self.add(layer)
@@ -1022,7 +1027,8 @@ class Sequential:
                 totals += len(batch) * np.array(self.train_on_batch(x[batch], y[batch]))
             logs = dict(zip(self.metrics_names, totals / n))
             if validation_data is not None:
-                values = self.evaluate(*validation_data, batch_size=batch_size)
+                x_val, y_val = validation_data
+                values = self.evaluate(x_val, y_val, batch_size=batch_size)
                 logs.update({f"val_{name}": value for name, value in zip(self.metrics_names, values)})
             history.record(epoch, logs)
             if verbose:

@@ -393,7 +393,7 @@ def test_conv2d_forward_matches_chapter_5(keras, x_shape, filters, kernel, strid
     _, layer, _, params, x = conv_case(keras, x_shape, filters, kernel, stride, padding, activation, 21)
     layer.params = params
     out, _ = forward(layer, x, "Conv2D")
-    expected = act(activation, conv_by_reference(x, *params, stride, padding))
+    expected = act(activation, conv_by_reference(x, params[0], params[1], stride, padding))
     check_close(
         out, expected, f"Conv2D output for channels-last x {x_shape}, kernel {kernel}, stride {stride}, {padding!r}"
     )
@@ -637,7 +637,7 @@ def test_categorical_crossentropy_is_clipped(keras):
 def check_trajectory(rule, name, config, what, hyper=None, shape=(3, 2), steps=3):
     rng = np.random.default_rng(30)
     w = rng.normal(size=shape)
-    expected, state = w.copy(), {}
+    expected, state = w.copy(), dict[str, object]()
     for step in range(steps):
         g = rng.normal(size=shape)
         old, copies = w, snapshot(w, g)
@@ -937,7 +937,7 @@ def test_three_steps_of_every_optimizer_keep_one_state_per_array(keras, optimize
     weights = model.get_weights()
     model.fit(x, y, epochs=3, batch_size=len(x), shuffle=False)
     _, acts, oracle = STEPS["binary_crossentropy"]
-    states = [{} for _ in weights]
+    states = [dict[str, object]() for _ in weights]
     for _ in range(3):
         gradients = grad(mlp_loss)(weights, x, y, acts, oracle)
         weights = [keras_step(optimizer, w, g, s) for w, g, s in zip(weights, gradients, states)]
@@ -968,7 +968,7 @@ def test_batches_include_the_last_partial_one(keras):
     for start in range(0, 1000, 32):  # 32 batches, the last of 8
         xb, yb = x[start : start + 32], y[start : start + 32]
         error = xb @ W + b - yb
-        total += len(xb) * np.mean(error**2)
+        total += len(xb) * float(np.mean(error**2))
         W, b = W - 0.01 * 2 * xb.T @ error / len(xb), b - 0.01 * 2 * error.mean(axis=0)
     new_W, new_b = model.get_weights()
     check_close(new_W, W, "1,000 examples in batches of 32, without shuffling: W after the epoch")
