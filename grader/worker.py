@@ -3,7 +3,9 @@
 Started by ``grader.proxy`` as ``python -m grader.worker CONFIG`` (inside the
 sandbox of ``grader.sandbox`` when available). It loads the submission with
 the same loader as ``--impl=PATH`` and serves requests on a socket:
-``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``.
+``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``; a call
+may name an arithmetic operator instead of a function, so that a test can
+write ``3 - x`` on the student's objects (``OPERATORS``).
 Results that are plain data go back by value (``grader.codec``); anything
 else stays here behind a handle. After a call, arrays passed as arguments
 that the call modified, and the state of random generators it used, are
@@ -12,6 +14,7 @@ sent back, so the caller sees exactly what an in-process call would do.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import socket
 import sys
@@ -24,6 +27,7 @@ from grader import codec
 from grader.implementations import from_folder
 from grader.rpc import Endpoint, RemoteFailure, describe_error
 
+OPERATORS = frozenset({"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs"})
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
@@ -123,6 +127,10 @@ class Worker:
 
     # requests ----------------------------------------------------------
     def target(self, message: dict):
+        if "operator" in message:
+            if message["operator"] not in OPERATORS:
+                raise ValueError(f"unknown operator {message['operator']!r}")
+            return getattr(operator, message["operator"])
         if "module" in message:
             return self.implementation.load(str(message["module"]))
         return self.resolve({"$h": message["handle"]})
