@@ -194,7 +194,7 @@ def plot_regularization(x, y, n_train, degree, lambdas):
     ax.plot(lambdas, test, label="test (unseen)")
     ax.set_xlabel("λ")
     ax.set_ylabel("RMSE")
-    ax.set_title(f"Ridge regression, degree {degree}")
+    ax.set_title(f"Ridge regression, degree {degree} ({degree + 1} columns)")
     ax.legend()
     fig.tight_layout()
     return fig
