@@ -17,6 +17,11 @@ Values and derivatives may be floats or numpy arrays of the same shape
 import numpy as np
 
 
+def as_dual(x):
+    """x itself if it is a Dual, else the constant Dual(x, 0)."""
+    return x if isinstance(x, Dual) else Dual(x, 0.0)
+
+
 class Dual:
     """A dual number value + deriv·ε.
 
@@ -77,11 +82,6 @@ class Dual:
 
     def __rpow__(self, other):
         raise NotImplementedError("Dual.__rpow__: not started, see its docstring")
-
-
-def as_dual(x):
-    """x itself if it is a Dual, else the constant Dual(x, 0)."""
-    return x if isinstance(x, Dual) else Dual(x, 0.0)
 
 
 def sin(x):

@@ -16,7 +16,10 @@ input (the book's figures 9-5 to 9-7). Constants (floats, arrays) are not
 variables: they never go on the tape.
 
 Values may be floats or numpy arrays; operations broadcast as in numpy, and a
-gradient always has the shape of its variable.
+gradient always has the shape of its variable. The functions sin, cos, exp,
+log, sqrt, tanh, sum and dot here take Vars; they share their names with
+forward_mode's functions for Duals (in the chapter's notebook, the later
+definitions replace the earlier ones: run it from the top).
 """
 import numpy as np
 

@@ -14,6 +14,11 @@ Values and derivatives may be floats or numpy arrays of the same shape
 import numpy as np
 
 
+def as_dual(x):
+    """x itself if it is a Dual, else the constant Dual(x, 0)."""
+    return x if isinstance(x, Dual) else Dual(x, 0.0)
+
+
 class Dual:
     """A dual number value + deriv·ε.
 
@@ -98,11 +103,6 @@ class Dual:
         value = other**self.value
         return Dual(value, value * np.log(other) * self.deriv)
         ### END SOLUTION
-
-
-def as_dual(x):
-    """x itself if it is a Dual, else the constant Dual(x, 0)."""
-    return x if isinstance(x, Dual) else Dual(x, 0.0)
 
 
 def sin(x):
