@@ -45,42 +45,53 @@ class Dual:
         return f"Dual({self.value!r}, {self.deriv!r})"
 
     def __add__(self, other):
+        """x + y: (a + ȧε) + (b + ḃε) = (a + b) + (ȧ + ḃ)ε."""
         other = as_dual(other)
         raise NotImplementedError("Dual.__add__: not started, see its docstring")
 
     def __radd__(self, other):
+        """other + x, for a constant other (a float or an array)."""
         raise NotImplementedError("Dual.__radd__: not started, see its docstring")
 
     def __neg__(self):
+        """−x: −(a + ȧε) = −a − ȧε."""
         raise NotImplementedError("Dual.__neg__: not started, see its docstring")
 
     def __sub__(self, other):
+        """x − y: (a − b) + (ȧ − ḃ)ε."""
         other = as_dual(other)
         raise NotImplementedError("Dual.__sub__: not started, see its docstring")
 
     def __rsub__(self, other):
+        """other − x, for a constant other: 3 − x is not x − 3."""
         raise NotImplementedError("Dual.__rsub__: not started, see its docstring")
 
     def __mul__(self, other):
+        """x·y, the product rule: ab + (ȧb + aḃ)ε."""
         other = as_dual(other)
         raise NotImplementedError("Dual.__mul__: not started, see its docstring")
 
     def __rmul__(self, other):
+        """other·x, for a constant other."""
         raise NotImplementedError("Dual.__rmul__: not started, see its docstring")
 
     def __truediv__(self, other):
+        """x / y, the quotient rule: a/b + ((ȧb − aḃ) / b²)ε."""
         other = as_dual(other)
         raise NotImplementedError("Dual.__truediv__: not started, see its docstring")
 
     def __rtruediv__(self, other):
+        """other / x, for a constant other: 2 / x is not x / 2."""
         raise NotImplementedError("Dual.__rtruediv__: not started, see its docstring")
 
     def __pow__(self, other):
+        """x ** p for a constant p, the power rule: aᵖ + (p·aᵖ⁻¹·ȧ)ε (a Dual p: exp(p log x))."""
         if isinstance(other, Dual):  # x ** y = exp(y log x), for x > 0
             return exp(other * log(self))
         raise NotImplementedError("Dual.__pow__: not started, see its docstring")
 
     def __rpow__(self, other):
+        """c ** x for a constant c > 0: cᵃ + (cᵃ·log c·ȧ)ε."""
         raise NotImplementedError("Dual.__rpow__: not started, see its docstring")
 
 

@@ -42,44 +42,52 @@ class Dual:
         return f"Dual({self.value!r}, {self.deriv!r})"
 
     def __add__(self, other):
+        """x + y: (a + ȧε) + (b + ḃε) = (a + b) + (ȧ + ḃ)ε."""
         other = as_dual(other)
         ### BEGIN SOLUTION
         return Dual(self.value + other.value, self.deriv + other.deriv)
         ### END SOLUTION
 
     def __radd__(self, other):
+        """other + x, for a constant other (a float or an array)."""
         ### BEGIN SOLUTION
         return as_dual(other) + self
         ### END SOLUTION
 
     def __neg__(self):
+        """−x: −(a + ȧε) = −a − ȧε."""
         ### BEGIN SOLUTION
         return Dual(-self.value, -self.deriv)
         ### END SOLUTION
 
     def __sub__(self, other):
+        """x − y: (a − b) + (ȧ − ḃ)ε."""
         other = as_dual(other)
         ### BEGIN SOLUTION
         return Dual(self.value - other.value, self.deriv - other.deriv)
         ### END SOLUTION
 
     def __rsub__(self, other):
+        """other − x, for a constant other: 3 − x is not x − 3."""
         ### BEGIN SOLUTION
         return as_dual(other) - self
         ### END SOLUTION
 
     def __mul__(self, other):
+        """x·y, the product rule: ab + (ȧb + aḃ)ε."""
         other = as_dual(other)
         ### BEGIN SOLUTION
         return Dual(self.value * other.value, self.deriv * other.value + self.value * other.deriv)
         ### END SOLUTION
 
     def __rmul__(self, other):
+        """other·x, for a constant other."""
         ### BEGIN SOLUTION
         return as_dual(other) * self
         ### END SOLUTION
 
     def __truediv__(self, other):
+        """x / y, the quotient rule: a/b + ((ȧb − aḃ) / b²)ε."""
         other = as_dual(other)
         ### BEGIN SOLUTION
         value = self.value / other.value
@@ -87,11 +95,13 @@ class Dual:
         ### END SOLUTION
 
     def __rtruediv__(self, other):
+        """other / x, for a constant other: 2 / x is not x / 2."""
         ### BEGIN SOLUTION
         return as_dual(other) / self
         ### END SOLUTION
 
     def __pow__(self, other):
+        """x ** p for a constant p, the power rule: aᵖ + (p·aᵖ⁻¹·ȧ)ε (a Dual p: exp(p log x))."""
         if isinstance(other, Dual):  # x ** y = exp(y log x), for x > 0
             return exp(other * log(self))
         ### BEGIN SOLUTION
@@ -99,6 +109,7 @@ class Dual:
         ### END SOLUTION
 
     def __rpow__(self, other):
+        """c ** x for a constant c > 0: cᵃ + (cᵃ·log c·ȧ)ε."""
         ### BEGIN SOLUTION
         value = other**self.value
         return Dual(value, value * np.log(other) * self.deriv)

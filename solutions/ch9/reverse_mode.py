@@ -188,6 +188,8 @@ def grad(f, argnum=0):
     Returns:
     - gradient: a function of the same arguments as f returning ∂f/∂x (shaped
       like x), or a tuple of them when argnum is a tuple
+
+    In ``gradient``, set ``grads`` to the tuple of gradients, one per argnum.
     """
 
     def gradient(*args):
@@ -223,6 +225,9 @@ def dot(a, b):
 
     Returns:
     - np.dot of the values, a Var if a or b is one
+
+    Set ``out`` to np.dot of the values, and ``grad_a``, ``grad_b`` to the
+    functions g ↦ ā and g ↦ b̄.
     """
     A, B = value_of(a), value_of(b)
     ### BEGIN SOLUTION
