@@ -23,6 +23,7 @@ Expected result (seed 0):
   unregularised degree 8. Larger λ means a simpler model (the book's text
   says the reverse).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,16 @@ def run(seed=0, n_lambdas=100, impl="solutions"):
     train, test = regression.generalization_curve(x, y, 80, DEGREES)
     lambdas = np.linspace(0.01, 0.99, n_lambdas)
     ridge_train, ridge_test = regression.regularization_curve(x, y, 80, RIDGE_DEGREE, lambdas)
-    return {"x": x, "y": y, "degrees": DEGREES, "train": train, "test": test, "lambdas": lambdas,
-            "ridge_train": ridge_train, "ridge_test": ridge_test}
+    return {
+        "x": x,
+        "y": y,
+        "degrees": DEGREES,
+        "train": train,
+        "test": test,
+        "lambdas": lambdas,
+        "ridge_train": ridge_train,
+        "ridge_test": ridge_test,
+    }
 
 
 def save_figures(result, out, impl="solutions"):
@@ -62,8 +71,10 @@ def save_figures(result, out, impl="solutions"):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "fits.png", out / "regularization.png"]
-    figures = [regression.plot_fits(result["x"], result["y"], 80, result["degrees"]),
-               regression.plot_regularization(result["x"], result["y"], 80, RIDGE_DEGREE, result["lambdas"])]
+    figures = [
+        regression.plot_fits(result["x"], result["y"], 80, result["degrees"]),
+        regression.plot_regularization(result["x"], result["y"], 80, RIDGE_DEGREE, result["lambdas"]),
+    ]
     for figure, path in zip(figures, paths):
         figure.savefig(path, dpi=120)
         plt.close(figure)
@@ -72,12 +83,16 @@ def save_figures(result, out, impl="solutions"):
 
 def table(result):
     lines = ["degree  train RMSE  test RMSE", "------  ----------  ---------"]
-    lines += [f"{d:>6}  {tr:>10.4f}  {te:>9.4f}" for d, tr, te in zip(result["degrees"], result["train"], result["test"])]
+    lines += [
+        f"{d:>6}  {tr:>10.4f}  {te:>9.4f}" for d, tr, te in zip(result["degrees"], result["train"], result["test"])
+    ]
     ridge_train, ridge_test = result["ridge_train"], result["ridge_test"]
-    lines.append(f"ridge, 80 columns, lambda {result['lambdas'][0]:.2f} .. {result['lambdas'][-1]:.2f}: "
-                 f"train {ridge_train[0]:.4f} -> {ridge_train[-1]:.4f} "
-                 f"({'monotone' if np.all(np.diff(ridge_train) >= 0) else 'NOT monotone'}), "
-                 f"test between {ridge_test.min():.4f} and {ridge_test.max():.4f}")
+    lines.append(
+        f"ridge, 80 columns, lambda {result['lambdas'][0]:.2f} .. {result['lambdas'][-1]:.2f}: "
+        f"train {ridge_train[0]:.4f} -> {ridge_train[-1]:.4f} "
+        f"({'monotone' if np.all(np.diff(ridge_train) >= 0) else 'NOT monotone'}), "
+        f"test between {ridge_test.min():.4f} and {ridge_test.max():.4f}"
+    )
     return "\n".join(lines)
 
 

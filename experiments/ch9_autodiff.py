@@ -24,6 +24,7 @@ Expected result:
   w = [0.76, −2.38], training accuracy 0.88 (over ten data seeds the
   losses are 501 ± 20 → 127 ± 8 and the accuracy 0.877 ± 0.010).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,8 +82,14 @@ def logistic_regression(impl="solutions", steps=100, learning_rate=0.001, seed=0
         weights = weights - learning_rate * np.asarray(gradient(weights), dtype=float)
     losses.append(float(loss(weights)))
     accuracy = float(np.mean((predict(weights, X) > 0.5) == y))
-    return {"X": X, "y": y, "losses": losses, "weights": weights, "accuracy": accuracy,
-            "predict": lambda inputs: predict(weights, inputs)}
+    return {
+        "X": X,
+        "y": y,
+        "losses": losses,
+        "weights": weights,
+        "accuracy": accuracy,
+        "predict": lambda inputs: predict(weights, inputs),
+    }
 
 
 def save_figures(errors, fit, out):
@@ -138,8 +145,10 @@ def report(errors, fit):
         best = int(np.argmin(errors[name]))
         lines.append(f"{name:<24}  {slope:5.2f}  {errors['h'][best]:.0e}  {errors[name][best]:.1e}")
     w = fit["weights"]
-    lines.append(f"listing 9-3: loss {fit['losses'][0]:.2f} -> {fit['losses'][-1]:.2f}, "
-                 f"w = [{w[0]:.2f}, {w[1]:.2f}], accuracy {fit['accuracy']:.2f}")
+    lines.append(
+        f"listing 9-3: loss {fit['losses'][0]:.2f} -> {fit['losses'][-1]:.2f}, "
+        f"w = [{w[0]:.2f}, {w[1]:.2f}], accuracy {fit['accuracy']:.2f}"
+    )
     return "\n".join(lines)
 
 

@@ -4,13 +4,14 @@ Runs the public tests of ``exercises/chN`` in a fresh pytest process and
 shows, per exercise, passing / failing / not started with the points of its
 public tests, then the next exercise to do.
 """
+
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
 from grader.paths import EXERCISES, chapters
-from grader.runner import run_suite
+from grader.grading.runner import run_suite
 
 STYLE = {"passing": "green", "failing": "red", "not started": "yellow"}
 
@@ -36,15 +37,23 @@ def run_check(chapter: str | None, impl: str = "exercises") -> int:
         table.add_column(column)
     for row in result.exercises:
         status = row["status"]
-        table.add_row(row["chapter"], row["exercise"], f"[{STYLE[status]}]{status}[/]",
-                      f"{row['passed']}/{row['tests']}", f"{row['score']:g}/{row['max_score']:g}")
+        table.add_row(
+            row["chapter"],
+            row["exercise"],
+            f"[{STYLE[status]}]{status}[/]",
+            f"{row['passed']}/{row['tests']}",
+            f"{row['score']:g}/{row['max_score']:g}",
+        )
     console.print(table)
     todo = next((row for row in result.exercises if row["status"] != "passing"), None)
     if todo is None:
         console.print(f"All {len(result.exercises)} exercises pass their public tests.")
         return 0
     done = sum(row["status"] == "passing" for row in result.exercises)
-    console.print(f"{done}/{len(result.exercises)} exercises pass. Next: [bold]{todo['exercise']}[/] in "
-                  f"exercises/{todo['chapter']}/{todo['module']}.py: {todo['message']}", highlight=False)
+    console.print(
+        f"{done}/{len(result.exercises)} exercises pass. Next: [bold]{todo['exercise']}[/] in "
+        f"exercises/{todo['chapter']}/{todo['module']}.py: {todo['message']}",
+        highlight=False,
+    )
     console.print(f"Run `pytest exercises/{todo['chapter']}/test_{todo['module']}.py` for details.", highlight=False)
     return 1

@@ -3,6 +3,7 @@
 Used to sort tests and progress tables so that "next exercise" follows the
 course, not the alphabet. Exercises inside a module follow its test file.
 """
+
 MODULE_ORDER = {
     "ch2": ["regression"],
     "ch3": ["layers", "losses", "gradcheck", "network", "toy_models"],

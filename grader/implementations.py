@@ -8,6 +8,7 @@ imported under a private package name, so the student's own relative imports
 (``from .layers import affine_forward``) work and nothing clashes with the
 repository's packages.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,7 +48,9 @@ class Implementation:
         try:
             return importlib.import_module(f"{self.package}.{module}")
         except ModuleNotFoundError as error:
-            if error.name and (error.name == f"{self.package}.{module}" or f"{self.package}.{module}".startswith(error.name + ".")):
+            if error.name and (
+                error.name == f"{self.package}.{module}" or f"{self.package}.{module}".startswith(error.name + ".")
+            ):
                 raise SubmissionError(f"{relpath} is missing") from None
             raise SubmissionError(f"{relpath} does not import: {type(error).__name__}: {error}") from None
         except SyntaxError as error:

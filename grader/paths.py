@@ -1,4 +1,5 @@
 """Where things live in the course repository."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,6 +22,7 @@ def chapters(base: Path = SOLUTIONS) -> list[str]:
 def source_files(base: Path) -> list[Path]:
     """Every file under ``base`` that belongs to the course (no caches)."""
     return sorted(
-        p for p in base.rglob("*")
+        p
+        for p in base.rglob("*")
         if p.is_file() and not SKIPPED_PARTS & set(p.relative_to(base).parts) and p.suffix != ".pyc"
     )

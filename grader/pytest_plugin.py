@@ -9,6 +9,7 @@
 - After the run, a progress table per exercise and the next one to do;
   ``--dl-report FILE`` writes every outcome as JSON for ``dlgrade``.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ import pytest
 
 from grader.curriculum import sort_key
 from grader.implementations import OneLineError, SubmissionError, resolve
-from grader.scoring import TestResult, by_exercise
+from grader.grading.scoring import TestResult, by_exercise
 from grader.testing import ExerciseFailure
 
 CHAPTER = re.compile(r"^ch\d+$")
@@ -43,15 +44,28 @@ class Outcome:
 
 def pytest_addoption(parser):
     group = parser.getgroup("dlgrade", "deep-learning course")
-    group.addoption("--impl", default="solutions",
-                    help="code under test for the hidden suites: solutions, exercises or a submission folder")
-    group.addoption("--dl-report", metavar="FILE", default=None,
-                    help="write every test's exercise, points and outcome to FILE as JSON")
-    group.addoption("--isolate", action="store_true",
-                    help="run the --impl folder in a sandboxed worker process, never in this one")
+    group.addoption(
+        "--impl",
+        default="solutions",
+        help="code under test for the hidden suites: solutions, exercises or a submission folder",
+    )
+    group.addoption(
+        "--dl-report",
+        metavar="FILE",
+        default=None,
+        help="write every test's exercise, points and outcome to FILE as JSON",
+    )
+    group.addoption(
+        "--isolate", action="store_true", help="run the --impl folder in a sandboxed worker process, never in this one"
+    )
     group.addoption("--unsafe", action="store_true", help="with --isolate: allow a worker without the sandbox")
-    group.addoption("--hide", action="append", default=[], metavar="PATH",
-                    help="with --isolate: another folder the worker must not see (repeatable)")
+    group.addoption(
+        "--hide",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="with --isolate: another folder the worker must not see (repeatable)",
+    )
     group.addoption("--call-timeout", type=float, default=30.0, help="with --isolate: seconds per call")
     group.addoption("--test-timeout", type=float, default=120.0, help="with --isolate: seconds per test")
 
@@ -69,8 +83,8 @@ def choose_implementation(config):
     spec = config.getoption("impl")
     if not config.getoption("isolate"):
         return resolve(spec)
-    from grader import sandbox
-    from grader.proxy import RemoteImplementation
+    from grader.isolation import sandbox
+    from grader.isolation.proxy import RemoteImplementation
 
     folder = Path(spec)
     if not folder.is_dir():
@@ -78,9 +92,13 @@ def choose_implementation(config):
     reason = sandbox.unavailable_reason()
     if reason and not config.getoption("unsafe"):
         raise SubmissionError(f"cannot isolate: {reason}")
-    return RemoteImplementation(folder, use_sandbox=reason is None, hide=config.getoption("hide"),
-                                call_timeout=config.getoption("call_timeout"),
-                                test_timeout=config.getoption("test_timeout"))
+    return RemoteImplementation(
+        folder,
+        use_sandbox=reason is None,
+        hide=config.getoption("hide"),
+        call_timeout=config.getoption("call_timeout"),
+        test_timeout=config.getoption("test_timeout"),
+    )
 
 
 def pytest_unconfigure(config):
@@ -182,12 +200,16 @@ class Progress:
     def exercises(self) -> list[dict]:
         """Per exercise, in course order: status, points earned and possible, first problem.
 
-        The same totals as the grader's (``grader.scoring``), so a student's table and a grade agree.
+        The same totals as the grader's (``grader.grading.scoring``), so a student's table and a grade agree.
         """
-        results = [TestResult(o.nodeid, o.chapter, o.module, o.exercise, o.points, o.outcome == PASSED, o.message)
-                   for o in self.outcomes.values()]
-        return [{**asdict(row), "status": row.status, "message": row.messages[0] if row.messages else ""}
-                for row in by_exercise(results)]
+        results = [
+            TestResult(o.nodeid, o.chapter, o.module, o.exercise, o.points, o.outcome == PASSED, o.message)
+            for o in self.outcomes.values()
+        ]
+        return [
+            {**asdict(row), "status": row.status, "message": row.messages[0] if row.messages else ""}
+            for row in by_exercise(results)
+        ]
 
     def pytest_sessionfinish(self, session):
         path = self.config.getoption("dl_report")
@@ -206,12 +228,16 @@ class Progress:
         terminalreporter.section("progress by exercise")
         width = max(len(r["exercise"]) for r in rows)
         for row in rows:
-            write(f"  {row['chapter']:<5} {row['exercise']:<{width}}  {row['status']:<12}"
-                  f" {row['passed']}/{row['tests']} tests  {_points(row['score'])}/{_points(row['max_score'])} points")
+            write(
+                f"  {row['chapter']:<5} {row['exercise']:<{width}}  {row['status']:<12}"
+                f" {row['passed']}/{row['tests']} tests  {_points(row['score'])}/{_points(row['max_score'])} points"
+            )
         todo = next((r for r in rows if r["status"] != "passing"), None)
         if todo:
-            write(f"Next: {todo['exercise']} in {todo['chapter']}/{todo['module']}.py"
-                  + (f"  ({todo['message']})" if todo["message"] else ""))
+            write(
+                f"Next: {todo['exercise']} in {todo['chapter']}/{todo['module']}.py"
+                + (f"  ({todo['message']})" if todo["message"] else "")
+            )
         else:
             write("Every exercise here passes.")
 

@@ -5,6 +5,7 @@ same test runs against the reference, the stubs, a submission folder, or a
 proxy to an isolated worker. Checks raise ``ExerciseFailure``, whose message
 is one readable line: what was wrong, never the hidden expected values.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -65,7 +66,9 @@ def check_close(actual, expected, what: str, rtol: float = 1e-6, atol: float = 1
     difference = np.abs(actual - expected)
     if np.any(difference > atol * scale + rtol * np.abs(expected)):
         relative = float(np.max(difference / np.maximum(np.abs(expected), 1e-12 * scale)))
-        fail(f"{what}: values differ from the expected ones (largest relative error {relative:.1e}, tolerance {rtol:.0e})")
+        fail(
+            f"{what}: values differ from the expected ones (largest relative error {relative:.1e}, tolerance {rtol:.0e})"
+        )
 
 
 def check_scalar(actual, expected: float, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:

@@ -2,6 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch3/test_losses.py instead, then run `dlgrade sync`.
 """Public tests for losses.py: the book's numbers and gradient checks."""
+
 import numpy as np
 import pytest
 

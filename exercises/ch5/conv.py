@@ -19,6 +19,7 @@ rows and columns; rows or columns left over that do not fill a whole window
 are ignored. Forwards return ``(out, cache)``; backwards take
 ``(dout, cache)`` and return ``(dx, dw, db)``.
 """
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 

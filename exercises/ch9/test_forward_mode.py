@@ -2,6 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch9/test_forward_mode.py instead, then run `dlgrade sync`.
 """Public tests for forward_mode.py."""
+
 import numpy as np
 import pytest
 

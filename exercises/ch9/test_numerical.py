@@ -2,6 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch9/test_numerical.py instead, then run `dlgrade sync`.
 """Public tests for numerical.py."""
+
 import numpy as np
 import pytest
 

@@ -9,6 +9,7 @@ The course departs from the book in three places (each proven by a test):
 - ``rmse`` is the per-point root mean squared error; the book's listing
   prints the root of the sum of squared errors.
 """
+
 import numpy as np
 
 

@@ -1,16 +1,28 @@
 """Public tests for regression.py."""
+
 import numpy as np
 import pytest
 
-from .regression import (classification_error, generalization_curve, least_squares, polynomial_features,
-                         regularization_curve, ridge_regression, rmse, toy_dataset)
+from .regression import (
+    classification_error,
+    generalization_curve,
+    least_squares,
+    polynomial_features,
+    regularization_curve,
+    ridge_regression,
+    rmse,
+    toy_dataset,
+)
 
 
 @pytest.mark.exercise("polynomial_features")
 def test_polynomial_features_counts_powers():
     X = polynomial_features(np.array([2.0, -1.0]), 2)
-    np.testing.assert_array_equal(X, [[1.0, 2.0, 4.0], [1.0, -1.0, 1.0]],
-                                  err_msg="degree 2 gives the columns x**0, x**1, x**2 (x = 2 maps to [1, 2, 4])")
+    np.testing.assert_array_equal(
+        X,
+        [[1.0, 2.0, 4.0], [1.0, -1.0, 1.0]],
+        err_msg="degree 2 gives the columns x**0, x**1, x**2 (x = 2 maps to [1, 2, 4])",
+    )
 
 
 @pytest.mark.exercise("least_squares")
@@ -38,8 +50,9 @@ def test_ridge_zeroes_the_gradient_of_its_objective():
 
 @pytest.mark.exercise("rmse")
 def test_rmse_is_per_point():
-    assert rmse(np.array([0.0, 0.0]), np.array([3.0, 4.0])) == pytest.approx(np.sqrt(12.5)), \
+    assert rmse(np.array([0.0, 0.0]), np.array([3.0, 4.0])) == pytest.approx(np.sqrt(12.5)), (
         "sqrt((9 + 16) / 2) = 3.5355, not sqrt(9 + 16) = 5"
+    )
 
 
 @pytest.mark.exercise("classification_error")

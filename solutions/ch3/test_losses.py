@@ -1,4 +1,5 @@
 """Public tests for losses.py: the book's numbers and gradient checks."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Public tests for parallel.py (a few seconds: processes start and talk)."""
+
 import numpy as np
 import pytest
 

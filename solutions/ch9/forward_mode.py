@@ -11,6 +11,7 @@ column of the Jacobian: n inputs need n passes (the book's figures 9-3, 9-4).
 Values and derivatives may be floats or numpy arrays of the same shape
 (then every operation works elementwise, and broadcasting as in numpy).
 """
+
 import numpy as np
 
 

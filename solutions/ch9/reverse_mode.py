@@ -18,6 +18,7 @@ log, sqrt, tanh, sum and dot here take Vars; they share their names with
 forward_mode's functions for Duals (in the chapter's notebook, the later
 definitions replace the earlier ones: run it from the top).
 """
+
 import numpy as np
 
 _tape = []  # the Wengert list of the current evaluation: every Var, in the order it was computed
@@ -47,7 +48,9 @@ class Var:
 
     def __add__(self, other):
         a, b = self.value, value_of(other)
-        return node(a + b, (self, lambda g: unbroadcast(g, np.shape(a))), (other, lambda g: unbroadcast(g, np.shape(b))))
+        return node(
+            a + b, (self, lambda g: unbroadcast(g, np.shape(a))), (other, lambda g: unbroadcast(g, np.shape(b)))
+        )
 
     def __radd__(self, other):
         return self + other
@@ -63,16 +66,20 @@ class Var:
 
     def __mul__(self, other):
         a, b = self.value, value_of(other)
-        return node(a * b, (self, lambda g: unbroadcast(g * b, np.shape(a))),
-                    (other, lambda g: unbroadcast(g * a, np.shape(b))))
+        return node(
+            a * b, (self, lambda g: unbroadcast(g * b, np.shape(a))), (other, lambda g: unbroadcast(g * a, np.shape(b)))
+        )
 
     def __rmul__(self, other):
         return self * other
 
     def __truediv__(self, other):
         a, b = self.value, value_of(other)
-        return node(a / b, (self, lambda g: unbroadcast(g / b, np.shape(a))),
-                    (other, lambda g: unbroadcast(-g * a / b**2, np.shape(b))))
+        return node(
+            a / b,
+            (self, lambda g: unbroadcast(g / b, np.shape(a))),
+            (other, lambda g: unbroadcast(-g * a / b**2, np.shape(b))),
+        )
 
     def __rtruediv__(self, other):
         a, b = value_of(other), self.value

@@ -1,4 +1,5 @@
 """Public tests for forward_mode.py."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Public tests for numerical.py."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Public tests for reverse_mode.py."""
+
 import numpy as np
 import pytest
 
@@ -22,8 +23,11 @@ def test_unbroadcast_sums_the_copies():
 @pytest.mark.exercise("trace")
 def test_trace_is_the_books_wengert_list():
     values = trace(book_function, 1.0, 2.0)
-    np.testing.assert_allclose(values, [1.0, 2.0, 1.0, 4.0, 5.0, np.sqrt(5.0)],
-                               err_msg="v-1 = x1, v0 = x2, v1 = v-1**2, v2 = v0**2, v3 = v1 + v2, v4 = sqrt(v3)")
+    np.testing.assert_allclose(
+        values,
+        [1.0, 2.0, 1.0, 4.0, 5.0, np.sqrt(5.0)],
+        err_msg="v-1 = x1, v0 = x2, v1 = v-1**2, v2 = v0**2, v3 = v1 + v2, v4 = sqrt(v3)",
+    )
 
 
 @pytest.mark.exercise("grad")

@@ -5,6 +5,7 @@ error terms are known in closed form), by the book's errors for sin at 1
 with h = 0.1, and by how the error shrinks when h is halved (orders 1, 1,
 2, 4). Arrays are differentiated elementwise.
 """
+
 import numpy as np
 import pytest
 
@@ -13,14 +14,20 @@ from grader.testing import check_close, check_scalar, fail, implementation_of
 numerical = implementation_of("ch9.numerical")
 
 # name: (error of sin'(1) at h = 0.1 from the book's analysis, order of the error)
-BOOK = {"forward_difference": (-4.294e-2, 1), "backward_difference": (4.114e-2, 1),
-        "central_difference": (-9.001e-4, 2), "richardson_extrapolation": (-1.799e-6, 4)}
+BOOK = {
+    "forward_difference": (-4.294e-2, 1),
+    "backward_difference": (4.114e-2, 1),
+    "central_difference": (-9.001e-4, 2),
+    "richardson_extrapolation": (-1.799e-6, 4),
+}
 # d/dx x**3 at x with step h, exactly: forward 3x^2 + 3xh + h^2, backward 3x^2 - 3xh + h^2, central 3x^2 + h^2,
 # Richardson 3x^2 (the h^2 terms cancel)
-CUBIC = {"forward_difference": lambda x, h: 3 * x**2 + 3 * x * h + h**2,
-         "backward_difference": lambda x, h: 3 * x**2 - 3 * x * h + h**2,
-         "central_difference": lambda x, h: 3 * x**2 + h**2,
-         "richardson_extrapolation": lambda x, h: 3 * x**2}
+CUBIC = {
+    "forward_difference": lambda x, h: 3 * x**2 + 3 * x * h + h**2,
+    "backward_difference": lambda x, h: 3 * x**2 - 3 * x * h + h**2,
+    "central_difference": lambda x, h: 3 * x**2 + h**2,
+    "richardson_extrapolation": lambda x, h: 3 * x**2,
+}
 
 
 def cube(x):
@@ -52,28 +59,44 @@ def test_halving_h_divides_the_error_by_2_to_the_order(numerical, name):
 @pytest.mark.parametrize("name", ALL)
 @pytest.mark.parametrize("x,h", [(2.0, 0.25), (-1.5, 0.125), (0.5, 2.0**-10)])
 def test_exact_error_on_a_cubic(numerical, name, x, h):
-    check_scalar(getattr(numerical, name)(cube, x, h=h), CUBIC[name](x, h), f"{name}(x**3, {x}, h={h})",
-                 rtol=1e-9, atol=1e-9)
+    check_scalar(
+        getattr(numerical, name)(cube, x, h=h), CUBIC[name](x, h), f"{name}(x**3, {x}, h={h})", rtol=1e-9, atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_default_step(numerical, name):
     default = 1e-3 if name == "richardson_extrapolation" else 1e-5
-    check_scalar(getattr(numerical, name)(cube, 1.5), CUBIC[name](1.5, default),
-                 f"{name}(x**3, 1.5) with the default h", rtol=1e-8, atol=1e-8)
+    check_scalar(
+        getattr(numerical, name)(cube, 1.5),
+        CUBIC[name](1.5, default),
+        f"{name}(x**3, 1.5) with the default h",
+        rtol=1e-8,
+        atol=1e-8,
+    )
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_elementwise_on_arrays(numerical, name):
     x = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.25]])
-    check_close(getattr(numerical, name)(cube, x, h=0.125), CUBIC[name](x, 0.125), f"{name} on a (2, 3) array",
-                rtol=1e-9, atol=1e-9)
+    check_close(
+        getattr(numerical, name)(cube, x, h=0.125),
+        CUBIC[name](x, 0.125),
+        f"{name} on a (2, 3) array",
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 @pytest.mark.exercise("central_difference", points=1)
 def test_central_difference_listing_9_2(numerical):
-    check_scalar(numerical.central_difference(lambda x: np.sqrt(x * x + 4.0), 1.0, h=5e-5), 0.447213595409,
-                 "central_difference of sqrt(x**2 + 4) at 1 with h = 5e-5 (the book's check)", rtol=0, atol=1e-12)
+    check_scalar(
+        numerical.central_difference(lambda x: np.sqrt(x * x + 4.0), 1.0, h=5e-5),
+        0.447213595409,
+        "central_difference of sqrt(x**2 + 4) at 1 with h = 5e-5 (the book's check)",
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 @pytest.mark.exercise("central_difference", points=1)

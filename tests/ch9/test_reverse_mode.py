@@ -6,6 +6,7 @@ scalars and arrays, reused variables, diamonds, broadcasting, sum and dot
 of every 1-D / 2-D combination, a tuple of argnums, repeated calls. The
 Wengert list is checked on functions whose list is known by hand.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
@@ -30,9 +31,9 @@ def check_list(values, expected, what):
 
 # ---------------------------------------------------------------- unbroadcast
 
+
 @pytest.mark.exercise("unbroadcast", points=1)
-@pytest.mark.parametrize("shape", [(2, 3, 4), (3, 4), (4,), (1, 4), (3, 1), (2, 1, 4), (1, 1, 1), ()],
-                         ids=str)
+@pytest.mark.parametrize("shape", [(2, 3, 4), (3, 4), (4,), (1, 4), (3, 1), (2, 1, 4), (1, 1, 1), ()], ids=str)
 def test_unbroadcast_to_every_shape(rm, shape):
     g = np.random.default_rng(len(shape)).normal(size=(2, 3, 4))
     copies = snapshot(g)
@@ -49,6 +50,7 @@ def test_unbroadcast_of_a_scalar_adjoint(rm):
 
 
 # ---------------------------------------------------------------- trace
+
 
 @pytest.mark.exercise("trace", points=1)
 def test_trace_of_the_books_function(rm):
@@ -72,10 +74,13 @@ def test_trace_skips_constants_and_takes_arrays(rm):
     copies = snapshot(a, b)
     values = rm.trace(lambda a, b: rm.sum(3.0 * (a * b)), a, b)
     check_unchanged([a, b], copies, "trace")
-    check_list(values, [a, b, a * b, 3 * a * b, np.sum(3 * a * b)], "trace of sum(3 (a b)) (constants are no variables)")
+    check_list(
+        values, [a, b, a * b, 3 * a * b, np.sum(3 * a * b)], "trace of sum(3 (a b)) (constants are no variables)"
+    )
 
 
 # ---------------------------------------------------------------- grad
+
 
 def book(ops, x1, x2):
     return ops.sqrt(x1**2 + x2**2)
@@ -110,16 +115,20 @@ def layer(ops, x, y):
 
 
 SCALAR = [(book, (1.0, 2.0)), (reuse, (1.3, -0.7)), (diamond, (0.4, 1.5)), (chain, (0.3, 0.9))]
-ARRAYS = [(elementwise, (np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.25, -0.5]))),
-          (broadcast, (np.array([[0.5], [-1.0], [2.0]]), np.array([1.5, 0.25, -0.5, 1.0]))),
-          (broadcast, (np.array([0.5, -1.5]), np.array(0.75)))]
-LAYER = (np.array([[0.5, -1.0, 2.0], [0.3, 0.2, -0.1], [1.0, 0.0, 0.5], [-0.5, 1.5, 0.2]]),
-         np.array([[1.0, -0.5], [0.25, 2.0], [-1.0, 0.5]]))
+ARRAYS = [
+    (elementwise, (np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.25, -0.5]))),
+    (broadcast, (np.array([[0.5], [-1.0], [2.0]]), np.array([1.5, 0.25, -0.5, 1.0]))),
+    (broadcast, (np.array([0.5, -1.5]), np.array(0.75))),
+]
+LAYER = (
+    np.array([[0.5, -1.0, 2.0], [0.3, 0.2, -0.1], [1.0, 0.0, 0.5], [-0.5, 1.5, 0.2]]),
+    np.array([[1.0, -0.5], [0.25, 2.0], [-1.0, 0.5]]),
+)
 
 
 @pytest.mark.exercise("grad", points=1)
 def test_grad_reproduces_listing_9_1(rm):
-    f = lambda x1, x2: book(rm, x1, x2)  # noqa: E731
+    f = lambda x1, x2: book(rm, x1, x2)
     check_scalar(rm.grad(f)(1.0, 2.0), 0.4472135954999579, "grad(f)(1, 2)", rtol=0, atol=1e-12)
     check_scalar(rm.grad(f, 1)(1.0, 2.0), 0.8944271909999159, "grad(f, 1)(1, 2)", rtol=0, atol=1e-12)
 
@@ -131,14 +140,23 @@ def test_grad_matches_autograd(rm, function, args, argnum):
     copies = snapshot(*args)
     result = rm.grad(lambda *a: function(rm, *a), argnum)(*args)
     check_unchanged(list(args), copies, "grad")
-    check_close(result, expected_gradients(function, args, [argnum])[0],
-                f"grad of {function.__name__} with respect to argument {argnum}", rtol=1e-9, atol=1e-12)
+    check_close(
+        result,
+        expected_gradients(function, args, [argnum])[0],
+        f"grad of {function.__name__} with respect to argument {argnum}",
+        rtol=1e-9,
+        atol=1e-12,
+    )
 
 
-@pytest.mark.parametrize("function,args", [
-    pytest.param(*SCALAR[2], marks=pytest.mark.exercise("grad", points=1), id="diamond"),
-    pytest.param(*ARRAYS[1], marks=pytest.mark.exercise("grad", points=1), id="broadcast"),
-    pytest.param(layer, LAYER, marks=pytest.mark.exercise("dot", points=1), id="layer")])
+@pytest.mark.parametrize(
+    "function,args",
+    [
+        pytest.param(*SCALAR[2], marks=pytest.mark.exercise("grad", points=1), id="diamond"),
+        pytest.param(*ARRAYS[1], marks=pytest.mark.exercise("grad", points=1), id="broadcast"),
+        pytest.param(layer, LAYER, marks=pytest.mark.exercise("dot", points=1), id="layer"),
+    ],
+)
 def test_grad_with_a_tuple_of_argnums_evaluates_f_once(rm, function, args):
     calls = []
 
@@ -164,18 +182,27 @@ def test_grad_twice_and_on_other_points(rm):
     expected = expected_gradients(diamond, (0.4, 1.5), [1, 0])
     for name, result in [("first call", first), ("third call, same point", again)]:
         check_close(np.asarray(result, dtype=float), expected, f"grad(diamond, (1, 0)): {name}", rtol=1e-9)
-    check_close(np.asarray(other, dtype=float), expected_gradients(diamond, (-1.1, 0.3), [1, 0]),
-                "grad(diamond, (1, 0)) at a second point", rtol=1e-9)
+    check_close(
+        np.asarray(other, dtype=float),
+        expected_gradients(diamond, (-1.1, 0.3), [1, 0]),
+        "grad(diamond, (1, 0)) at a second point",
+        rtol=1e-9,
+    )
 
 
 @pytest.mark.exercise("grad", points=1)
 def test_grad_of_an_unused_argument_is_zero(rm):
     x, y = np.array([1.0, 2.0]), np.array([[0.5, -0.5], [1.0, 2.0]])
-    check_close(rm.grad(lambda x, y: rm.sum(x * x), 1)(x, y), np.zeros((2, 2)),
-                "grad with respect to an argument f does not use", rtol=0)
+    check_close(
+        rm.grad(lambda x, y: rm.sum(x * x), 1)(x, y),
+        np.zeros((2, 2)),
+        "grad with respect to an argument f does not use",
+        rtol=0,
+    )
 
 
 # ---------------------------------------------------------------- dot
+
 
 def weighted_dot(a, b):
     """The function sum(sin(a . b) * w) of ops, a, b, with fixed weights w shaped like a . b, so that every
@@ -189,8 +216,9 @@ def weighted_dot(a, b):
 
 
 @pytest.mark.exercise("dot", points=1)
-@pytest.mark.parametrize("shape_a,shape_b", [((3, 4), (4, 2)), ((2, 5), (5,)), ((4,), (4, 3)), ((3,), (3,)),
-                                             ((1, 3), (3, 1))], ids=str)
+@pytest.mark.parametrize(
+    "shape_a,shape_b", [((3, 4), (4, 2)), ((2, 5), (5,)), ((4,), (4, 3)), ((3,), (3,)), ((1, 3), (3, 1))], ids=str
+)
 def test_dot_gradients_match_autograd(rm, shape_a, shape_b):
     rng = np.random.default_rng(sum(shape_a) + 7 * sum(shape_b))
     a, b = rng.normal(size=shape_a), rng.normal(size=shape_b)
@@ -209,7 +237,15 @@ def test_dot_with_one_constant_factor(rm):
     x = np.array([0.5, 1.5, -1.0])
     check_close(rm.dot(W, x), W @ x, "dot of two plain arrays", rtol=1e-12)
     function = weighted_dot(W, x)
-    check_close(rm.grad(lambda x: function(rm, W, x))(x), expected_gradients(function, (W, x), [1])[0],
-                "gradient of dot(W, x) with W constant", rtol=1e-9)
-    check_close(rm.grad(lambda W: function(rm, W, x))(W), expected_gradients(function, (W, x), [0])[0],
-                "gradient of dot(W, x) with x constant", rtol=1e-9)
+    check_close(
+        rm.grad(lambda x: function(rm, W, x))(x),
+        expected_gradients(function, (W, x), [1])[0],
+        "gradient of dot(W, x) with W constant",
+        rtol=1e-9,
+    )
+    check_close(
+        rm.grad(lambda W: function(rm, W, x))(W),
+        expected_gradients(function, (W, x), [0])[0],
+        "gradient of dot(W, x) with x constant",
+        rtol=1e-9,
+    )

@@ -1,4 +1,5 @@
 """The chapter 2 and chapter 9 experiments (experiments/ch2_regression.py, experiments/ch9_autodiff.py), quickly."""
+
 import importlib.util
 from pathlib import Path
 

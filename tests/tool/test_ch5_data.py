@@ -1,4 +1,5 @@
 """The digits that ship with ch5 (given code, not an exercise): the split is fixed."""
+
 import numpy as np
 
 from solutions.ch5.data import load_digits
@@ -21,5 +22,8 @@ def test_digits_split_is_deterministic():
         np.testing.assert_array_equal(first[key], again[key], err_msg=f"{key} changed between calls")
     assert not np.array_equal(first["y_test"], other["y_test"]), "another split_seed gives another split"
     labels = np.concatenate([first["y_train"], first["y_val"], first["y_test"]])
-    np.testing.assert_array_equal(np.bincount(labels), [178, 182, 177, 183, 181, 182, 181, 179, 174, 180],
-                                  err_msg="the three sets together hold each of the 1,797 digits once")
+    np.testing.assert_array_equal(
+        np.bincount(labels),
+        [178, 182, 177, 183, 181, 182, 181, 179, 174, 180],
+        err_msg="the three sets together hold each of the 1,797 digits once",
+    )

@@ -4,6 +4,7 @@ Runs experiments/ch5_digits_cnn.py in its own process (it pins BLAS to one
 thread before numpy loads, which an in-process import could not do) with two
 epochs, and checks the accuracy it reports and the two figures it saves.
 """
+
 import json
 import subprocess
 import sys
@@ -15,8 +16,13 @@ SCRIPT = ROOT / "experiments" / "ch5_digits_cnn.py"
 
 def test_short_digits_training_is_far_above_chance(tmp_path):
     report = tmp_path / "result.json"
-    done = subprocess.run([sys.executable, str(SCRIPT), "--epochs", "2", "--no-progress", "--out", str(tmp_path),
-                           "--json", str(report)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--epochs", "2", "--no-progress", "--out", str(tmp_path), "--json", str(report)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(report.read_text())
     assert result["epochs"] == 2

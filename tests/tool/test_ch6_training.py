@@ -5,6 +5,7 @@ here T = 10 and 300 steps, which is enough for the LSTM to beat the
 predict-the-mean baseline (1/6) by a wide margin, and the loss figure is
 written as a PNG.
 """
+
 import importlib.util
 from pathlib import Path
 

@@ -1,10 +1,11 @@
 """Values cross the process boundary as plain data, never pickle."""
+
 import io
 
 import numpy as np
 import pytest
 
-from grader.codec import CodecError, decode, encode, read_frame, write_frame
+from grader.isolation.codec import CodecError, decode, encode, read_frame, write_frame
 
 
 class Opaque:
@@ -27,8 +28,12 @@ def roundtrip(value):
 
 
 def test_plain_data_round_trips():
-    value = {"a": [1, 2.5, None, True, "s"], "b": (np.arange(6.0).reshape(2, 3), np.float64(2.5), np.int32(3)),
-             "c": np.array(7.0), "nan": float("nan")}
+    value = {
+        "a": [1, 2.5, None, True, "s"],
+        "b": (np.arange(6.0).reshape(2, 3), np.float64(2.5), np.int32(3)),
+        "c": np.array(7.0),
+        "nan": float("nan"),
+    }
     back, refs = roundtrip(value)
     assert refs == []
     assert back["a"] == [1, 2.5, None, True, "s"] and isinstance(back["b"], tuple)

@@ -1,4 +1,5 @@
 """What a student sees when running pytest on exercises."""
+
 import json
 import os
 import subprocess
@@ -9,8 +10,13 @@ from grader.paths import ROOT
 
 def run_pytest(*args, cwd=ROOT):
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "grader.pytest_plugin", "-p", "no:cacheprovider",
-                           *args], cwd=cwd, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "grader.pytest_plugin", "-p", "no:cacheprovider", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_stubs_report_not_started_without_tracebacks():
@@ -26,8 +32,13 @@ def test_a_wrong_answer_fails_with_one_readable_line(tmp_path):
     source = (ROOT / "solutions" / "ch3" / "layers.py").read_text().replace("out = rows @ w + b", "out = rows @ w")
     (tmp_path / "ch3" / "layers.py").write_text(source)
     report = tmp_path / "report.json"
-    done = run_pytest(str(ROOT / "tests" / "ch3" / "test_layers.py"), f"--impl={tmp_path}", f"--dl-report={report}",
-                      "-k", "affine_forward")
+    done = run_pytest(
+        str(ROOT / "tests" / "ch3" / "test_layers.py"),
+        f"--impl={tmp_path}",
+        f"--dl-report={report}",
+        "-k",
+        "affine_forward",
+    )
     assert done.returncode == 1
     assert "affine_forward output: values differ from the expected ones" in done.stdout
     outcomes = json.loads(report.read_text())
@@ -54,5 +65,7 @@ def test_check_shows_a_table_and_the_next_exercise():
     done = subprocess.run([sys.executable, "-m", "grader", "check", "ch3"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 1
     assert "not started" in done.stdout and "Next: affine_forward" in " ".join(done.stdout.split())
-    unknown = subprocess.run([sys.executable, "-m", "grader", "check", "ch99"], cwd=ROOT, capture_output=True, text=True)
+    unknown = subprocess.run(
+        [sys.executable, "-m", "grader", "check", "ch99"], cwd=ROOT, capture_output=True, text=True
+    )
     assert unknown.returncode == 2 and "no chapter 'ch99'" in unknown.stdout

@@ -4,13 +4,14 @@ A hidden test writes ``3 - x`` or ``array * x`` on a Dual that lives in the
 worker; the proxy has the worker apply Python's operator there, so the
 student's reflected operators run exactly as they would in-process.
 """
+
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grader.proxy import RemoteImplementation, RemoteObject
+from grader.isolation.proxy import RemoteImplementation, RemoteObject
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
@@ -27,8 +28,14 @@ def forward_mode(tmp_path_factory):
 def test_binary_reflected_and_unary_operators_run_in_the_worker(forward_mode):
     x = forward_mode.Dual(2.0, 1.0)
     assert isinstance(x, RemoteObject)
-    for expression, value, deriv in [(x * x + 1.0, 5.0, 4.0), (3.0 - x, 1.0, -1.0), (2.0 / x, 1.0, -0.5),
-                                     (-x, -2.0, -1.0), (x**3, 8.0, 12.0), (2.0**x, 4.0, 4.0 * np.log(2.0))]:
+    for expression, value, deriv in [
+        (x * x + 1.0, 5.0, 4.0),
+        (3.0 - x, 1.0, -1.0),
+        (2.0 / x, 1.0, -0.5),
+        (-x, -2.0, -1.0),
+        (x**3, 8.0, 12.0),
+        (2.0**x, 4.0, 4.0 * np.log(2.0)),
+    ]:
         assert isinstance(expression, RemoteObject)
         assert (expression.value, expression.deriv) == pytest.approx((value, deriv))
 

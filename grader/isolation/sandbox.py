@@ -19,6 +19,7 @@ Without root or ``unshare`` no such guarantee exists: ``available()`` says
 why, and the grader refuses unless told ``--unsafe`` (then the worker is a
 plain child process with the same resource limits).
 """
+
 from __future__ import annotations
 
 import functools
@@ -46,24 +47,28 @@ def unavailable_reason() -> str | None:
         return "the sandbox needs util-linux's unshare and mount; install util-linux or pass --unsafe"
     probe = subprocess.run([*UNSHARE, "true"], capture_output=True, text=True)
     if probe.returncode != 0:
-        return f"unshare is not permitted here ({probe.stderr.strip() or probe.returncode}); pass --unsafe to grade anyway"
+        return (
+            f"unshare is not permitted here ({probe.stderr.strip() or probe.returncode}); pass --unsafe to grade anyway"
+        )
     return None
 
 
 def command(config_json: str, sandbox: bool) -> list[str]:
-    worker = [sys.executable, "-m", "grader.worker", config_json]
+    worker = [sys.executable, "-m", "grader.isolation.worker", config_json]
     return [*UNSHARE, *worker] if sandbox else worker
 
 
 def apply_limits(limits: dict) -> None:
     limits = {**DEFAULT_LIMITS, **limits}
     megabyte = 1 << 20
-    for name, value in ((resource.RLIMIT_AS, limits["memory_mb"] * megabyte),
-                        (resource.RLIMIT_CPU, limits["cpu_s"]),
-                        (resource.RLIMIT_NPROC, limits["processes"]),
-                        (resource.RLIMIT_FSIZE, limits["file_mb"] * megabyte),
-                        (resource.RLIMIT_NOFILE, limits["open_files"]),
-                        (resource.RLIMIT_CORE, 0)):
+    for name, value in (
+        (resource.RLIMIT_AS, limits["memory_mb"] * megabyte),
+        (resource.RLIMIT_CPU, limits["cpu_s"]),
+        (resource.RLIMIT_NPROC, limits["processes"]),
+        (resource.RLIMIT_FSIZE, limits["file_mb"] * megabyte),
+        (resource.RLIMIT_NOFILE, limits["open_files"]),
+        (resource.RLIMIT_CORE, 0),
+    ):
         resource.setrlimit(name, (value, value))
 
 
@@ -139,6 +144,14 @@ def enter(config: dict) -> Path:
     os.setuid(uid)
     os.chdir(MOUNT_POINT)
     os.environ.clear()
-    os.environ.update({"HOME": str(MOUNT_POINT), "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin",
-                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    os.environ.update(
+        {
+            "HOME": str(MOUNT_POINT),
+            "TMPDIR": "/tmp",
+            "PATH": "/usr/bin:/bin",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
+    )
     return MOUNT_POINT / "submission"

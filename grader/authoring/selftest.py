@@ -4,12 +4,13 @@ For each chapter with a hidden suite in ``tests/chN``:
 
 1. every hidden test passes on the reference solutions;
 2. every hidden test fails on the generated stubs;
-3. every wrong answer of the corpus (``grader.mutants``) makes at least one
+3. every wrong answer of the corpus (``grader.authoring.mutants``) makes at least one
    hidden test fail.
 
 Prints one row per chapter (the share of wrong answers caught) and exits 1
 unless all three hold everywhere.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -20,9 +21,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from grader import mutants as corpus
+from grader.authoring import mutants as corpus
 from grader.paths import HIDDEN_TESTS, chapters
-from grader.runner import run_suite
+from grader.grading.runner import run_suite
 
 PASSED = "passed"
 
@@ -32,7 +33,9 @@ def hidden_chapters(selected: list[str] | None = None) -> list[str]:
     if selected:
         unknown = sorted(set(selected) - set(available))
         if unknown:
-            raise SystemExit(f"dlgrade selftest: no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})")
+            raise SystemExit(
+                f"dlgrade selftest: no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})"
+            )
         return [c for c in available if c in selected]
     return available
 
@@ -78,22 +81,36 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
         for name, result in (("solutions", reference), ("exercises", stubs)):
             if result.error:
                 problems.append(f"{chapter} on {name}: {result.error}\n{result.output[-2000:]}")
-        problems += [f"{chapter}: fails on the reference: {t['nodeid']}: {t['message']}"
-                     for t in reference.tests if t["outcome"] != PASSED]
-        problems += [f"{chapter}: passes on the stubs (cannot fail): {t['nodeid']}"
-                     for t in stubs.tests if t["outcome"] == PASSED]
+        problems += [
+            f"{chapter}: fails on the reference: {t['nodeid']}: {t['message']}"
+            for t in reference.tests
+            if t["outcome"] != PASSED
+        ]
+        problems += [
+            f"{chapter}: passes on the stubs (cannot fail): {t['nodeid']}"
+            for t in stubs.tests
+            if t["outcome"] == PASSED
+        ]
         wrong = corpus.load(chapter)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             verdicts = list(pool.map(check_mutant, wrong))
         problems += [f"{chapter}: {v.mutant.description}: {v.problem}" for v in verdicts if v.problem]
-        problems += [f"{chapter}: wrong answer not caught: {v.mutant.description} ({v.mutant.file})"
-                     for v in verdicts if not v.problem and v.caught_by is None]
+        problems += [
+            f"{chapter}: wrong answer not caught: {v.mutant.description} ({v.mutant.file})"
+            for v in verdicts
+            if not v.problem and v.caught_by is None
+        ]
         caught = sum(v.caught_by is not None for v in verdicts)
         share = f"{caught}/{len(wrong)} ({100 * caught / len(wrong):.0f} %)" if wrong else "0/0 (no corpus)"
         if not wrong:
             problems.append(f"{chapter}: no wrong-answer corpus in tests/mutants/{chapter}.toml")
-        table.add_row(chapter, str(total), f"{reference.count(PASSED)}/{total}",
-                      f"{total - stubs.count(PASSED)}/{len(stubs.tests)}", share)
+        table.add_row(
+            chapter,
+            str(total),
+            f"{reference.count(PASSED)}/{total}",
+            f"{total - stubs.count(PASSED)}/{len(stubs.tests)}",
+            share,
+        )
     console.print(table)
     for problem in problems:
         console.print(f"[red]FAIL[/red] {problem}", highlight=False)

@@ -17,6 +17,7 @@ failed release leaves nothing behind. Commits have a fixed author, committer
 and date (``SOURCE_DATE_EPOCH`` overrides the date), and git runs without the
 user's configuration, so the same sources give the same commit hashes.
 """
+
 from __future__ import annotations
 
 import ast
@@ -32,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.curriculum import sort_key
-from grader.markers import BEGIN, END, remove_markers
+from grader.authoring.markers import BEGIN, END, remove_markers
 from grader.paths import ROOT, SOLUTIONS, chapters as chapters_in, source_files
-from grader.sync import HEADER, expected_tree, render
+from grader.authoring.sync import HEADER, expected_tree, render
 
 GRADER = ROOT / "grader"
 DATASETS = ROOT / "datasets"
@@ -42,10 +43,21 @@ HIDDEN = ROOT / "tests"
 
 # What the student side of the tool needs; anything these (or the exercises)
 # import from grader is shipped too, unless it is instructor-only.
-STUDENT_MODULES = ("__init__", "__main__", "cli", "pytest_plugin", "testing", "implementations",
-                   "check", "runner", "curriculum", "paths")
-INSTRUCTOR_ONLY = frozenset({"sync", "markers", "selftest", "mutants", "grade", "nbgrader", "nbgrader_course",
-                             "release"})
+STUDENT_MODULES = (
+    "__init__",
+    "__main__",
+    "cli",
+    "pytest_plugin",
+    "testing",
+    "implementations",
+    "check",
+    "grading.runner",
+    "curriculum",
+    "paths",
+)
+INSTRUCTOR_ONLY = frozenset(
+    {"authoring", "notebooks", "isolation", "grading.grade", "grading.submissions", "grading.outputs", "grading.report"}
+)
 # Requirements students install; pyopencl only with the OpenCL chapter.
 STUDENT_REQUIREMENTS = ("numpy", "autograd", "pytest", "matplotlib", "rich", "tqdm")
 OPENCL_CHAPTER, OPENCL_REQUIREMENT = "ch10", "pyopencl[pocl]"
@@ -90,6 +102,7 @@ class Release:
 
 # ---------------------------------------------------------------- the trees
 
+
 def select_chapters(requested: list[str] | None, solutions: Path = SOLUTIONS) -> list[str]:
     """The chapters to release, in course order; every chapter in solutions/ by default."""
     available = chapters_in(solutions)
@@ -115,8 +128,10 @@ def _check_chapter_imports(selected: list[str], solutions: Path) -> None:
                 if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
                     needed = node.module.split(".")[0]
                     if needed not in selected and re.fullmatch(r"ch\d+", needed):
-                        raise ReleaseError(f"{chapter} imports {needed} ({path.relative_to(solutions.parent)}): "
-                                           f"add {needed} to --chapters")
+                        raise ReleaseError(
+                            f"{chapter} imports {needed} ({path.relative_to(solutions.parent)}): "
+                            f"add {needed} to --chapters"
+                        )
 
 
 def _in_release(rel: str, selected: list[str]) -> bool:
@@ -153,22 +168,44 @@ def _import_nodes(tree: ast.AST, module_level: bool):
             yield from _import_nodes(node, module_level)
 
 
+def _module_file(name: str, grader: Path = GRADER) -> Path | None:
+    """The file of grader module ``a.b`` (``a/b.py`` or ``a/b/__init__.py``), if it exists."""
+    base = grader.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
 def _grader_imports(text: str, filename: str, module_level: bool = False) -> set[str]:
-    """Names of grader submodules a source imports (``grader.x``, ``from grader import x``, ``from .x``)."""
-    inside_grader = Path(filename).parent == GRADER
+    """Dotted grader modules a source imports (``grader.a.b`` -> ``a.b``, relative imports inside grader too)."""
+    path = Path(filename)
+    package: list[str] | None = None
+    if path.is_absolute() and GRADER in path.parents:
+        package = list(path.relative_to(GRADER).parent.parts)
     names: set[str] = set()
     for node in _import_nodes(ast.parse(text, filename), module_level):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 parts = alias.name.split(".")
                 if parts[0] == "grader" and len(parts) > 1:
-                    names.add(parts[1])
-        elif node.level == 0 and node.module and node.module.split(".")[0] == "grader":
-            parts = node.module.split(".")
-            names.update([parts[1]] if len(parts) > 1 else [a.name for a in node.names])
-        elif node.level == 1 and inside_grader:
-            names.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+                    names.add(".".join(parts[1:]))
+            continue
+        if node.level == 0 and node.module and node.module.split(".")[0] == "grader":
+            base = node.module.split(".")[1:]
+        elif node.level > 0 and package is not None:
+            base = package[: len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+        else:
+            continue
+        for alias in node.names:  # ``from grader.a import b``: b may be a module or a name in a
+            candidate = ".".join([*base, alias.name])
+            names.add(candidate if _module_file(candidate) else ".".join(base))
+    names.discard("")
     return names
+
+
+def _instructor_only(name: str) -> bool:
+    return any(name == banned or name.startswith(banned + ".") for banned in INSTRUCTOR_ONLY)
 
 
 def grader_tree(exercises: dict[str, str], grader: Path = GRADER) -> dict[str, str]:
@@ -189,18 +226,22 @@ def grader_tree(exercises: dict[str, str], grader: Path = GRADER) -> dict[str, s
         if name in seen:
             continue
         seen.add(name)
-        if name in INSTRUCTOR_ONLY:
-            raise ReleaseError(f"the student side would need grader/{name}, which is instructor-only "
-                               f"(imported by the exercises or by {', '.join(sorted(tree))})")
-        module, package = grader / f"{name}.py", grader / name
-        files = [module] if module.is_file() else source_files(package) if package.is_dir() else []
-        if not files and name in STUDENT_MODULES:
-            raise ReleaseError(f"grader/{name}.py is missing")
-        for path in files:
-            text = path.read_text(encoding="utf-8")
-            tree[f"grader/{path.relative_to(grader).as_posix()}"] = text
-            if path.suffix == ".py":
-                wanted += sorted(_grader_imports(text, str(path), module_level=True))
+        shown = "grader/" + name.replace(".", "/")
+        if _instructor_only(name):
+            raise ReleaseError(
+                f"the student side would need {shown}, which is instructor-only "
+                f"(imported by the exercises or by {', '.join(sorted(tree))})"
+            )
+        path = _module_file(name, grader)
+        if path is None:
+            if name in STUDENT_MODULES:
+                raise ReleaseError(f"{shown}.py is missing")
+            continue
+        parents = [".".join(name.split(".")[:i]) + ".__init__" for i in range(1, name.count(".") + 1)]
+        wanted += parents
+        text = path.read_text(encoding="utf-8")
+        tree[f"grader/{path.relative_to(grader).as_posix()}"] = text
+        wanted += sorted(_grader_imports(text, str(path), module_level=True))
     return tree
 
 
@@ -210,8 +251,16 @@ def dataset_files(root: Path = ROOT) -> dict[str, Path]:
     if not folder.is_dir():
         return {}
     try:
-        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "datasets"],
-                                cwd=root, capture_output=True, check=True).stdout.decode().split("\0")
+        listed = (
+            subprocess.run(
+                ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "datasets"],
+                cwd=root,
+                capture_output=True,
+                check=True,
+            )
+            .stdout.decode()
+            .split("\0")
+        )
         paths = [root / p for p in listed if p]
     except (OSError, subprocess.CalledProcessError):  # not a git checkout: take the folder as it is
         paths = source_files(folder)
@@ -263,9 +312,16 @@ def student_readme(selected: list[str], exercises: dict[str, str]) -> str:
     first = selected[0]
     rows = []
     for chapter in selected:
-        modules = sorted((Path(rel).stem for rel in exercises
-                          if rel.startswith(f"exercises/{chapter}/") and rel.endswith(".py")
-                          and not Path(rel).name.startswith(("test_", "__"))), key=lambda m: sort_key(chapter, m))
+        modules = sorted(
+            (
+                Path(rel).stem
+                for rel in exercises
+                if rel.startswith(f"exercises/{chapter}/")
+                and rel.endswith(".py")
+                and not Path(rel).name.startswith(("test_", "__"))
+            ),
+            key=lambda m: sort_key(chapter, m),
+        )
         title = ""
         init = exercises.get(f"exercises/{chapter}/__init__.py", "")
         doc = re.search(r'^"""(.+?)(?:"""|$)', init, re.M)
@@ -333,6 +389,7 @@ shows every answer of the chapter.
 
 # ---------------------------------------------------------------- git
 
+
 def _git_env() -> dict[str, str]:
     """No user or system configuration (hooks, signing, templates); fixed identity and dates."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
@@ -340,9 +397,16 @@ def _git_env() -> dict[str, str]:
     if not epoch.isdigit():
         raise ReleaseError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}")
     date = f"@{epoch} +0000"
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
-               GIT_AUTHOR_NAME=AUTHOR[0], GIT_AUTHOR_EMAIL=AUTHOR[1], GIT_AUTHOR_DATE=date,
-               GIT_COMMITTER_NAME=AUTHOR[0], GIT_COMMITTER_EMAIL=AUTHOR[1], GIT_COMMITTER_DATE=date)
+    env.update(
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME=AUTHOR[0],
+        GIT_AUTHOR_EMAIL=AUTHOR[1],
+        GIT_AUTHOR_DATE=date,
+        GIT_COMMITTER_NAME=AUTHOR[0],
+        GIT_COMMITTER_EMAIL=AUTHOR[1],
+        GIT_COMMITTER_DATE=date,
+    )
     return env
 
 
@@ -369,8 +433,10 @@ def _write(root: Path, tree: dict[str, str | Path]) -> None:
 
 # ---------------------------------------------------------------- leak check
 
-def solution_lines(selected: list[str], solutions: Path = SOLUTIONS, min_length: int = MIN_LINE,
-                   public_text: str = "") -> dict[str, str]:
+
+def solution_lines(
+    selected: list[str], solutions: Path = SOLUTIONS, min_length: int = MIN_LINE, public_text: str = ""
+) -> dict[str, str]:
     """Stripped line -> its file, for every line inside a solution block that is long
     enough to be telling and that occurs nowhere outside the blocks of the chapters
     (not even inside a longer line: docstrings state the maths, ``dx = dout * s * (1 - s)``)
@@ -398,12 +464,16 @@ def solution_lines(selected: list[str], solutions: Path = SOLUTIONS, min_length:
 
 def hidden_test_names(selected: list[str], hidden: Path = HIDDEN, solutions: Path = SOLUTIONS) -> set[str]:
     """Test function names of the hidden suites that the public tests do not also use."""
+
     def names(paths) -> set[str]:
         found = set()
         for path in paths:
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-            found |= {n.name for n in ast.walk(tree)
-                      if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("test_")}
+            found |= {
+                n.name
+                for n in ast.walk(tree)
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("test_")
+            }
         return found
 
     hidden_names = names(p for c in selected for p in sorted((hidden / c).glob("*.py")))
@@ -418,19 +488,31 @@ def branch_files(repo: Path, branch: str) -> dict[str, bytes]:
     listing = git(repo, "ls-tree", "-r", "-z", branch)
     entries = [line.split("\t", 1) for line in listing.split("\0") if line]
     blobs = [(meta.split()[2], path) for meta, path in entries if meta.split()[1] == "blob"]
-    batch = subprocess.run(["git", "cat-file", "--batch"], cwd=repo, env=_git_env(), check=True, capture_output=True,
-                           input="".join(f"{sha}\n" for sha, _ in blobs).encode()).stdout
+    batch = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=repo,
+        env=_git_env(),
+        check=True,
+        capture_output=True,
+        input="".join(f"{sha}\n" for sha, _ in blobs).encode(),
+    ).stdout
     files, offset = {}, 0
     for _, path in blobs:
         header_end = batch.index(b"\n", offset)
         size = int(batch[offset:header_end].split()[2])
-        files[path] = batch[header_end + 1: header_end + 1 + size]
+        files[path] = batch[header_end + 1 : header_end + 1 + size]
         offset = header_end + 1 + size + 1
     return files
 
 
-def find_leaks(repo: Path, selected: list[str], branch: str = "main",
-               solutions: Path = SOLUTIONS, hidden: Path = HIDDEN, grader: Path = GRADER) -> list[str]:
+def find_leaks(
+    repo: Path,
+    selected: list[str],
+    branch: str = "main",
+    solutions: Path = SOLUTIONS,
+    hidden: Path = HIDDEN,
+    grader: Path = GRADER,
+) -> list[str]:
     """What on ``branch`` gives away the answers or the hidden suites, one line each.
 
     Every blob is searched. The course's own tool code that ships is public by
@@ -448,14 +530,21 @@ def find_leaks(repo: Path, selected: list[str], branch: str = "main",
         if path.split("/", 1)[0] in ("tests", "solutions"):
             leaks.append(f"{path}: course-only folder {path.split('/', 1)[0]}/ shipped")
         leaks += [f"{path}: contains {text!r}" for text in FORBIDDEN_TEXT if text.encode() in data]
-        leaks += [f"{path}: contains the solution line {line!r} of solutions/{where}"
-                  for line, where in lines.items() if line.encode() in data]
-        leaks += [f"{path}: names the hidden test {name}" for name in sorted(names)
-                  if re.search(rb"\b%s\b" % name.encode(), data)]  # whole names: test_x is not test_x_large
+        leaks += [
+            f"{path}: contains the solution line {line!r} of solutions/{where}"
+            for line, where in lines.items()
+            if line.encode() in data
+        ]
+        leaks += [
+            f"{path}: names the hidden test {name}"
+            for name in sorted(names)
+            if re.search(rb"\b%s\b" % name.encode(), data)
+        ]  # whole names: test_x is not test_x_large
     return leaks
 
 
 # ---------------------------------------------------------------- release
+
 
 def _empty_or_absent(dest: Path) -> None:
     if dest.is_symlink() or dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
@@ -469,7 +558,9 @@ def release(dest: Path, requested: list[str] | None = None, archive: bool = Fals
     exercises = exercise_tree(selected)
     grader = grader_tree(exercises)
     main_tree: dict[str, str | Path] = {
-        **exercises, **grader, **dataset_files(),
+        **exercises,
+        **grader,
+        **dataset_files(),
         "README.md": student_readme(selected, exercises),
         "pyproject.toml": student_pyproject(selected),
         ".gitignore": GITIGNORE,
@@ -495,8 +586,9 @@ def release(dest: Path, requested: list[str] | None = None, archive: bool = Fals
         git(build, "checkout", "--quiet", "main", env=env)
         leaks = find_leaks(build, selected)
         if leaks:
-            raise ReleaseError(f"main would give away course-only text ({len(leaks)} finding(s)); first: {leaks[0]}",
-                               code=1)
+            raise ReleaseError(
+                f"main would give away course-only text ({len(leaks)} finding(s)); first: {leaks[0]}", code=1
+            )
         _empty_or_absent(dest)
         if dest.exists():  # an empty folder, maybe the shell's current one: keep it, fill it
             for child in build.iterdir():
@@ -507,8 +599,14 @@ def release(dest: Path, requested: list[str] | None = None, archive: bool = Fals
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    result = Release(dest, selected, git(dest, "rev-parse", "main").strip(), git(dest, "rev-parse", "solutions").strip(),
-                     len(main_tree), grader_modules=sorted(grader))
+    result = Release(
+        dest,
+        selected,
+        git(dest, "rev-parse", "main").strip(),
+        git(dest, "rev-parse", "solutions").strip(),
+        len(main_tree),
+        grader_modules=sorted(grader),
+    )
     if archive:
         result.archive = write_archive(dest)
     return result
@@ -537,8 +635,10 @@ def run(args) -> int:
     except ReleaseError as error:
         print(f"dlgrade release: {error}", file=sys.stderr)
         return error.code
-    print(f"released {', '.join(done.chapters)} to {done.dest}: branch main {done.main[:10]} ({done.files} files), "
-          f"branch solutions {done.solutions[:10]}")
+    print(
+        f"released {', '.join(done.chapters)} to {done.dest}: branch main {done.main[:10]} ({done.files} files), "
+        f"branch solutions {done.solutions[:10]}"
+    )
     if done.archive:
         print(f"archive of main: {done.archive}")
     print("Publish main to students now; push the solutions branch after the deadline.")

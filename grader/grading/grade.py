@@ -7,6 +7,7 @@ expected tests collected beforehand. Writes per-student results as soon as
 they are known (``--resume`` skips those), then ``grades.csv`` and
 ``report.html`` for the class.
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,13 +20,13 @@ from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
-from grader import sandbox
-from grader.outputs import read_student, write_grades, write_student
+from grader.isolation import sandbox
+from grader.grading.outputs import read_student, write_grades, write_student
 from grader.paths import HIDDEN_TESTS, ROOT, chapters
-from grader.report import write_report
-from grader.runner import run_suite
-from grader.scoring import ExerciseScore, by_exercise, score_tests
-from grader.submissions import Submission, discover, is_nbgrader_submitted, stage
+from grader.grading.report import write_report
+from grader.grading.runner import run_suite
+from grader.grading.scoring import ExerciseScore, by_exercise, score_tests
+from grader.grading.submissions import Submission, discover, is_nbgrader_submitted, stage
 
 TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
 
@@ -42,7 +43,9 @@ def expected_tests(selected: list[str]) -> list[dict]:
     """Every hidden test of the chapters, collected without any student code."""
     collected = run_suite(suite_paths(selected), "solutions", extra=["--collect-only", *TRUSTED_OPTIONS])
     if collected.error or not collected.tests:
-        raise GradeError(f"cannot collect the hidden suites: {collected.error or 'no tests'}\n{collected.output[-2000:]}")
+        raise GradeError(
+            f"cannot collect the hidden suites: {collected.error or 'no tests'}\n{collected.output[-2000:]}"
+        )
     return collected.tests
 
 
@@ -73,8 +76,9 @@ class Grader:
         exercises = by_exercise(results)
         if problem:
             notes.append(problem)
-        write_student(self.out / submission.student, submission.student, results, exercises,
-                      time.monotonic() - started, notes)
+        write_student(
+            self.out / submission.student, submission.student, results, exercises, time.monotonic() - started, notes
+        )
         return exercises
 
 
@@ -125,10 +129,13 @@ def _run(args, console: Console) -> int:
             grades[submission.student] = earlier[1]
         else:
             todo.append(submission)
-    grader = Grader(out, selected, args.unsafe, folders_to_hide(args.submissions, out),
-                    (args.call_timeout, args.test_timeout))
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool, \
-            tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress:
+    grader = Grader(
+        out, selected, args.unsafe, folders_to_hide(args.submissions, out), (args.call_timeout, args.test_timeout)
+    )
+    with (
+        ThreadPoolExecutor(max_workers=args.jobs) as pool,
+        tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,
+    ):
         futures = {pool.submit(grader.grade, submission): submission for submission in todo}
         for future in as_completed(futures):
             grades[futures[future].student] = future.result()

@@ -31,6 +31,7 @@ takes a numeric result as the cell's score, the same score the isolated
 grader (``dlgrade grade``) gives. Hidden tests are reported by number only,
 with their one-line failure message, never their names or code.
 """
+
 from __future__ import annotations
 
 import base64
@@ -94,7 +95,7 @@ class _Sources(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname, path=None, target=None):
         if fullname != self.package and not fullname.startswith(self.package + "."):
             return None
-        rel = fullname[len(self.package) + 1:].replace(".", "/")
+        rel = fullname[len(self.package) + 1 :].replace(".", "/")
         if fullname == self.package or any(f.startswith(rel + "/") for f in self.files):
             return importlib.util.spec_from_loader(fullname, self, is_package=True)
         if rel + ".py" in self.files:
@@ -105,7 +106,7 @@ class _Sources(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def exec_module(self, module):
-        rel = module.__name__[len(self.package) + 1:].replace(".", "/")
+        rel = module.__name__[len(self.package) + 1 :].replace(".", "/")
         source = self.files.get(rel + ".py", self.files.get(rel + "/__init__.py", ""))
         exec(compile(source, f"<reference {rel}.py>", "exec"), module.__dict__)
 
@@ -207,9 +208,11 @@ class ExerciseTests:
 
     def hidden(self, points: float = 1):
         """Register a hidden test worth ``points`` per parametrized case."""
+
         def register(func):
             self._hidden.append((func, float(points)))
             return func
+
         return register
 
     def max_points(self) -> float:
@@ -255,7 +258,11 @@ class ExerciseTests:
         if not hidden:
             if public_failed:
                 status = NOT_STARTED if all(r[1] == NOT_STARTED for r in public_failed) else FAIL
-                what = "not started" if status == NOT_STARTED else f"{len(public_failed)} of {len(public)} public tests failed"
+                what = (
+                    "not started"
+                    if status == NOT_STARTED
+                    else f"{len(public_failed)} of {len(public)} public tests failed"
+                )
                 raise AssertionError(f"{self.exercise}: {what}")
             return None
         score = sum(r[0].points for r in results if r[0].points is not None and r[1] == PASS)
@@ -277,8 +284,10 @@ class ExerciseTests:
             lines.append(f"{self.exercise}: hidden tests {earned:g} of {total:g} points")
             for number, (case, status, message) in enumerate(hidden, start=1):
                 mark = "ok  " if status == PASS else "FAIL"
-                lines.append(f"  {mark} hidden check {number} ({case.points:g} point{'s' if case.points != 1 else ''})"
-                             + (f": {message}" if message else ""))
+                lines.append(
+                    f"  {mark} hidden check {number} ({case.points:g} point{'s' if case.points != 1 else ''})"
+                    + (f": {message}" if message else "")
+                )
         if not results:
             lines.append(f"{self.exercise}: no tests in this cell")
         messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})

@@ -1,16 +1,17 @@
 """The worker: the only process that imports a student's code.
 
-Started by ``grader.proxy`` as ``python -m grader.worker CONFIG`` (inside the
-sandbox of ``grader.sandbox`` when available). It loads the submission with
+Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
+sandbox of ``grader.isolation.sandbox`` when available). It loads the submission with
 the same loader as ``--impl=PATH`` and serves requests on a socket:
 ``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``; a call
 may name an arithmetic operator instead of a function, so that a test can
 write ``3 - x`` on the student's objects (``OPERATORS``).
-Results that are plain data go back by value (``grader.codec``); anything
+Results that are plain data go back by value (``grader.isolation.codec``); anything
 else stays here behind a handle. After a call, arrays passed as arguments
 that the call modified, and the state of random generators it used, are
 sent back, so the caller sees exactly what an in-process call would do.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import codec
+from grader.isolation import codec
 from grader.implementations import from_folder
-from grader.rpc import Endpoint, RemoteFailure, describe_error
+from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
 
 OPERATORS = frozenset({"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs"})
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
@@ -117,8 +118,12 @@ class Worker:
 
     def call_back(self, number: int, args, kwargs):
         buffers: list[bytes] = []
-        header = {"op": "callback", "callback": number, "args": self.encode(list(args), buffers),
-                  "kwargs": self.encode(dict(kwargs), buffers)}
+        header = {
+            "op": "callback",
+            "callback": number,
+            "args": self.encode(list(args), buffers),
+            "kwargs": self.encode(dict(kwargs), buffers),
+        }
         try:
             reply, data = self.endpoint.request(header, buffers)
         except RemoteFailure as failure:
@@ -191,8 +196,11 @@ class Worker:
     def describe(self, error: BaseException) -> dict:
         """Type, message and the student's own frames of the traceback."""
         root = str(self.submission)
-        frames = [f"{Path(f.filename).relative_to(root)}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
-                  for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(root)]
+        frames = [
+            f"{Path(f.filename).relative_to(root)}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
+            for f in traceback.extract_tb(error.__traceback__)
+            if f.filename.startswith(root)
+        ]
         return describe_error(error, frames[-8:])
 
 
@@ -200,11 +208,11 @@ def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     sock = socket.socket(fileno=int(config["fd"]))
     if config.get("sandbox"):
-        from grader.sandbox import enter
+        from grader.isolation.sandbox import enter
 
         submission = enter(config)
     else:
-        from grader.sandbox import apply_limits
+        from grader.isolation.sandbox import apply_limits
 
         apply_limits(config.get("limits", {}))
         submission = Path(config["scratch"]) / "submission"

@@ -15,6 +15,7 @@ function (or ``Class.method``) that encloses it. Everything outside the
 markers is kept, so a stub still imports and its docstring is the full
 specification.
 """
+
 from __future__ import annotations
 
 import ast
@@ -73,11 +74,7 @@ def strip_solutions(source: str, filename: str = "<source>") -> str:
 
 def remove_markers(source: str) -> str:
     """Return ``source`` with the marker lines dropped and the solutions kept."""
-    return "".join(
-        line
-        for line in source.splitlines(keepends=True)
-        if not line.strip().startswith((BEGIN, END))
-    )
+    return "".join(line for line in source.splitlines(keepends=True) if not line.strip().startswith((BEGIN, END)))
 
 
 def has_solutions(source: str) -> bool:

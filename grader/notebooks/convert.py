@@ -8,6 +8,7 @@ it) holds, for every module ``chN/name.py``, locked code cells
 gives back its source: relative imports are in the notebook already,
 guarded by ``if __name__ != "__main__"``.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,8 +64,10 @@ def modules_from_notebook(path) -> dict[str, str]:
         parts.setdefault(f"{chapter}/{module}.py", []).append(source.rstrip() + "\n")
         chapters.add(chapter)
     if not parts:
-        raise NotebookError(f"{path}: no solution cells with a dlgrade grade_id (chN-module-exercise); "
-                            "was it written by `dlgrade nbgrader`?")
+        raise NotebookError(
+            f"{path}: no solution cells with a dlgrade grade_id (chN-module-exercise); "
+            "was it written by `dlgrade nbgrader`?"
+        )
     modules = {rel: "\n\n".join(cells) for rel, cells in parts.items()}
     for chapter in chapters:
         modules.setdefault(f"{chapter}/__init__.py", f'"""{chapter}, rebuilt from {path.name}."""\n')

@@ -6,6 +6,7 @@ or under ``exercises/``, chapter notebooks (``alice/ch3.ipynb``), and nbgrader's
 chapter sources: regular files, never symlinks, each at most MAX_FILE bytes.
 Notebooks become modules through ``grader.notebooks``.
 """
+
 from __future__ import annotations
 
 import re
@@ -80,7 +81,7 @@ def stage(folder: Path, dest: Path) -> Staged:
     for chapter in sorted(p for p in root.iterdir() if p.is_dir() and CHAPTER.match(p.name) and not p.is_symlink()):
         _copy_sources(chapter, dest / chapter.name, staged)
     for notebook in _notebooks(root):
-        from grader.notebooks import modules_from_notebook
+        from grader.notebooks.convert import modules_from_notebook
 
         try:
             modules = modules_from_notebook(notebook)

@@ -3,6 +3,7 @@
 The expected tests come from collecting the hidden suites (trusted code);
 a student's run only supplies outcomes. Exit codes are never consulted.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -60,8 +61,17 @@ def score_tests(expected: list[dict], reported: list[dict], problem: str = "") -
         got = outcomes.get(test["nodeid"])
         passed = bool(got) and got["outcome"] == PASSED and not problem
         message = "" if passed else (problem or (got["message"] if got else "did not report"))
-        results.append(TestResult(test["nodeid"], test["chapter"], test["module"], test["exercise"],
-                                  float(test["points"]), passed, message))
+        results.append(
+            TestResult(
+                test["nodeid"],
+                test["chapter"],
+                test["module"],
+                test["exercise"],
+                float(test["points"]),
+                passed,
+                message,
+            )
+        )
     return results
 
 
@@ -69,8 +79,10 @@ def by_exercise(results: list[TestResult]) -> list[ExerciseScore]:
     """Exercise totals in course order (first appearance within a module)."""
     table: dict[tuple[str, str], ExerciseScore] = {}
     for result in results:
-        row = table.setdefault((result.chapter, result.exercise), ExerciseScore(
-            result.chapter, result.module, result.exercise, 0.0, 0.0, 0, 0, []))
+        row = table.setdefault(
+            (result.chapter, result.exercise),
+            ExerciseScore(result.chapter, result.module, result.exercise, 0.0, 0.0, 0, 0, []),
+        )
         row.max_score += result.points
         row.tests += 1
         if result.passed:

@@ -5,6 +5,7 @@ collects is listed there with its exercise, points and outcome. Plugin
 autoloading is off and our plugin is named explicitly, so the run does not
 depend on what else is installed.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,21 @@ class SuiteResult:
 
 
 def pytest_command(paths: list[str], impl: str, report: str, extra: list[str] = ()) -> list[str]:
-    return [sys.executable, "-m", "pytest", *paths, f"--impl={impl}", f"--dl-report={report}",
-            "-q", "-p", "grader.pytest_plugin", "-p", "no:cacheprovider", "--color=no", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *paths,
+        f"--impl={impl}",
+        f"--dl-report={report}",
+        "-q",
+        "-p",
+        "grader.pytest_plugin",
+        "-p",
+        "no:cacheprovider",
+        "--color=no",
+        *extra,
+    ]
 
 
 def run_suite(paths: list[str], impl: str, extra: list[str] = (), timeout: float = 600) -> SuiteResult:
@@ -42,8 +56,14 @@ def run_suite(paths: list[str], impl: str, extra: list[str] = (), timeout: float
     with tempfile.TemporaryDirectory(prefix="dlgrade-run-") as tmp:
         report = Path(tmp) / "report.json"
         try:
-            done = subprocess.run(pytest_command(paths, impl, str(report), list(extra)), cwd=ROOT, env=env,
-                                  capture_output=True, text=True, timeout=timeout)
+            done = subprocess.run(
+                pytest_command(paths, impl, str(report), list(extra)),
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired:
             return SuiteResult(error=f"pytest did not finish within {timeout:.0f} s")
         output = done.stdout + done.stderr

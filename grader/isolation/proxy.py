@@ -2,8 +2,8 @@
 
 ``RemoteImplementation`` stands in for an in-process ``Implementation``:
 ``load("ch3.layers")`` returns a module proxy whose attributes are fetched
-from the worker. Calls travel through ``grader.rpc``; values come back
-decoded by ``grader.codec`` (plain data only), other objects as
+from the worker. Calls travel through ``grader.isolation.rpc``; values come back
+decoded by ``grader.isolation.codec`` (plain data only), other objects as
 ``RemoteObject`` handles. Functions the test passes in are called back;
 arrays the student modified in place are copied back into the caller's
 arrays; random generators advance as they would in-process.
@@ -11,6 +11,7 @@ arrays; random generators advance as they would in-process.
 A worker that exits, crashes, runs out of memory or time costs only the
 current test: it is killed and started afresh on the next call.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -29,16 +30,34 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import codec, sandbox
+from grader.isolation import codec
+from grader.isolation import sandbox
 from grader.implementations import OneLineError, SubmissionError
 from grader.paths import ROOT
-from grader.rpc import Endpoint, RemoteFailure
-from grader.submissions import stage
+from grader.isolation.rpc import Endpoint, RemoteFailure
+from grader.grading.submissions import stage
 
-PASSED_THROUGH = ("ArithmeticError", "AssertionError", "AttributeError", "FloatingPointError", "ImportError",
-                  "IndexError", "KeyError", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError",
-                  "OSError", "OverflowError", "RecursionError", "RuntimeError", "TypeError", "UnboundLocalError",
-                  "ValueError", "ZeroDivisionError")
+PASSED_THROUGH = (
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "FloatingPointError",
+    "ImportError",
+    "IndexError",
+    "KeyError",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "OSError",
+    "OverflowError",
+    "RecursionError",
+    "RuntimeError",
+    "TypeError",
+    "UnboundLocalError",
+    "ValueError",
+    "ZeroDivisionError",
+)
 
 
 class StudentCodeError(Exception):
@@ -79,8 +98,12 @@ def describe_exit(code: int | None) -> str:
         return "the worker running your code stopped answering"
     if code < 0:
         name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
-        reasons = {"SIGKILL": "was killed (memory, time or process limit)", "SIGXCPU": "used more CPU time than allowed",
-                   "SIGXFSZ": "wrote a file larger than allowed", "SIGSEGV": "crashed (segmentation fault)"}
+        reasons = {
+            "SIGKILL": "was killed (memory, time or process limit)",
+            "SIGXCPU": "used more CPU time than allowed",
+            "SIGXFSZ": "wrote a file larger than allowed",
+            "SIGSEGV": "crashed (segmentation fault)",
+        }
         return f"your code {reasons.get(name, f'was ended by {name}')}"
     return f"your code ended the worker process (exit code {code}): never call sys.exit, os._exit or quit"
 
@@ -141,8 +164,7 @@ def reap_uid(uid: int, patience: float = 10.0, few: int = 16) -> None:
 class WorkerClient:
     """Starts, talks to and restarts one worker for one submission."""
 
-    def __init__(self, scratch: Path, use_sandbox: bool, uid: int, hide: list[str], limits: dict,
-                 call_timeout: float):
+    def __init__(self, scratch: Path, use_sandbox: bool, uid: int, hide: list[str], limits: dict, call_timeout: float):
         self.scratch, self.use_sandbox, self.uid = scratch, use_sandbox, uid
         self.hide, self.limits, self.call_timeout = hide, limits, call_timeout
         self.process: subprocess.Popen | None = None
@@ -162,13 +184,31 @@ class WorkerClient:
 
     def start(self) -> None:
         parent, child = socket.socketpair()
-        config = {"scratch": str(self.scratch), "uid": self.uid, "hide": self.hide, "limits": self.limits,
-                  "sandbox": self.use_sandbox, "fd": child.fileno()}
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        self.process = subprocess.Popen(sandbox.command(json.dumps(config), self.use_sandbox), cwd=ROOT, env=env,
-                                        pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        config = {
+            "scratch": str(self.scratch),
+            "uid": self.uid,
+            "hide": self.hide,
+            "limits": self.limits,
+            "sandbox": self.use_sandbox,
+            "fd": child.fileno(),
+        }
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
+        self.process = subprocess.Popen(
+            sandbox.command(json.dumps(config), self.use_sandbox),
+            cwd=ROOT,
+            env=env,
+            pass_fds=[child.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         child.close()
         threading.Thread(target=self._drain, args=(self.process.stdout,), daemon=True).start()
         self.endpoint = Endpoint(parent, self.serve_callback)
@@ -264,8 +304,12 @@ class WorkerClient:
     def call(self, target: dict, args: tuple, kwargs: dict):
         self.ensure_started()  # so that handles in the arguments are checked against this generation
         buffers: list[bytes] = []
-        header = {"op": "call", **target, "args": self.encode(list(args), buffers),
-                  "kwargs": self.encode(dict(kwargs), buffers)}
+        header = {
+            "op": "call",
+            **target,
+            "args": self.encode(list(args), buffers),
+            "kwargs": self.encode(dict(kwargs), buffers),
+        }
         reply, data = self.request(header, buffers)
         self._apply_changes(reply.get("changes", []), data, list(args), kwargs)
         return self.decode(reply["value"], data)
@@ -368,8 +412,15 @@ for _name in ("neg", "pos", "abs"):
 class RemoteImplementation:
     """``--impl=PATH --isolate``: the submission runs in a worker process."""
 
-    def __init__(self, folder: Path, use_sandbox: bool, hide: list[str] = (), limits: dict | None = None,
-                 call_timeout: float = 30.0, test_timeout: float = 120.0):
+    def __init__(
+        self,
+        folder: Path,
+        use_sandbox: bool,
+        hide: list[str] = (),
+        limits: dict | None = None,
+        call_timeout: float = 30.0,
+        test_timeout: float = 120.0,
+    ):
         self.root = folder
         uid, self._uid_lock = claim_uid() if use_sandbox else (os.getuid(), None)
         self._scratch = tempfile.TemporaryDirectory(prefix="dlgrade-worker-")

@@ -4,11 +4,12 @@ Solution modules lose their solution blocks (see ``markers``); public tests
 and package files are copied. Every generated Python file starts with a
 header naming its source. ``check`` reports any difference without writing.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from grader.markers import strip_solutions
+from grader.authoring.markers import strip_solutions
 from grader.paths import EXERCISES, SOLUTIONS, source_files
 
 HEADER = (

@@ -6,7 +6,7 @@ For every chapter ``chN`` it writes ``COURSE_DIR/source/chN/chN.ipynb``:
 - a locked code cell for the code outside exercises (imports, helpers,
   constants); relative imports stay, guarded by ``if __name__ != "__main__"``,
   so the same text works in the notebook and in a rebuilt module
-  (``grader.notebooks.modules_from_notebook``);
+  (``grader.notebooks.convert.modules_from_notebook``);
 - a solution cell per exercise: the whole function or class, docstring
   included, its student part between nbgrader's own solution markers;
 - a test cell per exercise (locked, graded, ``points`` = the sum of the points
@@ -14,7 +14,7 @@ For every chapter ``chN`` it writes ``COURSE_DIR/source/chN/chN.ipynb``:
   counted): the public tests, then the hidden tests and everything they need,
   the reference solution included, inside ``### BEGIN HIDDEN TESTS``.
 
-Beside the notebook go ``dlgrade_runner.py`` (``grader/notebook_runner.py``,
+Beside the notebook go ``dlgrade_runner.py`` (``grader/notebooks/notebook_runner.py``,
 which runs a cell's tests against the notebook's globals) and
 ``dlgrade_testing.py`` (``grader/testing.py``); neither holds a solution or
 a hidden test. ``nbgrader_config.py`` sets the course up for headless use.
@@ -25,6 +25,7 @@ autograde, so whatever sits there reaches the autograder and never a
 student, with no course-private folder to keep out of ``release/`` and no
 path that breaks when the course folder moves.
 """
+
 from __future__ import annotations
 
 import ast
@@ -41,8 +42,8 @@ from pathlib import Path
 import nbformat
 
 from grader.curriculum import MODULE_ORDER
-from grader.markers import BEGIN, END, has_solutions, remove_markers
-from grader.notebook_runner import pack_sources
+from grader.authoring.markers import BEGIN, END, has_solutions, remove_markers
+from grader.notebooks.notebook_runner import pack_sources
 from grader.paths import HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
 
 RUNNER_NAME = "dlgrade_runner"
@@ -59,6 +60,7 @@ class CourseError(Exception):
 
 
 # ------------------------------------------------------------------ sources
+
 
 @dataclass
 class Statement:
@@ -106,8 +108,12 @@ def parse_source(path: Path) -> Source:
     lines = text.splitlines()
     body = list(tree.body)
     docstring = ast.get_docstring(tree) or ""
-    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(getattr(body[0], "value", None), ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         body = body[1:]
     source = Source(path, text, docstring)
     previous_end = body[0].lineno - 1 if body else 0
@@ -117,8 +123,9 @@ def parse_source(path: Path) -> Source:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         while first - 1 > previous_end and lines[first - 2].strip().startswith("#"):
             first -= 1
-        source.statements.append(Statement(node, "\n".join(lines[first - 1:node.end_lineno]),
-                                           _defined(node), _used(node)))
+        source.statements.append(
+            Statement(node, "\n".join(lines[first - 1 : node.end_lineno]), _defined(node), _used(node))
+        )
         previous_end = node.end_lineno
     return source
 
@@ -163,6 +170,7 @@ def markdown(docstring: str) -> str:
 
 # ------------------------------------------------------------------ points
 
+
 def collected_exercises(chapter: str) -> dict[tuple[str, str], dict[str, float]]:
     """(test file relative to the repository, test function) -> {exercise: points of its cases}.
 
@@ -172,8 +180,17 @@ def collected_exercises(chapter: str) -> dict[tuple[str, str], dict[str, float]]
     folders = [str(f) for f in (SOLUTIONS / chapter, HIDDEN_TESTS / chapter) if f.is_dir()]
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "collected.json"
-        command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                   f"--dl-report={report}", *folders]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--dl-report={report}",
+            *folders,
+        ]
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         if done.returncode not in (0, 5) or not report.exists():
             tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
@@ -188,6 +205,7 @@ def collected_exercises(chapter: str) -> dict[tuple[str, str], dict[str, float]]
 
 
 # ------------------------------------------------------------------ tests
+
 
 @dataclass
 class TestFunction:
@@ -224,16 +242,21 @@ def test_functions(source: Source, hidden: bool, collected: dict) -> list[TestFu
         mark, exercise, points = _exercise_mark(node)
         exercises = collected.get((rel, node.name), {})
         if not exercises or (mark is not None and not exercise):
-            raise CourseError(f"{rel}: {node.name} has no @pytest.mark.exercise(\"name\") mark")
+            raise CourseError(f'{rel}: {node.name} has no @pytest.mark.exercise("name") mark')
         first = min(d.lineno for d in node.decorator_list)
         offset = statement.text.count("\n") - (node.end_lineno - first)  # leading comment lines
-        body = lines[first - 1:node.end_lineno]
-        keep = [line for number, line in enumerate(body, start=first)
-                if mark is None or not mark.lineno <= number <= mark.end_lineno]
+        body = lines[first - 1 : node.end_lineno]
+        keep = [
+            line
+            for number, line in enumerate(body, start=first)
+            if mark is None or not mark.lineno <= number <= mark.end_lineno
+        ]
         decorator = (f"@tests.hidden(points={points:g})" if mark else "@tests.hidden()") if hidden else "@tests.public"
         comments = statement.text.splitlines()[:offset]
         text = "\n".join(comments + [decorator] + keep)
-        uses = set().union(*(_used(n) for n in [node.args, *node.body]), *(_used(d) for d in node.decorator_list if d is not mark))
+        uses = set().union(
+            *(_used(n) for n in [node.args, *node.body]), *(_used(d) for d in node.decorator_list if d is not mark)
+        )
         uses |= {a.arg for a in node.args.args}  # fixtures: `layers = implementation_of("ch3.layers")`
         found.append(TestFunction(node.name, exercises, text, uses, node))
     return found
@@ -250,13 +273,18 @@ def _rewrite_import(statement: Statement, rel: str, hidden: bool) -> str | None:
             parts = [f"from {RUNNER_NAME} import embedded_reference, implementation_of"] if hidden else []
             if names:
                 listed = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in names)
-                parts.append("\n".join(textwrap.wrap(f"from {TESTING_NAME} import ({listed})", 110,
-                                                     subsequent_indent="    ")))
+                parts.append(
+                    "\n".join(textwrap.wrap(f"from {TESTING_NAME} import ({listed})", 110, subsequent_indent="    "))
+                )
             return "\n".join(parts)
         if node.module and (node.module == "grader" or node.module.startswith(("grader.", "solutions", "exercises"))):
             raise CourseError(f"{rel}: notebooks cannot import {node.module}; use grader.testing only")
-    if isinstance(node, ast.Import) and any(a.name.split(".")[0] in ("grader", "solutions", "exercises") for a in node.names):
-        raise CourseError(f"{rel}: notebooks cannot `import {node.names[0].name}`; use `from grader.testing import ...`")
+    if isinstance(node, ast.Import) and any(
+        a.name.split(".")[0] in ("grader", "solutions", "exercises") for a in node.names
+    ):
+        raise CourseError(
+            f"{rel}: notebooks cannot `import {node.names[0].name}`; use `from grader.testing import ...`"
+        )
     return statement.text
 
 
@@ -268,7 +296,9 @@ def _relative_imports(rel: str, text: str) -> list[str]:
         if isinstance(node, ast.ImportFrom) and node.level:
             base = package[: len(package) - (node.level - 1)]
             target = base + (node.module.split(".") if node.module else [])
-            found += ["/".join(target) + ".py"] if node.module else ["/".join(target + [a.name]) + ".py" for a in node.names]
+            found += (
+                ["/".join(target) + ".py"] if node.module else ["/".join(target + [a.name]) + ".py" for a in node.names]
+            )
     return found
 
 
@@ -295,25 +325,36 @@ def _reference_sources(module: str) -> dict[str, str]:
 def _hidden_support(source: Source, uses: set[str]) -> list[tuple[str, ast.stmt]]:
     """The hidden module's statements the given tests need, rewritten for the notebook."""
     rel = source.path.relative_to(ROOT).as_posix()
-    support = [s for s in source.statements if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))]
+    support = [
+        s for s in source.statements if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))
+    ]
     texts = []
     for index in needed(support, uses):
         statement = support[index]
         node = statement.node
         value = getattr(node, "value", None)
-        if isinstance(node, ast.Assign) and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
-                and value.func.id == "reference":
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "reference"
+        ):
             module = value.args[0].value if value.args and isinstance(value.args[0], ast.Constant) else None
             if not isinstance(module, str) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-                raise CourseError(f"{rel}:{node.lineno}: write the reference as `name = reference(\"chN.module\")`")
+                raise CourseError(f'{rel}:{node.lineno}: write the reference as `name = reference("chN.module")`')
             packed = pack_sources(_reference_sources(module))
             chunks = textwrap.wrap(packed, 100)
             literal = "\n".join(f"    {json.dumps(c)}" for c in chunks)
-            texts.append((f"# the reference solution of {module}, packed: this part never reaches a student\n"
-                          f"{node.targets[0].id} = embedded_reference({module!r}, (\n{literal}\n))", node))
+            texts.append(
+                (
+                    f"# the reference solution of {module}, packed: this part never reaches a student\n"
+                    f"{node.targets[0].id} = embedded_reference({module!r}, (\n{literal}\n))",
+                    node,
+                )
+            )
             continue
         if "reference" in statement.uses and not isinstance(node, ast.ImportFrom):
-            raise CourseError(f"{rel}:{node.lineno}: use reference(...) only as `name = reference(\"chN.module\")`")
+            raise CourseError(f'{rel}:{node.lineno}: use reference(...) only as `name = reference("chN.module")`')
         text = _rewrite_import(statement, rel, hidden=True)
         if text:
             texts.append((text, node))
@@ -321,6 +362,7 @@ def _hidden_support(source: Source, uses: set[str]) -> list[tuple[str, ast.stmt]
 
 
 # ------------------------------------------------------------------ notebook
+
 
 def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
     data = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
@@ -380,13 +422,17 @@ class Chapter:
     def build(self):
         folder = SOLUTIONS / self.chapter
         init = folder / "__init__.py"
-        title = (ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) if init.exists() else "") or self.chapter
+        title = (
+            ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) if init.exists() else ""
+        ) or self.chapter
         points = collected_exercises(self.chapter)
-        intro = (f"# {markdown(title)}\n\n"
-                 "Fill in every cell that says `YOUR CODE HERE`, then run the test cell below it: it runs the "
-                 "public tests and prints what passed. Run the notebook from the top (Kernel, Restart & Run All) "
-                 "before you submit. When the notebook is graded, hidden tests run in the same cells; only they "
-                 "give points.")
+        intro = (
+            f"# {markdown(title)}\n\n"
+            "Fill in every cell that says `YOUR CODE HERE`, then run the test cell below it: it runs the "
+            "public tests and prints what passed. Run the notebook from the top (Kernel, Restart & Run All) "
+            "before you submit. When the notebook is graded, hidden tests run in the same cells; only they "
+            "give points."
+        )
         self.cells.append(nbformat.v4.new_markdown_cell(intro, id=f"{self.chapter}-intro"))
         for rel, text in self.given().items():
             self._given(rel, text)
@@ -403,22 +449,30 @@ class Chapter:
 
     def _given(self, rel: str, text: str) -> None:
         """A module of an earlier chapter, as given code (its relative imports are the cells above)."""
-        statements = [node for node in ast.parse(text).body
-                      if not (isinstance(node, ast.ImportFrom) and node.level)]
-        code = "\n\n\n".join(ast.get_source_segment(text, node) for node in statements
-                               if not (isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant)))
+        statements = [node for node in ast.parse(text).body if not (isinstance(node, ast.ImportFrom) and node.level)]
+        code = "\n\n\n".join(
+            ast.get_source_segment(text, node)
+            for node in statements
+            if not (isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant))
+        )
         grade_id = _cell_id(f"given-{rel.removesuffix('.py').replace('/', '_')}")
-        self.cells.append(nbformat.v4.new_markdown_cell(
-            f"Given: `{rel}` from an earlier chapter, which this chapter builds on (reference code; run it).",
-            id=_cell_id(f"{grade_id}-doc")))
+        self.cells.append(
+            nbformat.v4.new_markdown_cell(
+                f"Given: `{rel}` from an earlier chapter, which this chapter builds on (reference code; run it).",
+                id=_cell_id(f"{grade_id}-doc"),
+            )
+        )
         self.cells.append(nbformat.v4.new_code_cell(code, id=grade_id, metadata=_meta(grade_id, locked=True)))
 
     def _module(self, name, source: Source, points, chapter_names, public_emitted):
         chapter = self.chapter
         rel = f"{chapter}/{name}.py"
         _check_markers(source.text, f"solutions/{rel}")
-        self.cells.append(nbformat.v4.new_markdown_cell(f"## `{rel}`\n\n{markdown(source.docstring)}".rstrip(),
-                                                        id=_cell_id(f"{chapter}-{name}-doc")))
+        self.cells.append(
+            nbformat.v4.new_markdown_cell(
+                f"## `{rel}`\n\n{markdown(source.docstring)}".rstrip(), id=_cell_id(f"{chapter}-{name}-doc")
+            )
+        )
         public_path = SOLUTIONS / chapter / f"test_{name}.py"
         hidden_path = HIDDEN_TESTS / chapter / f"test_{name}.py"
         public = parse_source(public_path) if public_path.exists() else None
@@ -443,8 +497,9 @@ class Chapter:
             if pending:
                 grade_id = f"{chapter}-{name}-code{code_index}"
                 code = join(*zip(*pending))
-                self.cells.append(nbformat.v4.new_code_cell(code, id=_cell_id(grade_id),
-                                                            metadata=_meta(grade_id, locked=True)))
+                self.cells.append(
+                    nbformat.v4.new_code_cell(code, id=_cell_id(grade_id), metadata=_meta(grade_id, locked=True))
+                )
                 code_index += 1
                 pending = []
 
@@ -455,11 +510,16 @@ class Chapter:
                 exercise = node.name
                 exercises.append(exercise)
                 grade_id = f"{chapter}-{name}-{exercise}"
-                self.cells.append(nbformat.v4.new_code_cell(statement.text, id=_cell_id(grade_id),
-                                                            metadata=_meta(grade_id, solution=True)))
+                self.cells.append(
+                    nbformat.v4.new_code_cell(
+                        statement.text, id=_cell_id(grade_id), metadata=_meta(grade_id, solution=True)
+                    )
+                )
                 self._tests(name, exercise, public, public_tests, hidden, hidden_tests, points, public_emitted)
             elif has_solutions(statement.text):
-                raise CourseError(f"solutions/{rel}:{node.lineno}: solution markers outside a top-level function or class")
+                raise CourseError(
+                    f"solutions/{rel}:{node.lineno}: solution markers outside a top-level function or class"
+                )
             else:
                 relative = isinstance(node, ast.ImportFrom) and node.level
                 if relative and pending and isinstance(pending[-1][1], ast.ImportFrom) and pending[-1][1].level:
@@ -472,8 +532,9 @@ class Chapter:
         for test in public_tests + hidden_tests:
             for exercise in test.exercises:
                 if exercise not in exercises:
-                    raise CourseError(f"{name}: {test.name} is marked for exercise {exercise!r}, "
-                                      f"which is not an exercise of {rel}")
+                    raise CourseError(
+                        f"{name}: {test.name} is marked for exercise {exercise!r}, which is not an exercise of {rel}"
+                    )
 
     def _tests(self, name, exercise, public, public_tests, hidden, hidden_tests, points, public_emitted):
         chapter = self.chapter
@@ -485,11 +546,17 @@ class Chapter:
         if not mine_public and not mine_hidden:
             self.ungraded.append(exercise)
             return
-        head = (f"# Tests of {exercise}: run this cell to check your answer with the public tests.\n"
-                f"from {RUNNER_NAME} import ExerciseTests\n\ntests = ExerciseTests({exercise!r}, globals())")
+        head = (
+            f"# Tests of {exercise}: run this cell to check your answer with the public tests.\n"
+            f"from {RUNNER_NAME} import ExerciseTests\n\ntests = ExerciseTests({exercise!r}, globals())"
+        )
         visible: list[tuple[str, ast.stmt | None]] = []
         if public and mine_public:
-            support = [s for s in public.statements if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))]
+            support = [
+                s
+                for s in public.statements
+                if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))
+            ]
             uses = set().union(*(t.uses for t in mine_public))
             for index in needed(support, uses):
                 key = (public.path.name, index)
@@ -532,7 +599,9 @@ def build_notebook(chapter: str) -> tuple[object, dict[str, float], list[str]]:
 
 # ------------------------------------------------------------------ course
 
-CONFIG = CONFIG_HEADER + '''
+CONFIG = (
+    CONFIG_HEADER
+    + """
 # Rebuilding the course rewrites this file unless you remove the line above.
 import os
 
@@ -574,7 +643,8 @@ c.Autograde.exclude_overwriting = {{}}
 # Stock generate_feedback shows the hidden tests (and the reference they embed):
 # remove them from feedback, as generate_assignment does from the release.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
-'''
+"""
+)
 
 
 def config_text(course_id: str = "dlcourse", timeout: int = 300) -> str:
@@ -612,10 +682,12 @@ def write_course(course_dir: Path, selected: list[str] | None = None, log=print)
         folder = course_dir / "source" / chapter
         _write(folder / f"{chapter}.ipynb", nbformat.writes(notebook) + "\n")
         _write(folder / f"{RUNNER_NAME}.py", (here / "notebook_runner.py").read_text(encoding="utf-8"))
-        _write(folder / f"{TESTING_NAME}.py", (here / "testing.py").read_text(encoding="utf-8"))
+        _write(folder / f"{TESTING_NAME}.py", (here.parent / "testing.py").read_text(encoding="utf-8"))
         result[chapter] = points
-        log(f"{folder / (chapter + '.ipynb')}: {len(points)} graded exercises, {sum(points.values()):g} points"
-            + (f"; not graded (no hidden tests): {', '.join(ungraded)}" if ungraded else ""))
+        log(
+            f"{folder / (chapter + '.ipynb')}: {len(points)} graded exercises, {sum(points.values()):g} points"
+            + (f"; not graded (no hidden tests): {', '.join(ungraded)}" if ungraded else "")
+        )
     return result
 
 

@@ -4,6 +4,7 @@ Two matplotlib figures embedded as PNG: the distribution of students'
 scores (as % of the points) per exercise, and per chapter; then a table of
 every student's chapter totals.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,8 +17,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from grader.outputs import atomic_write  # noqa: E402
-from grader.scoring import ExerciseScore  # noqa: E402
+from grader.grading.outputs import atomic_write  # noqa: E402
+from grader.grading.scoring import ExerciseScore  # noqa: E402
 
 
 def _png(figure) -> str:
@@ -53,19 +54,28 @@ def write_report(path: Path, grades: dict[str, list[ExerciseScore]], problems: d
             totals = chapters.setdefault(row.chapter, {}).setdefault(student, [0.0, 0.0])
             totals[0] += row.score
             totals[1] += row.max_score
-    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>Class report</title>",
-             "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:right}"
-             "th:first-child,td:first-child{text-align:left}</style></head><body>",
-             f"<h1>Class report</h1><p>{len(students)} students graded.</p>"]
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>Class report</title>",
+        "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:right}"
+        "th:first-child,td:first-child{text-align:left}</style></head><body>",
+        f"<h1>Class report</h1><p>{len(students)} students graded.</p>",
+    ]
     if exercises:
         labels = [f"{chapter} {name}" for chapter, name in exercises]
         parts.append("<h2>Score distribution per exercise</h2>")
-        parts.append(f"<img alt='per exercise' src='data:image/png;base64,{_boxes('Per exercise', labels, list(exercises.values()))}'>")
+        parts.append(
+            f"<img alt='per exercise' src='data:image/png;base64,{_boxes('Per exercise', labels, list(exercises.values()))}'>"
+        )
         chapter_values = [[_percent(*t) for t in per_student.values()] for per_student in chapters.values()]
         parts.append("<h2>Score distribution per chapter</h2>")
-        parts.append(f"<img alt='per chapter' src='data:image/png;base64,{_boxes('Per chapter', list(chapters), chapter_values)}'>")
-    parts.append("<h2>Students</h2><table><tr><th>student</th>"
-                 + "".join(f"<th>{html.escape(c)}</th>" for c in chapters) + "<th>total</th></tr>")
+        parts.append(
+            f"<img alt='per chapter' src='data:image/png;base64,{_boxes('Per chapter', list(chapters), chapter_values)}'>"
+        )
+    parts.append(
+        "<h2>Students</h2><table><tr><th>student</th>"
+        + "".join(f"<th>{html.escape(c)}</th>" for c in chapters)
+        + "<th>total</th></tr>"
+    )
     for student in students:
         cells = []
         for chapter in chapters:

@@ -12,6 +12,7 @@
 writes a copy of the whole solutions tree with that one edit, which the
 hidden suites then grade like any submission folder.
 """
+
 from __future__ import annotations
 
 import shutil

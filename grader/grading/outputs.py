@@ -6,6 +6,7 @@
 - ``<student>/scores.json``: the exercise rows, read back by ``--resume``;
 - ``grades.csv``: ``student,chapter,exercise,score,max_score``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from grader.scoring import ExerciseScore, TestResult, to_dict
+from grader.grading.scoring import ExerciseScore, TestResult, to_dict
 
 HINTS = {
     "not started": "Not started yet: implement it; its docstring is the full specification.",
@@ -55,21 +56,30 @@ def gradescope(results: list[TestResult], exercises: list[ExerciseScore], second
     for result in results:
         number = chapter_numbers.setdefault(result.chapter, {})
         index = number.setdefault(result.exercise, len(number) + 1)
-        tests.append({
-            "name": f"{result.chapter} {result.exercise}: {result.name}",
-            "number": f"{result.chapter[2:]}.{index}",
-            "score": result.points if result.passed else 0.0,
-            "max_score": result.points,
-            "status": "passed" if result.passed else "failed",
-            "output": result.message,
-            "output_format": "text",
-            "visibility": "visible",
-        })
+        tests.append(
+            {
+                "name": f"{result.chapter} {result.exercise}: {result.name}",
+                "number": f"{result.chapter[2:]}.{index}",
+                "score": result.points if result.passed else 0.0,
+                "max_score": result.points,
+                "status": "passed" if result.passed else "failed",
+                "output": result.message,
+                "output_format": "text",
+                "visibility": "visible",
+            }
+        )
     total = sum(e.score for e in exercises)
     possible = sum(e.max_score for e in exercises)
     summary = [f"Score {total:g} / {possible:g}."] + [f"- note: {note}" for note in notes]
-    return {"score": total, "execution_time": round(seconds, 1), "output": "\n".join(summary), "output_format": "md",
-            "visibility": "after_published", "stdout_visibility": "hidden", "tests": tests}
+    return {
+        "score": total,
+        "execution_time": round(seconds, 1),
+        "output": "\n".join(summary),
+        "output_format": "md",
+        "visibility": "after_published",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
 
 
 def feedback(student: str, exercises: list[ExerciseScore], notes: list[str]) -> str:
@@ -83,8 +93,11 @@ def feedback(student: str, exercises: list[ExerciseScore], notes: list[str]) -> 
         if row.chapter != chapter:
             chapter = row.chapter
             lines += [f"## {chapter}", "", "| exercise | status | points |", "|---|---|---|"]
-            lines += [f"| {e.exercise} | {e.status} | {e.score:g} / {e.max_score:g} |"
-                      for e in exercises if e.chapter == chapter]
+            lines += [
+                f"| {e.exercise} | {e.status} | {e.score:g} / {e.max_score:g} |"
+                for e in exercises
+                if e.chapter == chapter
+            ]
             lines.append("")
     for row in exercises:
         if row.status == "passing":
@@ -97,11 +110,19 @@ def feedback(student: str, exercises: list[ExerciseScore], notes: list[str]) -> 
     return "\n".join(lines)
 
 
-def write_student(folder: Path, student: str, results: list[TestResult], exercises: list[ExerciseScore],
-                  seconds: float, notes: list[str]) -> None:
+def write_student(
+    folder: Path,
+    student: str,
+    results: list[TestResult],
+    exercises: list[ExerciseScore],
+    seconds: float,
+    notes: list[str],
+) -> None:
     atomic_write(folder / "feedback.md", feedback(student, exercises, notes))
-    atomic_write(folder / "scores.json", json.dumps({"student": student, "notes": notes,
-                                                      "exercises": [to_dict(e) for e in exercises]}, indent=1))
+    atomic_write(
+        folder / "scores.json",
+        json.dumps({"student": student, "notes": notes, "exercises": [to_dict(e) for e in exercises]}, indent=1),
+    )
     atomic_write(folder / "results.json", json.dumps(gradescope(results, exercises, seconds, notes), indent=1))
 
 

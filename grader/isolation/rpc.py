@@ -6,13 +6,14 @@ calls back a test's function; that function may call the worker again), so
 Messages are codec frames: ``{"kind": "request", "id": n, "op": ..., ...}``
 and ``{"kind": "reply", "id": n, "value": ...}`` or ``{..., "error": {...}}``.
 """
+
 from __future__ import annotations
 
 import itertools
 import socket
 import time
 
-from grader.codec import read_frame, write_frame
+from grader.isolation.codec import read_frame, write_frame
 
 
 class RemoteFailure(Exception):

@@ -11,6 +11,7 @@ callback or random generator stays in the test process.
 Frame layout on the wire: 8-byte header length, header JSON (utf-8),
 8-byte buffer count, then for each buffer 8-byte length and bytes.
 """
+
 from __future__ import annotations
 
 import json
@@ -76,7 +77,7 @@ def decode(data, buffers: list, resolve, depth: int = 0):
         if isinstance(data, dict):
             return resolve(data)
         raise CodecError(f"unexpected {type(data).__name__} in message")
-    (tag, body), = data.items()
+    ((tag, body),) = data.items()
     if tag == "$a":
         return _decode_array(body, buffers)
     if tag == "$s":
