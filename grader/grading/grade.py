@@ -95,7 +95,7 @@ def run(args) -> int:
     try:
         return _run(args, console)
     except GradeError as error:
-        console.print(f"dlgrade grade: {error}", highlight=False)
+        console.print(f"dlgrade grade: {error}", highlight=False, soft_wrap=True)
         return 2
 
 
