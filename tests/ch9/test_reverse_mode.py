@@ -83,19 +83,23 @@ def test_trace_skips_constants_and_takes_arrays(rm):
 
 
 def book(ops, x1, x2):
+    """sqrt(x**2 + y**2)"""
     return ops.sqrt(x1**2 + x2**2)
 
 
 def reuse(ops, x, y):
+    """x*x*x + x*y - y/x (x used several times)"""
     return x * x * x + x * y - y / x
 
 
 def diamond(ops, x, y):
+    """a*a + exp(a) - cos(a) / (2 + a) with a = sin(x y) (a diamond: a feeds three branches)"""
     a = ops.sin(x * y)
     return a * a + ops.exp(a) - ops.cos(a) / (2.0 + a)
 
 
 def chain(ops, x, y):
+    """v*v after v = tanh(v y + 0.5) four times from v = x"""
     v = x
     for _ in range(4):
         v = ops.tanh(v * y + 0.5)
@@ -103,14 +107,17 @@ def chain(ops, x, y):
 
 
 def elementwise(ops, x, y):
+    """sum(log(1 + x**2) y - 2 / (3 + y**2) + sqrt(x**2 + 1)), elementwise"""
     return ops.sum(ops.log(1.0 + x * x) * y - 2.0 / (3.0 + y * y) + ops.sqrt(x * x + 1.0))
 
 
 def broadcast(ops, x, y):
+    """sum(tanh(x y - y / (2 + x**2)) (1 - x)), x and y broadcast"""
     return ops.sum(ops.tanh(x * y - y / (2.0 + x * x)) * (1.0 - x))
 
 
 def layer(ops, x, y):
+    """sum(tanh(x . y + b)**2) for matrices x, y"""
     return ops.sum(ops.tanh(ops.dot(x, y) + np.array([0.5, -1.0])) ** 2)
 
 
@@ -143,7 +150,7 @@ def test_grad_matches_autograd(rm, function, args, argnum):
     check_close(
         result,
         expected_gradients(function, args, [argnum])[0],
-        f"grad of {function.__name__} with respect to argument {argnum}",
+        f"grad of {function.__doc__} with respect to argument {argnum}",
         rtol=1e-9,
         atol=1e-12,
     )
@@ -168,7 +175,7 @@ def test_grad_with_a_tuple_of_argnums_evaluates_f_once(rm, function, args):
     if not isinstance(result, tuple) or len(result) != 2:
         fail("grad(f, (0, 1)) must return a tuple of two gradients")
     for index, (mine, expected) in enumerate(zip(result, expected_gradients(function, args, [0, 1]))):
-        check_close(mine, expected, f"grad(f, (0, 1)) of {function.__name__}: gradient {index}", rtol=1e-9, atol=1e-12)
+        check_close(mine, expected, f"grad(f, (0, 1)) of {function.__doc__}: gradient {index}", rtol=1e-9, atol=1e-12)
     if len(calls) != 1:
         fail(f"grad: reverse mode needs one evaluation of f for all gradients, yours made {len(calls)}")
 
