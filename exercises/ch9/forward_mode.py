@@ -27,7 +27,8 @@ class Dual:
     """A dual number value + deriv·ε.
 
     Supports + − * / ** with floats, arrays and other Duals on either side
-    (3 − x calls x.__rsub__(3), 2 / x calls x.__rtruediv__(2)), and unary −.
+    (3 − x calls x.__rsub__(3), 2 / x calls x.__rtruediv__(2)), and unary −;
+    indexing and @ (given) work on Duals of arrays.
     A power x ** p takes a constant exponent p, or a Dual one; c ** x a
     constant base c > 0.
 
@@ -94,6 +95,16 @@ class Dual:
     def __rpow__(self, other):
         """c ** x for a constant c > 0: cᵃ + (cᵃ·log c·ȧ)ε."""
         raise NotImplementedError("Dual.__rpow__: not started, see its docstring")
+
+    def __getitem__(self, key):
+        """x[key]: the selected values and their derivatives."""
+        return Dual(self.value[key], np.broadcast_to(self.deriv, np.shape(self.value))[key])
+
+    def __matmul__(self, other):
+        return dot(self, other)
+
+    def __rmatmul__(self, other):
+        return dot(other, self)
 
 
 def sin(x):

@@ -31,7 +31,8 @@ class Var:
     """A variable vᵢ of the Wengert list, appended to the tape when created.
 
     Supports + − * / ** with floats, arrays and other Vars on either side, and
-    unary −; x ** p takes a constant exponent p.
+    unary −; x ** p takes a constant exponent p. Indexing x[key] and x @ y
+    (``dot``) work too.
 
     Attributes:
     - value: float or array
@@ -91,6 +92,22 @@ class Var:
     def __pow__(self, p):
         a = self.value
         return node(a**p, (self, lambda g: g * p * a ** (p - 1)))
+
+    def __getitem__(self, key):
+        shape = np.shape(self.value)
+
+        def scatter(g):  # the adjoint of x[key]: g at the selected places, 0 elsewhere
+            adjoint = np.zeros(shape)
+            np.add.at(adjoint, key, g)
+            return adjoint
+
+        return node(self.value[key], (self, scatter))
+
+    def __matmul__(self, other):
+        return dot(self, other)
+
+    def __rmatmul__(self, other):
+        return dot(other, self)
 
 
 def value_of(x):

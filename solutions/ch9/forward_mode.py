@@ -24,7 +24,8 @@ class Dual:
     """A dual number value + deriv·ε.
 
     Supports + − * / ** with floats, arrays and other Duals on either side
-    (3 − x calls x.__rsub__(3), 2 / x calls x.__rtruediv__(2)), and unary −.
+    (3 − x calls x.__rsub__(3), 2 / x calls x.__rtruediv__(2)), and unary −;
+    indexing and @ (given) work on Duals of arrays.
     A power x ** p takes a constant exponent p, or a Dual one; c ** x a
     constant base c > 0.
 
@@ -115,6 +116,16 @@ class Dual:
         value = other**self.value
         return Dual(value, value * np.log(other) * self.deriv)
         ### END SOLUTION
+
+    def __getitem__(self, key):
+        """x[key]: the selected values and their derivatives."""
+        return Dual(self.value[key], np.broadcast_to(self.deriv, np.shape(self.value))[key])
+
+    def __matmul__(self, other):
+        return dot(self, other)
+
+    def __rmatmul__(self, other):
+        return dot(other, self)
 
 
 def sin(x):

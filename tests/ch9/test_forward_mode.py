@@ -200,13 +200,19 @@ def broadcast(ops, x):
     return ops.exp(x * np.array([[1.0], [-0.5]])) + x / 4.0  # (4,) -> (2, 4)
 
 
+def indexing(ops, x):
+    """sin(x[[1, 2, 3]]) * x[0] + (x[[0, 2]] @ M)[1] with a fixed (2, 3) matrix M"""
+    M = np.array([[1.0, -2.0, 0.5], [0.25, 1.0, -1.0]])
+    return ops.sin(x[np.array([1, 2, 3])]) * x[0] + (x[np.array([0, 2])] @ M)[1]
+
+
 def elementwise(ops, x):
     """x sin(x) - 2 / (3 + x**2), elementwise"""
     return x * ops.sin(x) - 2.0 / (3.0 + x * x)
 
 
 @pytest.mark.exercise("jvp", points=1)
-@pytest.mark.parametrize("function", [elementwise, broadcast, sum_dot])
+@pytest.mark.parametrize("function", [elementwise, broadcast, sum_dot, indexing])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_jvp_matches_autograd(fm, function, seed):
     rng = np.random.default_rng(seed)

@@ -116,6 +116,11 @@ def broadcast(ops, x, y):
     return ops.sum(ops.tanh(x * y - y / (2.0 + x * x)) * (1.0 - x))
 
 
+def indexing(ops, x, y):
+    """x[0] * sum(x[[1, 2, 2]] * y[-1]) + sum(y[[0, 2]]**2): single elements, rows, an element taken twice"""
+    return x[0] * ops.sum(x[np.array([1, 2, 2])] * y[-1]) + ops.sum(y[np.array([0, 2])] ** 2)
+
+
 def layer(ops, x, y):
     """sum(tanh(x . y + b)**2) for matrices x, y"""
     return ops.sum(ops.tanh(ops.dot(x, y) + np.array([0.5, -1.0])) ** 2)
@@ -126,6 +131,7 @@ ARRAYS = [
     (elementwise, (np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.25, -0.5]))),
     (broadcast, (np.array([[0.5], [-1.0], [2.0]]), np.array([1.5, 0.25, -0.5, 1.0]))),
     (broadcast, (np.array([0.5, -1.5]), np.array(0.75))),
+    (indexing, (np.array([0.5, -1.0, 2.0]), np.array([[1.5, 0.25, 1.0], [-0.5, 1.0, 0.5], [2.0, -0.75, 1.5]]))),
 ]
 LAYER = (
     np.array([[0.5, -1.0, 2.0], [0.3, 0.2, -0.1], [1.0, 0.0, 0.5], [-0.5, 1.5, 0.2]]),
@@ -236,6 +242,16 @@ def test_dot_gradients_match_autograd(rm, shape_a, shape_b):
     expected = expected_gradients(function, (a, b), [0, 1])
     check_close(result[0], expected[0], f"gradient of dot({shape_a}, {shape_b}) for the first factor", rtol=1e-9)
     check_close(result[1], expected[1], f"gradient of dot({shape_a}, {shape_b}) for the second factor", rtol=1e-9)
+
+
+@pytest.mark.exercise("dot", points=1)
+def test_matmul_operator_is_dot(rm):
+    a, b = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]), np.array([1.0, -2.0, 0.5])
+    W = np.array([[1.0, 0.5], [-0.5, 2.0]])
+    gradients = rm.grad(lambda a, b: rm.sum(rm.tanh(W @ (a @ b))), (0, 1))(a, b)
+    expected = expected_gradients(lambda ops, a, b: ops.sum(ops.tanh(W @ (a @ b))), (a, b), [0, 1])
+    check_close(gradients[0], expected[0], "gradient of sum(tanh(W @ (a @ b))) for a", rtol=1e-9)
+    check_close(gradients[1], expected[1], "gradient of sum(tanh(W @ (a @ b))) for b", rtol=1e-9)
 
 
 @pytest.mark.exercise("dot", points=1)
