@@ -21,7 +21,7 @@ definitions replace the earlier ones: run it from the top).
 
 import numpy as np
 
-_tape = []  # the Wengert list of the current evaluation: every Var, in the order it was computed
+_tape: list["Var"] = []  # the Wengert list of the current evaluation: every Var, in the order it was computed
 
 
 class Var:

@@ -53,7 +53,7 @@ WITH_CONSTANT = {
     "2 ** x": lambda x: 2.0**x,
     "(1 - x) / (2 + x)": lambda x: (1.0 - x) / (2.0 + x),
 }
-POINTS = [(1.5, 0.7), (np.array([0.5, 1.25, 2.0]), np.array([1.5, -0.5, 0.75]))]
+POINTS = [(np.array(1.5), np.array(0.7)), (np.array([0.5, 1.25, 2.0]), np.array([1.5, -0.5, 0.75]))]  # 0-d and 1-d
 
 
 @pytest.mark.exercise("Dual", points=1)
@@ -83,10 +83,16 @@ def test_broadcasting_and_array_constants(fm):
     x = np.array([[0.5], [1.5]])  # (2, 1)
     dx = np.array([[1.0], [-2.0]])
     c = np.array([1.0, 2.0, 3.0])  # (3,)
-    f = lambda x: (x * c - c / x) ** 2 + c
+
+    def f(x):
+        return (x * c - c / x) ** 2 + c
+
     value, deriv = autograd_jvp(f, x, dx)
     check_dual(f(fm.Dual(x, dx)), value, deriv, "a (2, 1) Dual with a (3,) array on either side")
-    g = lambda x: c * x + c - x
+
+    def g(x):
+        return c * x + c - x
+
     value, deriv = autograd_jvp(g, x, dx)
     check_dual(g(fm.Dual(x, dx)), value, deriv, "array * Dual and array - Dual (numpy arrays on the left)")
 

@@ -141,13 +141,15 @@ LAYER = (
 
 @pytest.mark.exercise("grad", points=1)
 def test_grad_reproduces_listing_9_1(rm):
-    f = lambda x1, x2: book(rm, x1, x2)
+    def f(x1, x2):
+        return book(rm, x1, x2)
+
     check_scalar(rm.grad(f)(1.0, 2.0), 0.4472135954999579, "grad(f)(1, 2)", rtol=0, atol=1e-12)
     check_scalar(rm.grad(f, 1)(1.0, 2.0), 0.8944271909999159, "grad(f, 1)(1, 2)", rtol=0, atol=1e-12)
 
 
 @pytest.mark.exercise("grad", points=1)
-@pytest.mark.parametrize("function,args", SCALAR + ARRAYS, ids=[f.__name__ for f, _ in SCALAR + ARRAYS])
+@pytest.mark.parametrize("function,args", [*SCALAR, *ARRAYS], ids=[f.__name__ for f, _ in [*SCALAR, *ARRAYS]])
 @pytest.mark.parametrize("argnum", [0, 1])
 def test_grad_matches_autograd(rm, function, args, argnum):
     copies = snapshot(*args)

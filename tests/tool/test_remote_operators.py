@@ -7,6 +7,7 @@ student's reflected operators run exactly as they would in-process.
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,8 +27,8 @@ def forward_mode(tmp_path_factory):
 
 
 def test_binary_reflected_and_unary_operators_run_in_the_worker(forward_mode):
-    x = forward_mode.Dual(2.0, 1.0)
-    assert isinstance(x, RemoteObject)
+    x: Any = forward_mode.Dual(2.0, 1.0)  # Any: RemoteObject's operators are set by a loop mypy does not follow
+    assert isinstance(forward_mode.Dual(2.0, 1.0), RemoteObject), "the Dual stays in the worker"
     for expression, value, deriv in [
         (x * x + 1.0, 5.0, 4.0),
         (3.0 - x, 1.0, -1.0),
@@ -36,7 +37,7 @@ def test_binary_reflected_and_unary_operators_run_in_the_worker(forward_mode):
         (x**3, 8.0, 12.0),
         (2.0**x, 4.0, 4.0 * np.log(2.0)),
     ]:
-        assert isinstance(expression, RemoteObject)
+        assert repr(expression) == "<Dual in the student's code>"
         assert (expression.value, expression.deriv) == pytest.approx((value, deriv))
 
 
