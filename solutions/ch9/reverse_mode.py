@@ -60,10 +60,14 @@ class Var:
         return node(-self.value, (self, lambda g: -g))
 
     def __sub__(self, other):
-        return self + (-other)
+        a, b = self.value, value_of(other)
+        return node(
+            a - b, (self, lambda g: unbroadcast(g, np.shape(a))), (other, lambda g: unbroadcast(-g, np.shape(b)))
+        )
 
     def __rsub__(self, other):
-        return (-self) + other
+        a, b = value_of(other), self.value
+        return node(a - b, (self, lambda g: unbroadcast(-g, np.shape(b))))
 
     def __mul__(self, other):
         a, b = self.value, value_of(other)
@@ -88,7 +92,7 @@ class Var:
 
     def __pow__(self, p):
         a = self.value
-        return node(a**p, (self, lambda g: g * p * a ** (p - 1)))
+        return node(a**p, (self, lambda g: unbroadcast(g * p * a ** (p - 1), np.shape(a))))
 
     def __getitem__(self, key):
         shape = np.shape(self.value)
