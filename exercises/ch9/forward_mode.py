@@ -11,8 +11,9 @@ plus the chain rule on the derivative:
 
 Seeding an input with v̇ = 1 (all others 0) and evaluating f once gives one
 column of the Jacobian: n inputs need n passes (the book's figures 9-3, 9-4).
-Values and derivatives may be floats or numpy arrays of the same shape
-(then every operation works elementwise, and broadcasting as in numpy).
+A Dual's value and derivative are floats or numpy arrays of one shape;
+operations then work elementwise, and Duals of different shapes broadcast
+as numpy arrays do.
 """
 
 import numpy as np
