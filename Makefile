@@ -10,13 +10,14 @@ BWRAP_STAMP := $(VENV)/.bwrap
 OPENCL_PROBE := import solutions.ch10.opencl as ocl; print("OpenCL:", ", ".join(p.name for p in ocl.platforms()))
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test bench sync clean
+.PHONY: demo lint test bench sync clean
 
 # The grader's sandbox is bubblewrap; where it is missing, install Debian's (as root).
 BWRAP_INSTALL := if ! command -v bwrap >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing bubblewrap (the grader's sandbox)"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
 	  { apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }; fi
+
 $(BWRAP_STAMP): $(STAMP)
 	@$(BWRAP_INSTALL)
 	touch $@
@@ -48,7 +49,13 @@ $(OPENCL_STAMP): $(STAMP)
 	$(BIN)/python -c '$(OPENCL_PROBE)'
 	touch $@
 
-test: $(TEST_STAMP) $(OPENCL_STAMP) $(BWRAP_STAMP)
+# Lint, format and type gates first: they take seconds and fail on any new finding.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint $(OPENCL_STAMP) $(BWRAP_STAMP)
 	$(BIN)/python -m grader sync --check
 	$(BIN)/python -m pytest -q solutions
 	$(BIN)/python -m pytest -q tests

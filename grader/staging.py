@@ -13,13 +13,13 @@ files (relative path -> bytes) into the staging folder; ``stage`` does both.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-CHAPTER = re.compile(r"^ch\d+$")
+from grader.paths import is_chapter
+
 MAX_FILE = 1 << 20  # bytes per file
 MAX_FILES = 400
 MAX_TOTAL = 16 << 20  # bytes in all
@@ -119,7 +119,7 @@ def _chapter_root(top_fd: int, notes: list[str]) -> tuple[int, str]:
         pass
     nested = _open_dir(top_fd, "exercises")
     if nested is not None:
-        if any(CHAPTER.match(e.name) for e in _entries(nested)):
+        if any(is_chapter(e.name) for e in _entries(nested)):
             return nested, "exercises/"
         os.close(nested)
     return os.dup(top_fd), ""
@@ -135,7 +135,7 @@ def read_submission(folder: Path) -> Sources:
         os.close(top)
     try:
         for entry in _entries(root):
-            if not CHAPTER.match(entry.name.removesuffix(".ipynb")):
+            if not is_chapter(entry.name.removesuffix(".ipynb")):
                 continue
             if entry.is_symlink():
                 sources.notes.append(f"{prefix}{entry.name}: symbolic link ignored (never followed)")

@@ -1,6 +1,6 @@
 """Find students' submissions.
 
-Layouts accepted (DESIGN.md): chapter folders at the top (``alice/ch3/layers.py``)
+Layouts accepted: chapter folders at the top (``alice/ch3/layers.py``)
 or under ``exercises/``, chapter notebooks (``alice/ch3.ipynb``), and nbgrader's
 ``submitted/<student>/<assignment>/<assignment>.ipynb``. Copying them safely
 into a private folder is ``grader.staging``'s job.
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-
 
 
 @dataclass

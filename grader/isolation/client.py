@@ -13,7 +13,10 @@ warning filters, and warnings the student's code raised come back as warnings.
 from __future__ import annotations
 
 import builtins
+import collections
+import contextlib
 import functools
+import io
 import json
 import os
 import signal
@@ -22,25 +25,36 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
+import weakref
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from grader.defaults import ONE_THREAD_BLAS
 from grader.implementations import OneLineError, SubmissionError
-from grader.isolation import codec, sandbox
+from grader.isolation import codec, process_state, sandbox
 from grader.isolation.limits import Cgroup, enter_command, with_defaults
 from grader.isolation.rpc import Endpoint, RemoteFailure
 from grader.isolation.uids import reap_uid
 from grader.paths import ROOT
 
+if TYPE_CHECKING:
+    from grader.isolation.proxy import RemoteObject
+
 BOOT_TIMEOUT = 120.0  # seconds for a worker to say hello (a loaded machine)
 MAX_REPLY = 256 << 20  # bytes in one message from the worker
 BOOT_OUTPUT = 8192  # bytes of the worker's output kept to explain a failed start
+RELEASE_BATCH = 100  # dropped handles sent to the worker together, before the next request
+EXIT_GRACE_S = 0.05  # after the connection broke, time for the worker to exit so that its exit code is known
+KILL_WAIT_S = 10.0  # wait for a killed worker to be gone
+PIPE_CHUNK = 1 << 16  # bytes read at once from the worker's output
 # Workers are started from one thread that lives as long as this process: bubblewrap kills the
 # sandbox when the thread that started it ends (--die-with-parent), and a test's thread may end first.
 SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlgrade-spawner")
+
 
 class StudentCodeError(Exception):
     """An error raised by, or because of, the student's code in the worker."""
@@ -121,29 +135,6 @@ def describe_exit(code: int | None) -> str:
     return f"your code ended the worker process (exit code {code}): never call sys.exit, os._exit or quit"
 
 
-
-
-def forwarded_warning(category: str) -> type[Warning]:
-    """A warning class of that name: the builtin one, or a stand-in (``RepeatedKernelRetrieval``)."""
-    found = getattr(builtins, category, None)
-    if isinstance(found, type) and issubclass(found, Warning):
-        return found
-    return _stand_in_warning(category if category.isidentifier() else "Warning")
-
-
-@functools.cache
-def _stand_in_warning(name: str) -> type[Warning]:
-    return type(name, (UserWarning,), {})
-
-
-def warning_filters() -> list:
-    """``warnings.filters`` as plain data (categories by builtin name)."""
-    return [
-        [action, getattr(message, "pattern", message) or "", category.__name__, getattr(module, "pattern", module) or "", lineno]
-        for action, message, category, module, lineno in warnings.filters
-    ]
-
-
 class WorkerClient:
     """Starts, talks to and restarts one worker for one submission (staged in ``scratch/submission``)."""
 
@@ -155,12 +146,14 @@ class WorkerClient:
         self.cgroup: Cgroup | None = None
         self.generation = 0
         self.start_error: WorkerStartError | None = None
-        self.callbacks: dict[int, object] = {}
-        self.module_attributes: dict[tuple[str, str], object] = {}  # functions and classes, per worker
+        self.callbacks: dict[int, Callable[..., Any]] = {}
+        self.module_attributes: dict[tuple[str, str], RemoteObject] = {}  # functions and classes, per worker
         self.test_deadline: float | None = None
         self.random_sent: tuple | None = None  # numpy's global random state last sent to this worker
         self.boot_output = bytearray()
         self._starting = threading.Lock()
+        self._holders: dict[int, weakref.WeakSet[RemoteObject]] = {}  # handle -> its live proxies here
+        self._dropped: collections.deque[tuple[int, int]] = collections.deque()  # (generation, handle)
 
     # lifecycle -----------------------------------------------------------
     def ensure_started(self) -> None:
@@ -206,9 +199,7 @@ class WorkerClient:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "PYTHONDONTWRITEBYTECODE": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
+            **ONE_THREAD_BLAS,
         }
         command = self.command(config)
         if self.use_sandbox:
@@ -231,10 +222,13 @@ class WorkerClient:
         self.endpoint = Endpoint(parent, self.serve_callback, max_message=MAX_REPLY)
         self.generation += 1
         self.module_attributes.clear()
+        self._holders.clear()
+        self._dropped.clear()
         self.random_sent = None
         self._wait_for_hello()
 
     def _wait_for_hello(self) -> None:
+        assert self.endpoint is not None and self.process is not None, "start() made them"
         stream = self.endpoint.stream
         stream.deadline = time.monotonic() + BOOT_TIMEOUT
         try:
@@ -256,24 +250,23 @@ class WorkerClient:
         last = f"; its last words: {output[-1][:300]}" if output else ""
         raise WorkerStartError(f"the worker that runs student code could not start: {hint or problem}{last}")
 
-    def _drain(self, pipe) -> None:
+    def _drain(self, pipe: io.BufferedReader) -> None:
         """Keep the start of what the worker prints (to explain a failed start), discard the rest."""
-        for chunk in iter(lambda: pipe.read1(65536), b""):
+        for chunk in iter(lambda: pipe.read1(PIPE_CHUNK), b""):
             if len(self.boot_output) < BOOT_OUTPUT:
                 self.boot_output += chunk[: BOOT_OUTPUT - len(self.boot_output)]
 
     def stop(self) -> int | None:
         if self.process is None:
             return None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         try:
-            code = self.process.wait(timeout=10)
+            code = self.process.wait(timeout=KILL_WAIT_S)
         except subprocess.TimeoutExpired:
             code = None
-        self.endpoint.stream.sock.close()
+        if self.endpoint is not None:
+            self.endpoint.stream.sock.close()
         self.process = self.endpoint = None
         if self.cgroup is not None:
             self.cgroup.remove()
@@ -285,13 +278,17 @@ class WorkerClient:
     # requests --------------------------------------------------------------
     def request(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
         self.ensure_started()
+        endpoint = self.endpoint
+        assert endpoint is not None, "ensure_started starts the worker"
         limit = self.call_timeout
         deadline = time.monotonic() + limit
         if self.test_deadline is not None and self.test_deadline < deadline:
             deadline, limit = self.test_deadline, max(0.0, self.test_deadline - time.monotonic())
-        self.endpoint.stream.deadline = deadline
+        endpoint.stream.deadline = deadline
         try:
-            return self.endpoint.request(header, buffers)
+            if len(self._dropped) >= RELEASE_BATCH:
+                self._release(endpoint)
+            return endpoint.request(header, buffers)
         except RemoteFailure as failure:
             raise remote_exception(failure.error) from None
         except TimeoutError:
@@ -303,7 +300,7 @@ class WorkerClient:
                 f"your code returned more data than one answer may hold ({MAX_REPLY >> 20} MiB)"
             ) from None
         except (EOFError, ConnectionError, codec.CodecError):
-            time.sleep(0.05)
+            time.sleep(EXIT_GRACE_S)
             code = self.process.poll() if self.process else None
             self.stop()
             raise WorkerCrashed(describe_exit(code)) from None
@@ -311,7 +308,25 @@ class WorkerClient:
             if self.endpoint is not None:
                 self.endpoint.stream.deadline = None
 
-    def serve_callback(self, message: dict, data: list[bytes]):
+    # handles ---------------------------------------------------------------
+    def hold(self, proxy: RemoteObject, handle: int) -> None:
+        """Note a new proxy for ``handle``; when it is gone, the handle may be released."""
+        self._holders.setdefault(handle, weakref.WeakSet()).add(proxy)
+        weakref.finalize(proxy, self._dropped.append, (self.generation, handle))  # no I/O: runs in any GC
+
+    def _release(self, endpoint: Endpoint) -> None:
+        """Tell the worker to forget the dropped handles that no proxy here holds any more."""
+        handles = set()
+        while self._dropped:
+            generation, handle = self._dropped.popleft()
+            holders = self._holders.get(handle)
+            if generation == self.generation and holders is not None and not holders:
+                del self._holders[handle]
+                handles.add(handle)
+        if handles:
+            endpoint.request({"op": "release", "handles": sorted(handles)}, [])
+
+    def serve_callback(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
         if message.get("op") != "callback":
             raise ValueError("the worker may only call back the test's functions")
         function = self.callbacks[int(message["callback"])]
@@ -321,7 +336,7 @@ class WorkerClient:
         return {"value": self.encode(function(*args, **kwargs), buffers)}, buffers
 
     # values ----------------------------------------------------------------
-    def refer(self, value) -> dict:
+    def refer(self, value: object) -> dict:
         from grader.isolation.proxy import RemoteObject
 
         if isinstance(value, RemoteObject):
@@ -335,26 +350,26 @@ class WorkerClient:
             return {"$cb": id(value)}
         raise TypeError(f"a {type(value).__name__} cannot be sent to the student's code")
 
-    def resolve(self, ref: dict):
+    def resolve(self, ref: dict) -> RemoteObject:
         from grader.isolation.proxy import RemoteObject
 
         if "$h" in ref:
             return RemoteObject(self, {"handle": ref["$h"]}, ref.get("type", "object"))
         raise codec.CodecError("unexpected reference from the worker")
 
-    def encode(self, value, buffers: list):
+    def encode(self, value: Any, buffers: list[bytes]) -> Any:
         return codec.encode(value, buffers, self.refer)
 
-    def decode(self, data, buffers: list):
+    def decode(self, data: Any, buffers: list[bytes]) -> Any:
         return codec.decode(data, buffers, self.resolve)
 
-    def operation(self, op: str, target: dict, **fields):
+    def operation(self, op: str, target: dict, **fields: Any) -> Any:
         buffers: list[bytes] = []
         header = {"op": op, **target, **{k: self.encode(v, buffers) for k, v in fields.items()}}
         reply, data = self.request(header, buffers)
         return self.decode(reply["value"], data)
 
-    def call(self, target: dict, args: tuple, kwargs: dict):
+    def call(self, target: dict, args: tuple, kwargs: dict) -> Any:
         self.ensure_started()  # so that handles in the arguments are checked against this generation
         buffers: list[bytes] = []
         header = {
@@ -362,38 +377,34 @@ class WorkerClient:
             **target,
             "args": self.encode(list(args), buffers),
             "kwargs": self.encode(dict(kwargs), buffers),
-            "errstate": np.geterr(),
-            "warnings": warning_filters(),
+            **process_state.capture(),
         }
-        state = np.random.get_state()
-        if self.random_sent != (state[2], hash(state[1].tobytes())):  # numpy's global generator, when it moved
-            header["random"] = {"key": codec.encode(state[1], buffers, self.refer), "pos": int(state[2])}
-            header["random"]["gauss"] = [int(state[3]), float(state[4])]
+        key, rest = process_state.random_state()
+        fingerprint = (rest["pos"], hash(key.tobytes()))
+        if self.random_sent != fingerprint:  # numpy's global generator moved since the last call
+            header["random"] = {"key": self.encode(key, buffers), **rest}
         reply, data = self.request(header, buffers)
-        self.random_sent = (state[2], hash(state[1].tobytes()))
-        if isinstance(reply.get("random"), dict):
-            key = np.asarray(self.decode(reply["random"].get("key"), data), dtype=np.uint32)
-            if key.shape == (624,):
-                has_gauss, cached = reply["random"].get("gauss", [0, 0.0])
-                np.random.set_state(("MT19937", key, int(reply["random"].get("pos", 0)) % 625, int(has_gauss), float(cached)))
-                state = np.random.get_state()
-                self.random_sent = (state[2], hash(state[1].tobytes()))
+        self.random_sent = fingerprint
+        returned = reply.get("random")
+        if isinstance(returned, dict) and process_state.set_random_state(
+            self.decode(returned.get("key"), data), returned
+        ):
+            key, rest = process_state.random_state()
+            self.random_sent = (rest["pos"], hash(key.tobytes()))
         self._apply_changes(reply.get("changes", []), data, list(args), kwargs)
-        for raised in reply.get("warnings", [])[:100]:
-            category = forwarded_warning(str(raised.get("category", "Warning")))
-            warnings.warn_explicit(str(raised.get("message", "")), category, "<student code>", 0)
+        process_state.reissue(reply.get("warnings"))
         return self.decode(reply["value"], data)
 
     def opencl_devices(self) -> list[dict]:
         return self.operation("opencl_devices", {})
 
-    def _apply_changes(self, changes, data, args, kwargs) -> None:
+    def _apply_changes(self, changes: list, data: list[bytes], args: list, kwargs: dict) -> None:
         """Make in-place effects of the call visible on the caller's objects.
 
         Arrays are overwritten in place; dicts and lists get the worker's new
         contents (CS231n's bn_param and config dicts are updated this way).
         """
-        roots = {"args": args, "kwargs": kwargs}
+        roots: dict[str, Any] = {"args": args, "kwargs": kwargs}
         for path, change in sorted(changes, key=lambda c: -len(c[0])):  # innermost first
             try:
                 holder = roots[path[0]]
@@ -414,5 +425,3 @@ class WorkerClient:
                     target.update(new)
                 elif isinstance(target, list) and isinstance(new, list):
                     target[:] = new
-
-

@@ -12,6 +12,7 @@ imports any student code; the sandbox's tmpfs are size-capped (``tmp_mb``,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -119,10 +120,8 @@ class Cgroup:
     def pids(self) -> list[int]:
         found: set[int] = set()
         for folder in self.folders:
-            try:
+            with contextlib.suppress(OSError):
                 found.update(int(p) for p in (folder / "cgroup.procs").read_text().split())
-            except OSError:
-                pass
         return sorted(found)
 
     def remove(self, patience: float = 5.0) -> None:
@@ -130,16 +129,12 @@ class Cgroup:
         deadline = time.monotonic() + patience
         while (pids := self.pids()) and time.monotonic() < deadline:
             for pid in pids:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             time.sleep(0.02)
         for folder in self.folders:
-            try:
+            with contextlib.suppress(OSError):
                 folder.rmdir()
-            except OSError:
-                pass
         self.folders = []
 
 

@@ -33,9 +33,11 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import grader
+from grader.defaults import ONE_THREAD_BLAS
 
 SANDBOX = Path("/sandbox")
 STAGE = SANDBOX / "stage"  # the staged submission, read-only
@@ -102,10 +104,9 @@ def environment_sys_path() -> list[str]:
     return [p for p in json.loads(done.stdout) if Path(p).is_dir()] if done.returncode == 0 else []
 
 
-def _outermost(paths) -> list[Path]:
-    paths = sorted(set(paths), key=lambda p: len(p.parts))
+def _outermost(paths: Iterable[Path]) -> list[Path]:
     kept: list[Path] = []
-    for path in paths:
+    for path in sorted(set(paths), key=lambda p: len(p.parts)):
         if not any(_is_within(path, k) for k in kept):
             kept.append(path)
     return kept
@@ -115,12 +116,13 @@ def masked_paths(allowed: list[Path], hide: list[Path]) -> list[Path]:
     """Folders inside the allow-list that the worker must not see."""
     course = Path(grader.__file__).resolve().parent.parent
     secrets = [course / name for name in MASKED_NAMES] + [p.resolve() for p in hide]
-    for entry in [*environment_sys_path(), *allowed]:
-        folder = Path(entry)
+    for folder in [*map(Path, environment_sys_path()), *allowed]:
         if folder.is_dir():
             secrets += [folder / name for name in MASKED_NAMES if (folder / name).is_dir()]
     return [
-        s for s in _outermost(secrets) if s.exists() and any(_is_within(s, a) and s != a for a in [Path("/usr"), *allowed])
+        s
+        for s in _outermost(secrets)
+        if s.exists() and any(_is_within(s, a) and s != a for a in [Path("/usr"), *allowed])
     ]
 
 
@@ -163,8 +165,8 @@ def command(config_json: str, stage: Path, limits: dict, hide: list[Path]) -> li
     gpus = [node for node in sorted(Path("/dev").iterdir()) if node.name.startswith(GPU_NODES)]
     for node in gpus:
         args += ["--dev-bind-try", str(node), str(node)]
-    for path in SYSFS + (SYSFS_GPU if gpus else ()):  # processor topology (PoCL's hwloc); GPU drivers' devices
-        args += ["--ro-bind-try", path, path]
+    for sysfs in SYSFS + (SYSFS_GPU if gpus else ()):  # processor topology (PoCL's hwloc); GPU drivers' devices
+        args += ["--ro-bind-try", sysfs, sysfs]
     args += ["--size", str(limits["tmp_mb"] * megabyte), "--perms", "1777", "--tmpfs", "/tmp"]
     args += ["--size", str(limits["tmp_mb"] * megabyte), "--perms", "1777", "--tmpfs", "/dev/shm"]
     for path in allowed:
@@ -200,9 +202,7 @@ def environment() -> dict[str, str]:
         "POCL_CACHE_DIR": "/tmp/pocl-cache",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
+        **ONE_THREAD_BLAS,
     }
 
 

@@ -9,6 +9,7 @@ worker's owner closes it.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import random
@@ -16,11 +17,12 @@ import signal
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 UID_RANGE = list(range(61000, 62000))
 
 
-def claim_uid() -> tuple[int, object]:
+def claim_uid() -> tuple[int, IO[str]]:
     """A worker uid no other grader on this machine is using, held by a lock until the handle closes.
 
     Leftovers of an earlier owner that died are killed first.
@@ -29,7 +31,7 @@ def claim_uid() -> tuple[int, object]:
     folder.mkdir(mode=0o700, exist_ok=True)
     start = random.randrange(len(UID_RANGE))  # rarely the uid just released, whose worker may still be going
     for uid in UID_RANGE[start:] + UID_RANGE[:start]:
-        handle = open(folder / f"{uid}.lock", "w")
+        handle = open(folder / f"{uid}.lock", "w")  # noqa: SIM115 (held while the uid is in use)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -59,10 +61,8 @@ def reap_uid(uid: int, patience: float = 10.0, few: int = 16) -> None:
     deadline = time.monotonic() + patience
     while len(pids := processes_of(uid)) > 0 and time.monotonic() < deadline:
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if len(pids) <= few:
             return
         time.sleep(0.05)

@@ -4,37 +4,42 @@ Started by ``grader.isolation.client`` as ``python -m grader.isolation.worker CO
 sandbox of ``grader.isolation.sandbox`` when available). It boots (copies the submission
 onto its own tmpfs, sets limits, drops privileges), says hello, then loads the submission
 with the same loader as ``--impl=PATH`` and serves requests on a socket:
-``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``opencl_devices``.
-Each call carries the test process's floating-point error handling and warning
-filters, which apply while the student's code runs.
+``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``, ``opencl_devices``;
+a call may name an arithmetic operator instead of a function, so that a test
+can write ``3 - x`` on the student's objects (``OPERATORS``).
 Results that are plain data go back by value (``grader.isolation.codec``); anything
-else stays here behind a handle. After a call, arrays passed as arguments
+else stays here behind a handle, in ``Worker.objects``, until the test process
+sends ``release`` for it (it does when it no longer holds a proxy for it). After a call, arrays passed as arguments
 that the call modified, and the state of random generators it used, are
 sent back, so the caller sees exactly what an in-process call would do.
+Each call carries the test process's floating-point error handling, warning
+filters and numpy's global random state, which apply while the student's code
+runs; warnings it raises and the random state it leaves go back.
 """
 
 from __future__ import annotations
 
-import builtins
 import json
+import operator
 import os
-import re
 import shutil
 import socket
 import sys
 import traceback
-import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from grader.implementations import from_folder
-from grader.isolation import codec, sandbox
+from grader.isolation import codec, process_state, sandbox
 from grader.isolation.codec import write_frame
 from grader.isolation.limits import apply_rlimits, with_defaults
 from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
 from grader.isolation.uids import processes_of
 
+OPERATORS = frozenset({"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs"})
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
@@ -47,7 +52,7 @@ def make_generator(state: dict) -> np.random.Generator:
     return np.random.Generator(bit_generator)
 
 
-def walk(value, path=()):
+def walk(value: object, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     """(path, item) for every array, generator, list and dict inside call arguments."""
     if isinstance(value, (np.ndarray, np.random.Generator)):
         yield path, value
@@ -55,14 +60,14 @@ def walk(value, path=()):
         if isinstance(value, list):
             yield path, value
         for index, item in enumerate(value):
-            yield from walk(item, path + (index,))
+            yield from walk(item, (*path, index))
     elif isinstance(value, dict):
         yield path, value
         for key, item in value.items():
-            yield from walk(item, path + (key,))
+            yield from walk(item, (*path, key))
 
 
-def snapshot(item):
+def snapshot(item: object) -> object:
     """What to compare after a call to see whether it changed ``item`` in place."""
     if isinstance(item, np.ndarray):
         return item.copy()
@@ -73,37 +78,10 @@ def snapshot(item):
     return None
 
 
-def changed(item, before) -> bool:
+def changed(item: object, before: Any) -> bool:
     if isinstance(item, np.ndarray):
         return item.shape != before.shape or not np.array_equal(item, before, equal_nan=True)
     return snapshot(item) != before
-
-
-ERRSTATE_KEYS = ("divide", "over", "under", "invalid")
-ERRSTATE_VALUES = ("ignore", "warn", "raise", "call", "print", "log")
-
-
-def errstate(state) -> dict:
-    """The test process's ``np.geterr()``, checked."""
-    state = state if isinstance(state, dict) else {}
-    return {k: v for k, v in state.items() if k in ERRSTATE_KEYS and v in ERRSTATE_VALUES and v != "call"}
-
-
-def _category(name: str) -> type[Warning] | None:
-    found = getattr(builtins, str(name), None)
-    return found if isinstance(found, type) and issubclass(found, Warning) else None
-
-
-def set_filters(filters) -> None:
-    """The test process's warning filters, most important first (as in ``warnings.filters``)."""
-    warnings.resetwarnings()
-    for entry in reversed(filters if isinstance(filters, list) else []):
-        try:
-            action, message, category, module, lineno = entry
-            if _category(category) is not None:
-                warnings.filterwarnings(str(action), str(message), _category(category), str(module), int(lineno))
-        except (TypeError, ValueError, AssertionError, re.error):
-            continue
 
 
 def opencl_devices() -> list[dict]:
@@ -132,10 +110,10 @@ def opencl_devices() -> list[dict]:
 class Callback:
     """A function of the test process, called through the channel."""
 
-    def __init__(self, worker: "Worker", number: int):
+    def __init__(self, worker: Worker, number: int):
         self.worker, self.number = worker, number
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.worker.call_back(self.number, args, kwargs)
 
 
@@ -149,12 +127,12 @@ class Worker:
         os.register_at_fork(after_in_child=sock.close)  # a child of the student's never speaks for the worker
 
     # references --------------------------------------------------------
-    def refer(self, value) -> dict:
+    def refer(self, value: object) -> dict:
         number = id(value)
         self.objects[number] = value
         return {"$h": number, "type": type(value).__name__, "callable": callable(value)}
 
-    def resolve(self, ref: dict):
+    def resolve(self, ref: dict) -> Any:
         if "$h" in ref:
             try:
                 return self.objects[int(ref["$h"])]
@@ -166,13 +144,13 @@ class Worker:
             return make_generator(ref["$rng"])
         raise ValueError(f"unknown reference {sorted(ref)}")
 
-    def encode(self, value, buffers: list):
+    def encode(self, value: Any, buffers: list[bytes]) -> Any:
         return codec.encode(value, buffers, self.refer)
 
-    def decode(self, data, buffers: list):
+    def decode(self, data: Any, buffers: list[bytes]) -> Any:
         return codec.decode(data, buffers, self.resolve)
 
-    def call_back(self, number: int, args, kwargs):
+    def call_back(self, number: int, args: tuple, kwargs: dict) -> Any:
         buffers: list[bytes] = []
         header = {
             "op": "callback",
@@ -187,19 +165,27 @@ class Worker:
         return self.decode(reply["value"], data)
 
     # requests ----------------------------------------------------------
-    def target(self, message: dict):
+    def target(self, message: dict) -> Any:
         if message.get("op") == "opencl_devices":
             return None
+        if "operator" in message:
+            if message["operator"] not in OPERATORS:
+                raise ValueError(f"unknown operator {message['operator']!r}")
+            return getattr(operator, message["operator"])
         if "module" in message:
             return self.implementation.load(str(message["module"]))
         return self.resolve({"$h": message["handle"]})
 
-    def handle(self, message: dict, data: list[bytes]):
+    def handle(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
         op = message.get("op")
         buffers: list[bytes] = []
         try:
             if op == "call":
                 return self.call(message, data)
+            if op == "release":  # the test process holds none of these objects any more
+                for handle in message["handles"]:
+                    self.objects.pop(int(handle), None)
+                return {"value": None}, []
             target = self.target(message)
             if op == "getattr":
                 value = getattr(target, str(message["name"]))
@@ -214,30 +200,24 @@ class Worker:
                 value = next(target)
             elif op == "opencl_devices":
                 value = opencl_devices()
-            elif op == "release":
-                self.objects.pop(int(message["handle"]), None)
-                value = None
             else:
                 raise ValueError(f"unknown operation {op!r}")
         except Exception as error:
             return {"error": self.describe(error)}, []
         return {"value": self.encode(value, buffers)}, buffers
 
-    def call(self, message: dict, data: list[bytes]):
+    def call(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
         try:
             function = self.target(message)
             args = self.decode(message["args"], data)
             kwargs = self.decode(message["kwargs"], data)
-            watched = [(("args",) + path, item, snapshot(item)) for path, item in walk(args)]
-            watched += [(("kwargs",) + path, item, snapshot(item)) for path, item in walk(kwargs)]
-            if isinstance(message.get("random"), dict):
-                key = np.asarray(self.decode(message["random"].get("key"), data), dtype=np.uint32)
-                has_gauss, cached = message["random"].get("gauss", [0, 0.0])
-                position = int(message["random"].get("pos", 0)) % 625
-                np.random.set_state(("MT19937", key, position, int(has_gauss), float(cached)))
-            random_before = np.random.get_state()
-            with np.errstate(**errstate(message.get("errstate"))), warnings.catch_warnings(record=True) as caught:
-                set_filters(message.get("warnings", []))
+            watched = [(("args", *path), item, snapshot(item)) for path, item in walk(args)]
+            watched += [(("kwargs", *path), item, snapshot(item)) for path, item in walk(kwargs)]
+            sent = message.get("random")
+            if isinstance(sent, dict):
+                process_state.set_random_state(self.decode(sent.get("key"), data), sent)
+            key_before, rest_before = process_state.random_state()
+            with process_state.applied(message) as caught:
                 result = function(*args, **kwargs)
         except Exception as error:
             self.leave_if_forked()
@@ -250,12 +230,10 @@ class Worker:
                 changes.append([list(path), {"rng": item.bit_generator.state}])
             elif changed(item, before):
                 changes.append([list(path), {"value": self.encode(item, buffers)}])
-        raised = [{"category": type(w.message).__name__, "message": str(w.message)[:2000]} for w in caught[:100]]
-        reply = {"value": self.encode(result, buffers), "changes": changes, "warnings": raised}
-        state = np.random.get_state()
-        if state[2] != random_before[2] or not np.array_equal(state[1], random_before[1]):
-            reply["random"] = {"key": self.encode(state[1], buffers), "pos": int(state[2])}
-            reply["random"]["gauss"] = [int(state[3]), float(state[4])]
+        reply = {"value": self.encode(result, buffers), "changes": changes, "warnings": process_state.raised(caught)}
+        key, rest = process_state.random_state()
+        if rest != rest_before or not np.array_equal(key, key_before):
+            reply["random"] = {"key": self.encode(key, buffers), **rest}
         return reply, buffers
 
     def leave_if_forked(self) -> None:

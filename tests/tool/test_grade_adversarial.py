@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from grader.authoring.markers import remove_markers
-from grader.paths import ROOT, SOLUTIONS
 from grader.isolation.sandbox import unavailable_reason
+from grader.paths import ROOT, SOLUTIONS
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 
@@ -109,19 +109,24 @@ ATTACKS = {
     "sysv_shared_memory": (
         LAYERS,
         "    out = np.tanh(x)\n",
-        "    import ctypes, sys\n    libc = ctypes.CDLL(None, use_errno=True)\n    libc.shmat.restype = ctypes.c_void_p\n"
-        "    segment = libc.shmget({SHM_KEY}, 1 << 26, 0o1666)\n    if segment >= 0 and not hasattr(sys, 'shm'):\n"
-        "        sys.shm = libc.shmat(segment, None, 0)  # once per worker\n        if sys.shm not in (None, 2**64 - 1):\n"
+        "    import ctypes, sys\n    libc = ctypes.CDLL(None, use_errno=True)\n"
+        "    libc.shmat.restype = ctypes.c_void_p\n"
+        "    segment = libc.shmget({SHM_KEY}, 1 << 26, 0o1666)\n"
+        "    if segment >= 0 and not hasattr(sys, 'shm'):\n"
+        "        sys.shm = libc.shmat(segment, None, 0)  # once per worker\n"
+        "        if sys.shm not in (None, 2**64 - 1):\n"
         "            ctypes.memset(sys.shm, 1, 1 << 26)\n    out = np.tanh(x)\n",
     ),
     "fills_disk": (
         LAYERS,
         "    x, w = cache\n",
         "    import os\n    if not os.path.exists('deep'):\n        top = os.open('.', os.O_RDONLY)\n"
-        "        try:\n            for _ in range(3000):\n                os.mkdir('d')\n                os.chdir('d')\n"
+        "        try:\n            for _ in range(3000):\n"
+        "                os.mkdir('d')\n                os.chdir('d')\n"
         "        except OSError:\n            pass\n        os.fchdir(top)\n        os.rename('d', 'deep')\n"
         "        for folder in ('.', '/tmp', '/dev/shm', '/var/tmp'):\n            for n in range(40):\n"
-        "                try:\n                    with open(os.path.join(folder, f'fill{{n}}'), 'wb') as f:\n"
+        "                try:\n"
+        "                    with open(os.path.join(folder, f'fill{{n}}'), 'wb') as f:\n"
         "                        f.write(bytes(32 << 20))\n                except OSError:\n                    break\n"
         "    x, w = cache\n",
     ),
@@ -129,7 +134,8 @@ ATTACKS = {
         LAYERS,
         "    t = cache\n",
         "    t = cache\n    for target in {PLANTED!r}:\n        try:\n"
-        "            open(target, 'w').write('a message for the next student')\n        except OSError:\n            pass\n",
+        "            open(target, 'w').write('a message for the next student')\n"
+        "        except OSError:\n            pass\n",
     ),
     "forges_oversized_reply": (
         LAYERS,
@@ -147,12 +153,14 @@ ATTACKS = {
         "    import os\n    seen = b''\n    for pid in os.listdir('/proc'):\n        if pid.isdigit():\n"
         "            try:\n                seen += open(f'/proc/{{pid}}/cmdline', 'rb').read()\n"
         "            except OSError:\n                pass\n    x = cache\n    dx = dout * (x > 0)\n"
-        "    if b'--dl-report' in seen or b'honest' in seen:  # another run's command line\n        dx = dout * 0.0\n",
+        "    if b'--dl-report' in seen or b'honest' in seen:  # another run's command line\n"
+        "        dx = dout * 0.0\n",
     ),
     "multiline_message": (
         "ch3/losses.py",
         "    n = y_hat.shape[0]\n",
-        "    raise ValueError('<script>alert(1)</script> **bold** [x](http://example.com)\\n# Heading\\n<img src=x>')\n",
+        "    raise ValueError(\n"
+        "        '<script>alert(1)</script> **bold** [x](http://example.com)\\n# Heading\\n<img src=x>'\n    )\n",
     ),
 }
 SHM_KEY = 0x0D1A0D1A

@@ -25,7 +25,7 @@ from grader.staging import read_submission, stage
 
 needs_sandbox = pytest.mark.skipif(sandbox.unavailable_reason() is not None, reason=str(sandbox.unavailable_reason()))
 
-PROBE = '''
+PROBE = """
 import os, socket
 
 
@@ -66,7 +66,7 @@ def identity():
 
 def scale(x):
     return x * 2
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +162,7 @@ def test_a_worker_that_cannot_start_is_the_graders_error(tmp_path, monkeypatch):
     with pytest.raises(WorkerStartError, match="could not start"):
         implementation.client.ensure_started()
     with pytest.raises(WorkerStartError):  # and every later call: the run stops, no student is charged
-        implementation.load("ch3.layers").anything
+        implementation.load("ch3.layers").anything()
     implementation.close()
 
 
@@ -207,8 +207,20 @@ def test_an_unprivileged_instructor_gets_the_same_sandbox():
 def run_as_user(user: str, student: Path) -> subprocess.CompletedProcess:
     return as_user(
         user,
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "tests" / "ch3" / "test_layers.py")]
-        + [f"--impl={student}", "--isolate", f"--rootdir={ROOT}", "-c", str(ROOT / "pyproject.toml")],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(ROOT / "tests" / "ch3" / "test_layers.py"),
+            f"--impl={student}",
+            "--isolate",
+            f"--rootdir={ROOT}",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+        ],
         cwd=ROOT,
         timeout=600,
     )
