@@ -180,7 +180,8 @@ def command(config_json: str, stage: Path, limits: dict, hide: list[Path]) -> li
     args += ["--ro-bind", str(stage), str(STAGE)]
     args += ["--size", str(limits["work_mb"] * megabyte), "--perms", "0755", "--tmpfs", str(WORK)]
     bound = [Path(args[i + 2]) for i, a in enumerate(args) if a in BINDS]
-    for folder in _ancestors([*bound, WORK], bound):  # bwrap made them (mode 700): every uid must pass through
+    mounted = [Path(args[i + 1]) for i, a in enumerate(args) if a == "--tmpfs"]  # their modes are set by --perms
+    for folder in _ancestors([*bound, WORK], bound, mounted):  # bwrap made them (mode 700): every uid must pass through
         args += ["--chmod", "0755", str(folder)]
     args += ["--remount-ro", "/", "--clearenv", "--chdir", str(SANDBOX)]
     for name, value in environment().items():
@@ -188,10 +189,10 @@ def command(config_json: str, stage: Path, limits: dict, hide: list[Path]) -> li
     return [*args, "--", sys.executable, "-m", "grader.isolation.worker", config_json]
 
 
-def _ancestors(paths: list[Path], bound: list[Path]) -> list[Path]:
-    """Folders on the way to ``paths`` that bwrap creates (not inside anything bound from the host)."""
+def _ancestors(paths: list[Path], bound: list[Path], mounted: list[Path]) -> list[Path]:
+    """Folders on the way to ``paths`` that bwrap creates: not inside a host folder bound, nor a tmpfs."""
     folders = {parent for path in paths for parent in path.parents if parent != Path("/")}
-    return sorted((f for f in folders if not any(_is_within(f, b) for b in bound)), key=str)
+    return sorted((f for f in folders if f not in mounted and not any(_is_within(f, b) for b in bound)), key=str)
 
 
 def environment() -> dict[str, str]:
