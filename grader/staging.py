@@ -7,7 +7,12 @@ either): a link anywhere is reported as a problem of that path and never
 read. Only ``chN/**/*.py`` sources (at the top or under ``exercises/``) and
 chapter notebooks (``chN.ipynb``, ``chN/chN.ipynb``) are taken; sizes,
 counts and depth are capped with a note. ``stage_files`` writes a list of
-files (relative path -> bytes) into the staging folder; ``stage`` does both.
+files (relative path -> bytes) into the staging folder; ``stage`` does both
+(another step may add files to the list in between).
+
+Root's rights never reach beyond the submission: no link is followed, and a
+hard link can only name a file its maker owns (the kernel's protected
+hard links), so what is read is what the student could read.
 """
 
 from __future__ import annotations
