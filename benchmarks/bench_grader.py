@@ -6,7 +6,7 @@
    `dlgrade grade` of that one student. Target: isolated / in-process <= 1.5.
 2. A class of N copies graded with `--jobs 2`. Target: 100 in under 180 s.
 
-Usage: python benchmarks/bench_grader.py [--students N] [--repeat R]
+Usage: python benchmarks/bench_grader.py [--students N] [--repeat R]   (--students 0: part 1 only)
 """
 
 import argparse
@@ -64,6 +64,8 @@ def main() -> None:
             f"one ch3 submission: in-process {in_process:.2f} s, isolated {isolated:.2f} s "
             f"(ratio {isolated / in_process:.2f}, target <= 1.5), whole `dlgrade grade` {one:.2f} s"
         )
+        if args.students == 0:
+            return
         klass = Path(tmp) / "class"
         for index in range(args.students):
             shutil.copytree(SUBMISSION, klass / f"student{index:03d}")
