@@ -155,7 +155,7 @@ def birnn_forward(x, h0_f, h0_b, params):
 
     Returns a tuple of:
     - y: output scores, shape (N, T, M)
-    - cache: anything you like (there is no birnn_backward to use it)
+    - cache: what birnn_backward needs
     """
     ### BEGIN SOLUTION
     p = params
@@ -163,9 +163,44 @@ def birnn_forward(x, h0_f, h0_b, params):
     hb_reversed, cache_b = rnn_forward(x[:, ::-1, :], h0_b, p["Wx_b"], p["Wh_b"], p["b_b"])
     hb = hb_reversed[:, ::-1, :]  # back in the order of the input
     y = hf @ p["Wy_f"] + hb @ p["Wy_b"] + p["by"]
-    cache = (hf, hb, cache_f, cache_b)
+    cache = (hf, hb, cache_f, cache_b, p["Wy_f"], p["Wy_b"])
     ### END SOLUTION
     return y, cache
+
+
+def birnn_backward(dy, cache):
+    """Backpropagation through time for the bidirectional RNN of birnn_forward.
+
+    The output layer sends dy_t @ Wy_f^T to hf_t and dy_t @ Wy_b^T to hb_t.
+    The forward RNN backpropagates as rnn_backward does, from the last step
+    to the first; the backward RNN ran from the last step to the first, so
+    its gradients flow from the first step to the last (reverse the time
+    axis, use rnn_backward, reverse back). x feeds both RNNs: its gradient
+    is the sum of both.
+
+    Inputs:
+    - dy: upstream gradient of the scores, shape (N, T, M)
+    - cache: from birnn_forward
+
+    Returns a tuple of:
+    - dx: shape (N, T, D)
+    - dh0_f: shape (N, H)
+    - dh0_b: shape (N, H)
+    - grads: dict with the keys of params ('Wx_f', ..., 'by'), each shaped like its parameter
+    """
+    ### BEGIN SOLUTION
+    hf, hb, cache_f, cache_b, Wy_f, Wy_b = cache
+    grads = {
+        "Wy_f": np.einsum("nth,ntm->hm", hf, dy),
+        "Wy_b": np.einsum("nth,ntm->hm", hb, dy),
+        "by": dy.sum(axis=(0, 1)),
+    }
+    dx_f, dh0_f, grads["Wx_f"], grads["Wh_f"], grads["b_f"] = rnn_backward(dy @ Wy_f.T, cache_f)
+    dhb_reversed = (dy @ Wy_b.T)[:, ::-1, :]
+    dx_b, dh0_b, grads["Wx_b"], grads["Wh_b"], grads["b_b"] = rnn_backward(dhb_reversed, cache_b)
+    dx = dx_f + dx_b[:, ::-1, :]
+    ### END SOLUTION
+    return dx, dh0_f, dh0_b, grads
 
 
 def clip_grad_norm(grads, max_norm):
@@ -175,7 +210,9 @@ def clip_grad_norm(grads, max_norm):
     norm > max_norm, every gradient is multiplied by max_norm / norm, so that
     the clipped gradients have norm max_norm and keep their direction;
     otherwise they are returned unchanged. The input dict and its arrays are
-    left as they were.
+    left as they were. (The book clips one gradient, dL/dW, by its own norm;
+    with several gradients the global norm keeps their relative sizes, so
+    the clipped step points where the unclipped one did.)
 
     Inputs:
     - grads: dict name -> gradient array (any shapes)
