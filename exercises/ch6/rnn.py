@@ -123,10 +123,34 @@ def birnn_forward(x, h0_f, h0_b, params):
 
     Returns a tuple of:
     - y: output scores, shape (N, T, M)
-    - cache: anything you like (there is no birnn_backward to use it)
+    - cache: what birnn_backward needs
     """
     raise NotImplementedError("birnn_forward: not started, see its docstring")
     return y, cache
+
+
+def birnn_backward(dy, cache):
+    """Backpropagation through time for the bidirectional RNN of birnn_forward.
+
+    The output layer sends dy_t @ Wy_f^T to hf_t and dy_t @ Wy_b^T to hb_t.
+    The forward RNN backpropagates as rnn_backward does, from the last step
+    to the first; the backward RNN ran from the last step to the first, so
+    its gradients flow from the first step to the last (reverse the time
+    axis, use rnn_backward, reverse back). x feeds both RNNs: its gradient
+    is the sum of both.
+
+    Inputs:
+    - dy: upstream gradient of the scores, shape (N, T, M)
+    - cache: from birnn_forward
+
+    Returns a tuple of:
+    - dx: shape (N, T, D)
+    - dh0_f: shape (N, H)
+    - dh0_b: shape (N, H)
+    - grads: dict with the keys of params ('Wx_f', ..., 'by'), each shaped like its parameter
+    """
+    raise NotImplementedError("birnn_backward: not started, see its docstring")
+    return dx, dh0_f, dh0_b, grads
 
 
 def clip_grad_norm(grads, max_norm):
@@ -136,7 +160,9 @@ def clip_grad_norm(grads, max_norm):
     norm > max_norm, every gradient is multiplied by max_norm / norm, so that
     the clipped gradients have norm max_norm and keep their direction;
     otherwise they are returned unchanged. The input dict and its arrays are
-    left as they were.
+    left as they were. (The book clips one gradient, dL/dW, by its own norm;
+    with several gradients the global norm keeps their relative sizes, so
+    the clipped step points where the unclipped one did.)
 
     Inputs:
     - grads: dict name -> gradient array (any shapes)

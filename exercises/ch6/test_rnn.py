@@ -11,7 +11,15 @@ import pytest
 
 from grader.testing import numerical_gradient
 
-from .rnn import birnn_forward, clip_grad_norm, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+from .rnn import (
+    birnn_backward,
+    birnn_forward,
+    clip_grad_norm,
+    rnn_backward,
+    rnn_forward,
+    rnn_step_backward,
+    rnn_step_forward,
+)
 
 
 @pytest.mark.exercise("rnn_step_forward")
@@ -159,6 +167,28 @@ def test_birnn_with_a_one_step_sequence_is_two_rnn_steps():
     hb = np.tanh(x[:, 0] @ params["Wx_b"] + hb0 @ params["Wh_b"] + params["b_b"])
     expected = hf @ params["Wy_f"] + hb @ params["Wy_b"] + params["by"]
     np.testing.assert_allclose(y[:, 0], expected, rtol=1e-7, err_msg="y_t = hf_t @ Wy_f + hb_t @ Wy_b + by")
+
+
+@pytest.mark.exercise("birnn_backward")
+def test_birnn_backward_matches_central_differences():
+    rng = np.random.default_rng(4)
+    N, T, D, H, M = 2, 3, 2, 3, 2
+    shapes = {"Wx_f": (D, H), "Wh_f": (H, H), "b_f": (H,), "Wx_b": (D, H), "Wh_b": (H, H), "b_b": (H,)}
+    shapes.update({"Wy_f": (H, M), "Wy_b": (H, M), "by": (M,)})
+    params = {name: 0.5 * rng.normal(size=shape) for name, shape in shapes.items()}
+    x, hf0, hb0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    y, cache = birnn_forward(x, hf0, hb0, params)
+    dy = rng.normal(size=y.shape)
+    dx, dhf0, dhb0, grads = birnn_backward(dy, cache)
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda v: birnn_forward(v, hf0, hb0, params)[0], x, dy), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        dhb0, numerical_gradient(lambda v: birnn_forward(x, hf0, v, params)[0], hb0, dy), rtol=1e-5
+    )
+    Wh_b = params["Wh_b"]
+    numeric = numerical_gradient(lambda v: birnn_forward(x, hf0, hb0, {**params, "Wh_b": v})[0], Wh_b, dy)
+    np.testing.assert_allclose(grads["Wh_b"], numeric, rtol=1e-5, err_msg="gradient of the backward RNN's Wh_b")
 
 
 @pytest.mark.exercise("clip_grad_norm")

@@ -8,7 +8,15 @@ import pytest
 
 from grader.testing import numerical_gradient
 
-from .rnn import birnn_backward, birnn_forward, clip_grad_norm, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+from .rnn import (
+    birnn_backward,
+    birnn_forward,
+    clip_grad_norm,
+    rnn_backward,
+    rnn_forward,
+    rnn_step_backward,
+    rnn_step_forward,
+)
 
 
 @pytest.mark.exercise("rnn_step_forward")
@@ -169,7 +177,9 @@ def test_birnn_backward_matches_central_differences():
     y, cache = birnn_forward(x, hf0, hb0, params)
     dy = rng.normal(size=y.shape)
     dx, dhf0, dhb0, grads = birnn_backward(dy, cache)
-    np.testing.assert_allclose(dx, numerical_gradient(lambda v: birnn_forward(v, hf0, hb0, params)[0], x, dy), rtol=1e-5)
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda v: birnn_forward(v, hf0, hb0, params)[0], x, dy), rtol=1e-5
+    )
     np.testing.assert_allclose(
         dhb0, numerical_gradient(lambda v: birnn_forward(x, hf0, v, params)[0], hb0, dy), rtol=1e-5
     )
