@@ -228,3 +228,81 @@ def clip_grad_norm(grads, max_norm):
     clipped = {name: g * scale for name, g in grads.items()}
     ### END SOLUTION
     return clipped, norm
+
+
+def output_rnn_forward(x, y0, params, y=None):
+    """The book's recurrence through the output (figure 6-2), with teacher forcing (figure 6-8).
+
+    Each step sees the previous output instead of the previous hidden state:
+
+        h_t = tanh(x_t @ Wx + prev_t @ Wo + b),  o_t = h_t @ V + c
+
+    prev_0 = y0. With targets y (teacher forcing, for training) prev_t is the
+    true previous output y[:, t-1]; without them (free running, for
+    generation) it is the network's own o_{t-1}. With teacher forcing the
+    steps do not depend on each other's results, so they could all run at
+    once.
+
+    Inputs:
+    - x: inputs, shape (N, T, D)
+    - y0: what the first step sees as the previous output, shape (N, M)
+    - params: dict 'Wx' (D, H), 'Wo' (M, H), 'b' (H,), 'V' (H, M), 'c' (M,)
+    - y: None, or the targets, shape (N, T, M)
+
+    Returns a tuple of:
+    - o: outputs, shape (N, T, M)
+    - cache: what output_rnn_backward needs
+    """
+    ### BEGIN SOLUTION
+    p = params
+    N, T, _ = x.shape
+    o = np.zeros((N, T, p["V"].shape[1]))
+    hs, prevs = [], []
+    prev = y0
+    for t in range(T):
+        h = np.tanh(x[:, t] @ p["Wx"] + prev @ p["Wo"] + p["b"])
+        o[:, t] = h @ p["V"] + p["c"]
+        hs.append(h)
+        prevs.append(prev)
+        prev = o[:, t] if y is None else y[:, t]
+    cache = (x, hs, prevs, p, y is not None)
+    ### END SOLUTION
+    return o, cache
+
+
+def output_rnn_backward(do, cache):
+    """Backward pass of output_rnn_forward.
+
+    With teacher forcing the previous outputs fed in are data, so each step's
+    gradient stays in its step. Free running, o_{t-1} feeds step t: the
+    gradient of o_{t-1} is do[:, t-1] plus what step t sends back through
+    Wo, so go backwards in time as in rnn_backward.
+
+    Inputs:
+    - do: upstream gradient of the outputs, shape (N, T, M)
+    - cache: from output_rnn_forward
+
+    Returns a tuple of:
+    - dx: shape (N, T, D)
+    - dy0: shape (N, M)
+    - grads: dict with the keys and shapes of params
+    """
+    ### BEGIN SOLUTION
+    x, hs, prevs, p, forced = cache
+    T = x.shape[1]
+    grads = {name: np.zeros_like(value, dtype=np.float64) for name, value in p.items()}
+    dx = np.zeros(x.shape)
+    dprev = np.zeros_like(do[:, 0], dtype=np.float64)
+    for t in reversed(range(T)):
+        do_t = do[:, t] if forced else do[:, t] + dprev
+        grads["V"] += hs[t].T @ do_t
+        grads["c"] += do_t.sum(axis=0)
+        da = (do_t @ p["V"].T) * (1 - hs[t] ** 2)
+        dx[:, t] = da @ p["Wx"].T
+        grads["Wx"] += x[:, t].T @ da
+        grads["Wo"] += prevs[t].T @ da
+        grads["b"] += da.sum(axis=0)
+        dprev = da @ p["Wo"].T
+    dy0 = dprev
+    ### END SOLUTION
+    return dx, dy0, grads

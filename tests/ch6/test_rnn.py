@@ -320,3 +320,69 @@ def test_clip_grad_norm_result_has_norm_max_norm(rnn):
     clipped, _ = unpack_pair(rnn.clip_grad_norm(grads, 2.0), "clip_grad_norm")
     total = np.sqrt(sum(np.sum(np.asarray(clipped[k], dtype=np.float64) ** 2) for k in grads))
     check_scalar(total, 2.0, "clip_grad_norm: global norm of the clipped gradients")
+
+
+# ---------------------------------------------------------------- recurrence through the output, teacher forcing
+
+OUTPUT_NAMES = ["Wx", "Wo", "b", "V", "c"]
+
+
+def output_rnn_autograd(x, y0, y, *values):
+    """Figure 6-2 in autograd.numpy; y is None (free running) or the targets (teacher forcing)."""
+    p = dict(zip(OUTPUT_NAMES, values))
+    outputs, prev = [], y0
+    for t in range(x.shape[1]):
+        h = anp.tanh(anp.dot(x[:, t], p["Wx"]) + anp.dot(prev, p["Wo"]) + p["b"])
+        outputs.append(anp.dot(h, p["V"]) + p["c"])
+        prev = outputs[-1] if y is None else y[:, t]
+    return anp.stack(outputs, axis=1)
+
+
+def output_rnn_case(N, T, D, H, M, seed):
+    rng = np.random.default_rng(seed)
+    shapes = {"Wx": (D, H), "Wo": (M, H), "b": (H,), "V": (H, M), "c": (M,)}
+    params = {name: 0.7 * rng.normal(size=shape) for name, shape in shapes.items()}
+    return rng, rng.normal(size=(N, T, D)), rng.normal(size=(N, M)), rng.normal(size=(N, T, M)), params
+
+
+OUTPUT_SHAPES = [(1, 1, 2, 3, 2), (2, 5, 3, 2, 1), (3, 4, 1, 4, 3)]
+
+
+@pytest.mark.exercise("output_rnn_forward", points=1)
+@pytest.mark.parametrize("forced", [True, False], ids=["teacher-forcing", "free-running"])
+@pytest.mark.parametrize("N,T,D,H,M", OUTPUT_SHAPES)
+def test_output_rnn_forward_matches_figure_6_2(rnn, forced, N, T, D, H, M):
+    _, x, y0, y, params = output_rnn_case(N, T, D, H, M, seed=170 + T)
+    targets = y if forced else None
+    expected = output_rnn_autograd(x, y0, targets, *(params[name] for name in OUTPUT_NAMES))
+    copies = snapshot(x, y0, y, *params.values())
+    o, _ = unpack_pair(rnn.output_rnn_forward(x, y0, dict(params), targets), "output_rnn_forward")
+    check_unchanged([x, y0, y, *params.values()], copies, "output_rnn_forward")
+    mode = "with teacher forcing" if forced else "free running"
+    check_close(o, expected, f"output_rnn_forward {mode}: o")
+
+
+@pytest.mark.exercise("output_rnn_backward", points=1)
+@pytest.mark.parametrize("forced", [True, False], ids=["teacher-forcing", "free-running"])
+@pytest.mark.parametrize("N,T,D,H,M", OUTPUT_SHAPES)
+def test_output_rnn_backward_matches_autograd(rnn, forced, N, T, D, H, M):
+    rng, x, y0, y, params = output_rnn_case(N, T, D, H, M, seed=180 + T)
+    targets = y if forced else None
+    do = rng.normal(size=(N, T, M))
+
+    def as_function_of(x, y0, *values):
+        return output_rnn_autograd(x, y0, targets, *values)
+
+    inputs = [x, y0, *(params[name] for name in OUTPUT_NAMES)]
+    expected = [autograd_vjp(as_function_of, inputs, index, do) for index in range(len(inputs))]
+    _, cache = unpack_pair(rnn.output_rnn_forward(x, y0, dict(params), targets), "output_rnn_forward")
+    copies = snapshot(do)
+    dx, dy0, grads = unpack_tuple(rnn.output_rnn_backward(do, cache), 3, "output_rnn_backward")
+    check_unchanged([do], copies, "output_rnn_backward")
+    mode = "with teacher forcing" if forced else "free running"
+    check_close(dx, expected[0], f"output_rnn_backward {mode}: dx")
+    check_close(dy0, expected[1], f"output_rnn_backward {mode}: dy0")
+    if not isinstance(grads, dict) or sorted(grads) != sorted(OUTPUT_NAMES):
+        fail("output_rnn_backward: grads must be a dict with the keys of params")
+    for index, name in enumerate(OUTPUT_NAMES):
+        check_close(grads[name], expected[2 + index], f"output_rnn_backward {mode}: grads[{name!r}]")
