@@ -1,4 +1,4 @@
-"""Chapter 8: the book's listings 8-2 and 8-3, a saddle point, and the learning rate.
+"""Chapter 8: the book's listings 8-2 and 8-3, a local minimum, a saddle point, and the learning rate.
 
 1. Listings 8-2 and 8-3 (figures 8-11 to 8-13): a 2-1000-2 network (affine -
    tanh - affine - softmax, chapter 3's layers through ch8's moons_net_loss,
@@ -8,12 +8,16 @@
    Downhill's defaults for 10,000 steps and prints no learning rate; here it
    is 0.01. Figures: the decision boundary over the training and the
    validation points, and both losses (recorded every ``--every`` steps).
-2. A saddle point (figure 8-4): f(x, y) = x² − y², gradient descent with
+2. A local minimum (figure 8-3): f(x) = x⁴ − 3x² + x, gradient descent with
+   learning rate 0.01 for 200 steps. From x = 2 it settles in the local
+   minimum x ≈ 1.131 (f ≈ −1.070); from x = −2 in the global one x ≈ −1.301
+   (f ≈ −3.514). Where it ends depends only on where it starts.
+3. A saddle point (figure 8-4): f(x, y) = x² − y², gradient descent with
    learning rate 0.1 from (1, y₀). From y₀ = 0 the iterates converge to the
    saddle (0, 0), where the gradient vanishes; from y₀ = 1e-8 they stay on
    the plateau until the tiny y has grown by 1.2 per step, and escape (|y| > 1)
    only after about 100 steps.
-3. The learning rate (figure 8-5): f(x) = a x² / 2 with a = 4, from x = 1,
+4. The learning rate (figure 8-5): f(x) = a x² / 2 with a = 4, from x = 1,
    20 steps x ← (1 − α a) x. Below 1/a (0.25) the iterates creep, at 1/a one
    step lands on the minimum, between 1/a and 2/a they oscillate and
    converge, above 2/a (0.5) they oscillate and diverge.
@@ -99,6 +103,14 @@ def saddle(y0, steps=200, learning_rate=0.1):
     return path, (int(escaped[0]) if len(escaped) else None)
 
 
+def local_minimum(x0, steps=200, learning_rate=0.01):
+    """Where gradient descent on x⁴ − 3x² + x from x0 ends: (x, f(x))."""
+    x = x0
+    for _ in range(steps):
+        x = x - learning_rate * (4 * x**3 - 6 * x + 1)
+    return x, x**4 - 3 * x**2 + x
+
+
 def learning_rate_paths(steps=20):
     """x after each step of x ← x − α a x from x = 1, for each α in LEARNING_RATES."""
     return {alpha: (1 - alpha * CURVATURE) ** np.arange(steps + 1) for alpha in LEARNING_RATES}
@@ -163,6 +175,7 @@ def main(argv=None):
     for y0 in (0.0, 1e-8):
         saddle_paths[y0], escapes[y0] = saddle(y0)
     paths = learning_rate_paths()
+    minima = {x0: local_minimum(x0) for x0 in (2.0, -2.0)}
     args.out.mkdir(parents=True, exist_ok=True)
     plot(record, paths, saddle_paths, args.out)
     print(
@@ -170,12 +183,14 @@ def main(argv=None):
         f"{record['val_loss'][0]:.3f} -> {record['val_loss'][-1]:.3f} (validation) after {record['step'][-1]} steps; "
         f"accuracy {record['train_accuracy']:.3f} / {record['val_accuracy']:.3f}"
     )
+    ends = ", ".join(f"from {x0:g} to x = {x:.3f}, f = {f:.3f}" for x0, (x, f) in minima.items())
+    print(f"local minima of x⁴ − 3x² + x: {ends}")
     print(
         f"saddle x² − y²: from y0 = 0 ends at {saddle_paths[0.0][-1]}, from y0 = 1e-8 escapes at step {escapes[1e-8]}"
     )
     print("learning rate on 4x²/2: " + ", ".join(f"α = {a}: |x_20| = {abs(p[-1]):.3g}" for a, p in paths.items()))
     print(f"figures in {args.out}")
-    return {"listing": record, "saddle": saddle_paths, "escapes": escapes, "learning_rates": paths}
+    return {"listing": record, "minima": minima, "saddle": saddle_paths, "escapes": escapes, "learning_rates": paths}
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ def test_quick_run(experiment, tmp_path, capsys):
     assert listing["step"] == [0, 500, 1000]
     assert listing["train_loss"][-1] < listing["train_loss"][0] - 5, "the L2-dominated loss falls"
     assert listing["val_accuracy"] > 0.95, "two moons are separated after 1000 one-example steps"
+    np.testing.assert_allclose(result["minima"][2.0], [1.1309, -1.0702], atol=1e-4)  # trapped: the local minimum
+    np.testing.assert_allclose(result["minima"][-2.0], [-1.3008, -3.5139], atol=1e-4)  # the global minimum
     np.testing.assert_allclose(result["saddle"][0.0][-1], [0.0, 0.0], atol=1e-15)
     assert result["escapes"] == {0.0: None, 1e-8: 102}
     final = {alpha: abs(path[-1]) for alpha, path in result["learning_rates"].items()}
