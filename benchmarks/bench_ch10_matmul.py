@@ -75,7 +75,7 @@ def numpy_seconds(A, B, repeat):
 def vendor_blas():
     """(name, seconds(A, B, repeat)) of a GPU float32 GEMM timed on the device, or None."""
     try:
-        import torch
+        import torch  # type: ignore[import-not-found]
 
         if torch.cuda.is_available():
             torch.backends.cuda.matmul.allow_tf32 = False
@@ -97,7 +97,7 @@ def vendor_blas():
     except ImportError:
         pass
     try:
-        import cupy
+        import cupy  # type: ignore[import-not-found]
 
         def cupy_seconds(A, B, repeat):
             a, b = cupy.asarray(A), cupy.asarray(B)

@@ -34,6 +34,7 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ def measure(opencl, name, args, device, repeat):
 
 def run_device(opencl, device, sizes, repeat, rng):
     """{"sizes", "<kernel>_kernel_s", "<kernel>_transfer_s", "<kernel>_transfer_share"} for one device."""
-    result = {"sizes": list(sizes)}
+    result: dict[str, Any] = {"sizes": list(sizes)}
     for name in ("vector_add", "matmul_fast"):
         kernels, transfers = [], []
         for n in sizes:

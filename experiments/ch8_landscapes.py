@@ -41,6 +41,7 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def listing_8_3(data, steps, every, learning_rate=0.01, hidden=1000, seed=0):
         "W2": rng.standard_normal((hidden, 2)),
         "b2": np.zeros(2),
     }
-    record = {"step": [], "train_loss": [], "val_loss": []}
+    record: dict[str, Any] = {"step": [], "train_loss": [], "val_loss": []}
     for step in range(steps + 1):
         if step % every == 0:
             record["step"].append(step)
@@ -94,11 +95,11 @@ def scores(params, X):
 
 def saddle(y0, steps=200, learning_rate=0.1):
     """Gradient descent on x² − y² from (1, y0): the path and the first step with |y| > 1 (None if never)."""
-    path = [np.array([1.0, y0])]
+    points = [np.array([1.0, y0])]
     for _ in range(steps):
-        x, y = path[-1]
-        path.append(np.array([x - learning_rate * 2 * x, y + learning_rate * 2 * y]))
-    path = np.array(path)
+        x, y = points[-1]
+        points.append(np.array([x - learning_rate * 2 * x, y + learning_rate * 2 * y]))
+    path = np.array(points)
     escaped = np.nonzero(np.abs(path[:, 1]) > 1)[0]
     return path, (int(escaped[0]) if len(escaped) else None)
 

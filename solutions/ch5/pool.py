@@ -177,8 +177,8 @@ def l2_pool_backward(dout, cache):
     dx = np.zeros_like(x, dtype=np.float64)
     for p in range(ph):
         for q in range(pw):
-            window = (slice(None), slice(None), slice(p, p + stride * (H_out - 1) + 1, stride))
-            window += (slice(q, q + stride * (W_out - 1) + 1, stride),)
-            dx[window] += x[window] * scale
+            rows = slice(p, p + stride * (H_out - 1) + 1, stride)
+            cols = slice(q, q + stride * (W_out - 1) + 1, stride)
+            dx[:, :, rows, cols] += x[:, :, rows, cols] * scale
     ### END SOLUTION
     return dx

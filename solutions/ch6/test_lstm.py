@@ -168,7 +168,10 @@ def test_peephole_lstm_step_backward_matches_central_differences():
         next_h, next_c, _ = peephole_lstm_step_forward(**{**args, **changed})
         return np.sum(next_h * dnext_h) + np.sum(next_c * dnext_c)
 
-    for index, name in [(2, "prev_c"), (6, "p_i"), (8, "p_o")]:
-        value = {"prev_c": c, "p_i": p_i, "p_o": p_o}[name]
-        numeric = numerical_gradient(lambda v, name=name: weighted(**{name: v}), value)
+    for index, name, value in [(2, "prev_c", c), (6, "p_i", p_i), (8, "p_o", p_o)]:
+
+        def of_value(v, name=name):
+            return weighted(**{name: v})
+
+        numeric = numerical_gradient(of_value, value)
         np.testing.assert_allclose(grads[index], numeric, rtol=1e-5, atol=1e-9, err_msg=f"gradient of {name}")
