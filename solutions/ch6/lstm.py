@@ -229,7 +229,7 @@ def peephole_lstm_step_backward(dnext_h, dnext_c, cache):
     x, prev_h, prev_c, Wx, Wh, p_i, p_f, p_o, i, f, o, z, next_c = cache
     tanh_c = np.tanh(next_c)
     da_o = dnext_h * tanh_c * o * (1 - o)
-    dc = dnext_c + dnext_h * o * (1 - tanh_c**2) + da_o * p_o
+    dc = dnext_c + da_o * p_o + dnext_h * o * (1 - tanh_c**2)
     da_i = dc * z * i * (1 - i)
     da_f = dc * prev_c * f * (1 - f)
     da_z = dc * i * (1 - z**2)

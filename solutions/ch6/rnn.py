@@ -293,7 +293,7 @@ def output_rnn_backward(do, cache):
     grads = {name: np.zeros_like(value, dtype=np.float64) for name, value in p.items()}
     dx = np.zeros(x.shape)
     dprev = np.zeros_like(do[:, 0], dtype=np.float64)
-    for t in reversed(range(T)):
+    for t in range(T - 1, -1, -1):
         do_t = do[:, t] if forced else do[:, t] + dprev
         grads["V"] += hs[t].T @ do_t
         grads["c"] += do_t.sum(axis=0)
