@@ -62,7 +62,28 @@ def _grade(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=GRADE_JOBS, help="students graded in parallel (default %(default)s)"
     )
-    parser.add_argument("--resume", action="store_true", help="skip students already graded in --out")
+    parser.add_argument(
+        "--resume", action="store_true", help="skip students graded in --out whose submission has not changed since"
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        help="CSV with columns folder,student_id (folder: a folder name or a GitHub login) for totals.csv",
+    )
+    parser.add_argument("--deadline", default=None, help="e.g. 2026-11-20T23:59+01:00; later submissions lose points")
+    parser.add_argument(
+        "--late-penalty",
+        type=float,
+        default=10.0,
+        help="percent of the total taken off per started day late (default %(default)s)",
+    )
+    parser.add_argument(
+        "--visibility",
+        choices=["visible", "after_published", "after_due_date", "hidden"],
+        default="after_published",
+        help="when students see each test's name and message in results.json (default %(default)s)",
+    )
     parser.add_argument(
         "--call-timeout",
         type=float,
