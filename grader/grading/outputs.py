@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from grader.fileio import atomic_write
 from grader.grading.scoring import ExerciseScore, Outcome, by_exercise
@@ -38,16 +39,20 @@ HINTS = {
 }
 
 # Internal wording that must never reach a student, and what it means for them.
-PLAIN = [
+PLAIN: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"_dlimpl_[0-9a-f]+\."), ""),
     (
         re.compile(r"unknown object \(from an earlier worker\?\)"),
         "an object made before your code was restarted (after a crash or a time-out) can no longer be used",
     ),
+    (
+        re.compile(r"AttributeError: module '(?P<module>[\w.]+)' has no attribute '(?P<name>\w+)'"),
+        lambda m: f"{m['module'].replace('.', '/')}.py does not define {m['name']}",
+    ),
     (re.compile(r"\bthe worker\b"), "your code's process"),
     (re.compile(r"\bworker\b"), "process"),
 ]
-FILE_PROBLEM = re.compile(r"^(?P<file>\S+\.py) (?P<what>is missing|does not import)")
+FILE_PROBLEM = re.compile(r"^(?P<file>\S+\.py) (?P<what>is missing|does not import|has a syntax error)")
 
 
 def plain(message: str) -> str:
@@ -152,8 +157,8 @@ def feedback(record: StudentRecord) -> str:
     notes = [plain(n) for n in record.notes]
     missing = [f for f, m in files.items() if m.endswith("is missing")]
     if missing:
-        notes.append(f"Not found, so every exercise in them scores 0: {', '.join(missing)}.")
-    notes += [m for f, m in files.items() if f not in missing]
+        notes.append(f"These files were not found, so their exercises score 0: {', '.join(missing)}.")
+    notes += [f"{m}: nothing in this file can run, so its exercises score 0." for f, m in files.items() if f not in missing]
     if notes:
         lines += ["Notes on your submission:", *[f"- {note}" for note in notes], ""]
     if record.late_hours > 0:
@@ -170,14 +175,15 @@ def feedback(record: StudentRecord) -> str:
             ]
             lines.append("")
     for row in exercises:
-        messages = [plain(m) for m in row.messages if not FILE_PROBLEM.match(m)]
-        if row.status == "passing" or not messages:  # file problems are the note at the top
+        raw = [m for m in row.messages if not FILE_PROBLEM.match(m)]
+        if row.status == "passing" or not raw:  # file problems are the note at the top
             continue
+        messages = [plain(m) for m in raw]
         lines += [f"### {row.chapter} {row.exercise}: {row.passed}/{row.tests} checks passed", ""]
         lines += [f"- {message}" for message in messages[:3]]
         if len(messages) > 3:
             lines.append(f"- ... and {len(messages) - 3} more")
-        lines += ["", f"Hint: {hint(messages)}", ""]
+        lines += ["", f"Hint: {hint(raw)}", ""]
     return "\n".join(lines)
 
 

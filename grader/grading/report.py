@@ -23,7 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from grader.fileio import atomic_write
-from grader.grading.outputs import StudentRecord, plain
+from grader.grading.outputs import StudentRecord, file_problems, plain
 from grader.grading.scoring import ExerciseScore
 
 COMMON_FAILURES = 3  # messages shown per exercise
@@ -85,8 +85,11 @@ def notes(record: StudentRecord) -> list[str]:
         "is missing" in m or m.startswith("not started") for m in messages
     ):
         found.append("empty: nothing implemented")
-    broken = sorted({short(m) for m in messages if "does not import" in m or "syntax error" in m})
-    found += [f"broken: {m}" for m in broken]
+    files = file_problems(record.exercises)
+    missing = [f for f, m in files.items() if m.endswith("is missing")]
+    if missing and not found:
+        found.append(f"missing: {', '.join(missing)}")
+    found += [f"broken: {m}" for f, m in files.items() if f not in missing]
     if any("took longer" in m for m in messages) or any("stopped early" in n for n in record.notes):
         found.append("timed out")
     if record.late_hours > 0:
