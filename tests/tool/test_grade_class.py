@@ -143,6 +143,24 @@ def test_results_json_uses_the_chosen_visibility(graded):
     assert {t["visibility"] for t in results["tests"]} == {"after_published"}
 
 
+def test_similarity_pairs_copies_not_independent_work_and_the_report_links_it(graded):
+    names = ["perfect", "late", "notebook", "complete", "partial", "blank"]
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "similarity", *[graded["class"] / n for n in names]]
+        + ["--chapters", "ch3", "--out", str(graded["out"])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Short exercises are expected to look alike" in done.stdout
+    page = (graded["out"] / "similarity.html").read_text()
+    assert "<td>layers.py</td><td>late · notebook</td><td>100% · 100%</td>" in page
+    assert "complete ·" not in page and "· complete" not in page  # an independent implementation
+    assert "href='similarity.html'" in (graded["out"] / "report.html").read_text()
+
+
 def test_report_in_a_real_browser(graded):
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium (make test installs it as root: apt-get install chromium)")
@@ -164,6 +182,7 @@ def test_report_in_a_real_browser(graded):
         lowest = heat.first.locator("td").first.inner_text()
         exercises = page.locator("#exercises + p + table tbody tr").count()
         feedback_link = page.locator("a[href='bug1/feedback.md']").count()
+        similarity_link = page.locator("a[href='similarity.html']").count()
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTEFACTS / "report.png"), full_page=True)
         image_loaded = page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
@@ -171,7 +190,7 @@ def test_report_in_a_real_browser(graded):
     assert errors == []
     assert headings == ["Who struggles with what", "Exercises", "Students", "Distribution of totals"]
     assert lowest in ("blank", "empty", "broken", "syntax")
-    assert exercises >= 20 and feedback_link == 1 and image_loaded
+    assert exercises >= 20 and feedback_link == 1 and similarity_link == 1 and image_loaded
     report = (graded["out"] / "report.html").read_text()
     assert "empty: nothing implemented" in report and "timed out" in report and "late: 34.0 h" in report
 
