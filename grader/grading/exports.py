@@ -40,7 +40,9 @@ def write_wide(path: Path, records: dict[str, StudentRecord], roster: dict[str, 
     chapters = sorted({c for r in records.values() for c in r.chapters}, key=chapter_number)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student_id", "folder", *chapters, "total", "possible", "late_hours", "penalty", "final", "percent"])
+    writer.writerow(
+        ["student_id", "folder", *chapters, "total", "possible", "late_hours", "penalty", "final", "percent"]
+    )
     for folder in sorted(records):
         record = records[folder]
         exercises = record.exercises

@@ -28,9 +28,9 @@ from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
+from grader.curriculum import sort_key
 from grader.defaults import CALL_TIMEOUT_S, STUDENT_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
-from grader.curriculum import sort_key
 from grader.grading.exports import read_roster, write_wide
 from grader.grading.late import lateness, parse_time, submission_time
 from grader.grading.outputs import StudentRecord, read_class, write_grades, write_student
@@ -186,8 +186,12 @@ def run(args: argparse.Namespace) -> int:
     todo = []
     for submission in submissions:
         earlier = records.get(submission.student)
-        unchanged = earlier and earlier.digest == digests[submission.student]
-        if not (args.resume and unchanged and expected <= {t.nodeid for t in earlier.tests}):
+        unchanged = (
+            earlier is not None
+            and earlier.digest == digests[submission.student]
+            and expected <= {t.nodeid for t in earlier.tests}
+        )
+        if not (args.resume and unchanged):
             todo.append(submission)
     with (
         ThreadPoolExecutor(max_workers=args.jobs) as pool,

@@ -158,7 +158,9 @@ def feedback(record: StudentRecord) -> str:
     missing = [f for f, m in files.items() if m.endswith("is missing")]
     if missing:
         notes.append(f"These files were not found, so their exercises score 0: {', '.join(missing)}.")
-    notes += [f"{m}: nothing in this file can run, so its exercises score 0." for f, m in files.items() if f not in missing]
+    notes += [
+        f"{m}: nothing in this file can run, so its exercises score 0." for f, m in files.items() if f not in missing
+    ]
     if notes:
         lines += ["Notes on your submission:", *[f"- {note}" for note in notes], ""]
     if record.late_hours > 0:

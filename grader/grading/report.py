@@ -112,9 +112,7 @@ def _heatmap(students: list[str], records: dict[str, StudentRecord], columns: li
             percent = _percent(row.score, row.max_score)
             why = f": {short(row.message)}" if row.message else ""
             tip = f"{student}, {column[1]}: {row.score:g}/{row.max_score:g}{why}"
-            parts.append(
-                f"<td class='cell' style='background:{_colour(percent)}' title='{_e(tip)}'>{percent:.0f}</td>"
-            )
+            parts.append(f"<td class='cell' style='background:{_colour(percent)}' title='{_e(tip)}'>{percent:.0f}</td>")
         total = _total(records[student])
         parts.append(f"<td class='num' data-value='{total:.3f}'>{total:.0f}%</td>")
         rows.append(f"<tr>{''.join(parts)}</tr>")

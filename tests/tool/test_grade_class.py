@@ -78,7 +78,7 @@ def build_class(klass: Path) -> list[Path]:
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "done"], check=True, env={**env, "PATH": "/usr/bin:/bin"})
-    seen = set()
+    seen: set[str] = set()
     for mutant in load("ch3"):
         exercise = mutant.description.split(":")[0]
         if exercise in seen or len(seen) == MUTANTS:
@@ -145,14 +145,9 @@ def test_results_json_uses_the_chosen_visibility(graded):
 
 def test_similarity_pairs_copies_not_independent_work_and_the_report_links_it(graded):
     names = ["perfect", "late", "notebook", "complete", "partial", "blank"]
-    done = subprocess.run(
-        [sys.executable, "-m", "grader", "similarity", *[graded["class"] / n for n in names]]
-        + ["--chapters", "ch3", "--out", str(graded["out"])],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    folders = [graded["class"] / n for n in names]
+    command = [sys.executable, "-m", "grader", "similarity", *folders, "--chapters", "ch3", "--out", graded["out"]]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "Short exercises are expected to look alike" in done.stdout
     page = (graded["out"] / "similarity.html").read_text()

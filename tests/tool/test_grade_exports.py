@@ -13,7 +13,9 @@ from grader.grading.scoring import Outcome
 
 
 def outcome(chapter, exercise, status="passed", message="", module="layers", points=2.0):
-    return Outcome(f"tests/{chapter}/test_{module}.py::test_{exercise}", chapter, module, exercise, points, status, message)
+    return Outcome(
+        f"tests/{chapter}/test_{module}.py::test_{exercise}", chapter, module, exercise, points, status, message
+    )
 
 
 def test_merge_replaces_the_graded_chapters_and_keeps_the_others():
@@ -76,7 +78,9 @@ def test_wide_csv_has_one_row_per_student_with_the_penalty(tmp_path):
     with open(tmp_path / "totals.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["student_id"] for r in rows] == ["s1", "bob"]
-    assert rows[0]["ch3"] == "2" and rows[0]["ch5"] == "0" and rows[0]["final"] == "1.80" and rows[0]["percent"] == "45.0"
+    assert (
+        rows[0]["ch3"] == "2" and rows[0]["ch5"] == "0" and rows[0]["final"] == "1.80" and rows[0]["percent"] == "45.0"
+    )
     assert rows[1]["ch5"] == "0" and rows[1]["possible"] == "2"
 
 

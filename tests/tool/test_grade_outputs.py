@@ -61,7 +61,16 @@ def test_everyone_is_graded(graded):
 def test_grades_csv_has_one_row_per_student_and_exercise(graded):
     with open(graded["out"] / "grades.csv") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["student", "chapter", "exercise", "score", "max_score", "submitted", "late_hours", "penalty"]
+    assert list(rows[0]) == [
+        "student",
+        "chapter",
+        "exercise",
+        "score",
+        "max_score",
+        "submitted",
+        "late_hours",
+        "penalty",
+    ]
     exercises = {r["exercise"] for r in rows}
     assert {"affine_forward", "TwoLayerNet", "count_linear_regions"} <= exercises
     assert len(rows) == 4 * len(exercises)

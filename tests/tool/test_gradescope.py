@@ -48,7 +48,9 @@ def test_run_autograder_in_gradescopes_layout_writes_valid_results(autograder, t
         archive.extractall(root / "source")
     (root / "results").mkdir()
     (root / "submission").mkdir()
-    shutil.copy(ROOT / "examples" / "submissions" / "partial" / "ch3" / "layers.py", root / "submission")  # uploaded flat
+    shutil.copy(
+        ROOT / "examples" / "submissions" / "partial" / "ch3" / "layers.py", root / "submission"
+    )  # uploaded flat
     env = {**os.environ, "DLGRADE_AUTOGRADER": str(root), "DLGRADE_PYTHON": sys.executable}
     done = subprocess.run(
         ["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=900
