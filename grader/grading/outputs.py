@@ -147,20 +147,32 @@ def file_problems(exercises: list[ExerciseScore]) -> dict[str, str]:
     return found
 
 
+def file_notes(files: dict[str, str]) -> list[str]:
+    """One note per cause: files that share a problem (a file importing a broken one) are named together."""
+    causes: dict[str, list[str]] = {}
+    for file, message in files.items():
+        causes.setdefault(message.removeprefix(file).strip(), []).append(file)
+    notes = []
+    for cause, names in causes.items():
+        if cause == "is missing":
+            notes.append(f"Not found, so their exercises score 0: {', '.join(names)}.")
+        elif len(names) == 1:
+            notes.append(f"{names[0]} {cause}: nothing in it can run, so its exercises score 0.")
+        else:
+            notes.append(
+                f"{', '.join(names)}: {cause}. Nothing in these files can "
+                "run (a file that imports a broken one breaks too), so their exercises score 0."
+            )
+    return notes
+
+
 def feedback(record: StudentRecord) -> str:
     """The student's feedback: a note per missing or broken file, then what failed per exercise."""
     exercises = record.exercises
     total = sum(e.score for e in exercises)
     possible = sum(e.max_score for e in exercises)
     lines = [f"# Feedback for {record.student}", "", f"Total: **{total:g} / {possible:g}** points.", ""]
-    files = file_problems(exercises)
-    notes = [plain(n) for n in record.notes]
-    missing = [f for f, m in files.items() if m.endswith("is missing")]
-    if missing:
-        notes.append(f"These files were not found, so their exercises score 0: {', '.join(missing)}.")
-    notes += [
-        f"{m}: nothing in this file can run, so its exercises score 0." for f, m in files.items() if f not in missing
-    ]
+    notes = [plain(n) for n in record.notes] + file_notes(file_problems(exercises))
     if notes:
         lines += ["Notes on your submission:", *[f"- {note}" for note in notes], ""]
     if record.late_hours > 0:
@@ -178,6 +190,8 @@ def feedback(record: StudentRecord) -> str:
             lines.append("")
     for row in exercises:
         raw = [m for m in row.messages if not FILE_PROBLEM.match(m)]
+        if len(raw) > 1:  # a restart's aftermath only repeats the cause (a time-out, a crash)
+            raw = [m for m in raw if "earlier worker" not in m] or raw
         if row.status == "passing" or not raw:  # file problems are the note at the top
             continue
         messages = [plain(m) for m in raw]
