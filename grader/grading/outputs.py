@@ -147,13 +147,18 @@ def file_problems(exercises: list[ExerciseScore]) -> dict[str, str]:
     return found
 
 
-def file_notes(files: dict[str, str]) -> list[str]:
-    """One note per cause: files that share a problem (a file importing a broken one) are named together."""
+def by_cause(files: dict[str, str]) -> dict[str, list[str]]:
+    """``{cause: files}``: files that share a problem (a file importing a broken one) together."""
     causes: dict[str, list[str]] = {}
     for file, message in files.items():
         causes.setdefault(message.removeprefix(file).strip(), []).append(file)
+    return causes
+
+
+def file_notes(files: dict[str, str]) -> list[str]:
+    """One note per cause, for the top of the feedback."""
     notes = []
-    for cause, names in causes.items():
+    for cause, names in by_cause(files).items():
         if cause == "is missing":
             notes.append(f"Not found, so their exercises score 0: {', '.join(names)}.")
         elif len(names) == 1:

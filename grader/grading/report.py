@@ -23,7 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from grader.fileio import atomic_write
-from grader.grading.outputs import StudentRecord, file_problems, plain
+from grader.grading.outputs import StudentRecord, by_cause, file_problems, plain
 from grader.grading.scoring import ExerciseScore
 
 COMMON_FAILURES = 3  # messages shown per exercise
@@ -80,16 +80,15 @@ def short(message: str) -> str:
 def notes(record: StudentRecord) -> list[str]:
     """What an instructor should know about a submission beyond its score."""
     found: list[str] = []
-    messages = [m for e in record.exercises for m in e.messages]
-    if not any(e.passed for e in record.exercises) and all(
-        "is missing" in m or m.startswith("not started") for m in messages
-    ):
-        found.append("empty: nothing implemented")
-    files = file_problems(record.exercises)
-    missing = [f for f, m in files.items() if m.endswith("is missing")]
-    if missing and not found:
-        found.append(f"missing: {', '.join(missing)}")
-    found += [f"broken: {m}" for f, m in files.items() if f not in missing]
+    messages = [short(m) for e in record.exercises for m in e.messages]
+    causes = by_cause(file_problems(record.exercises))
+    if not any(e.passed for e in record.exercises):
+        unwritten = ("is missing", "does not define", "not started")
+        found.append(
+            "empty: nothing implemented" if all(any(u in m for u in unwritten) for m in messages) else "nothing passes"
+        )
+    found += [f"missing: {', '.join(files)}" for cause, files in causes.items() if cause == "is missing"]
+    found += [f"broken: {', '.join(files)} {cause}" for cause, files in causes.items() if cause != "is missing"]
     if any("took longer" in m for m in messages) or any("stopped early" in n for n in record.notes):
         found.append("timed out")
     if record.late_hours > 0:
