@@ -2,7 +2,10 @@
 
 import csv
 import subprocess
+import sys
 from datetime import UTC, datetime
+
+import pytest
 
 from grader.grading.exports import student_id, write_wide
 from grader.grading.grade import digest, merge
@@ -10,6 +13,7 @@ from grader.grading.late import lateness, parse_time, submission_time
 from grader.grading.outputs import StudentRecord, feedback, gradescope, plain
 from grader.grading.report import write_report
 from grader.grading.scoring import Outcome
+from grader.paths import ROOT
 
 
 def outcome(chapter, exercise, status="passed", message="", module="layers", points=2.0):
@@ -106,3 +110,22 @@ def test_feedback_uses_plain_words_and_one_note_for_missing_files():
 def test_results_json_visibility_is_the_instructors_choice():
     record = StudentRecord("ann", [outcome("ch3", "a")])
     assert {t["visibility"] for t in gradescope(record, "hidden")["tests"]} == {"hidden"}
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["similarity", "examples/submissions/partial", "--out", "x", "--threshold", "1.5"], "--threshold must be"),
+        (["similarity", "nobody", "--out", "x"], "no such folder: nobody"),
+        (["similarity", "examples/submissions/partial", "--out", "x", "--chapters", "ch99"], "no hidden suite for"),
+        (["gradescope", "autograder.tar"], "must be a .zip file"),
+        (["gradescope", "a.zip", "--chapters", "ch99"], "no hidden suite for ch99"),
+    ],
+)
+def test_similarity_and_gradescope_refuse_wrong_arguments_in_one_line(tmp_path, args, message):
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 2 and message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (ROOT / "x").exists() and not (ROOT / "a.zip").exists()
