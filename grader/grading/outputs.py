@@ -49,7 +49,9 @@ PLAIN: list[tuple[re.Pattern[str], Any]] = [
         re.compile(r"AttributeError: module '(?P<module>[\w.]+)' has no attribute '(?P<name>\w+)'"),
         lambda m: f"{m['module'].replace('.', '/')}.py does not define {m['name']}",
     ),
-    (re.compile(r"\bthe worker\b"), "your code's process"),
+    (re.compile(r"\bthe worker process\b"), "the process running it"),
+    (re.compile(r"\bworker process\b"), "process"),
+    (re.compile(r"\bthe worker\b"), "the process"),
     (re.compile(r"\bworker\b"), "process"),
 ]
 FILE_PROBLEM = re.compile(r"^(?P<file>\S+\.py) (?P<what>is missing|does not import|has a syntax error)")

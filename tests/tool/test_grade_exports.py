@@ -105,6 +105,10 @@ def test_feedback_uses_plain_words_and_one_note_for_missing_files():
     assert text.count("ch3/layers.py") == 1 and "Not found, so their" in text
     assert "_dlimpl_" not in text and "ch3/losses.py does not define softmax" in text
     assert "earlier worker" not in plain("ValueError: unknown object (from an earlier worker?)")
+    assert (
+        plain("your code ended the worker process (exit code 0)")
+        == "your code ended the process running it (exit code 0)"
+    )
 
 
 def test_results_json_visibility_is_the_instructors_choice():
