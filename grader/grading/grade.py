@@ -193,6 +193,8 @@ def run(args: argparse.Namespace) -> int:
         )
         if not (args.resume and unchanged):
             todo.append(submission)
+    if len(todo) < len(submissions):
+        console.print(f"resume: {len(submissions) - len(todo)} unchanged students kept as graded", highlight=False)
     with (
         ThreadPoolExecutor(max_workers=args.jobs) as pool,
         tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,

@@ -6,6 +6,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -43,15 +44,20 @@ def test_the_zip_holds_gradescopes_scripts_and_only_the_chosen_suites(autograder
 
 
 @pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
-def test_run_autograder_in_gradescopes_layout_writes_valid_results(autograder, tmp_path):
-    root = tmp_path / "autograder"  # what Gradescope mounts at /autograder
+def test_run_autograder_in_gradescopes_layout_writes_valid_results(autograder):
+    with tempfile.TemporaryDirectory(prefix="dlgrade-autograder-") as scratch:
+        os.chmod(scratch, 0o755)  # the sandboxed worker's user must reach the course (pytest's tmp_path is private)
+        run_autograder(autograder, Path(scratch) / "autograder")
+
+
+def run_autograder(autograder: Path, root: Path) -> None:
+    """``root`` is what Gradescope mounts at /autograder."""
     with zipfile.ZipFile(autograder) as archive:
         archive.extractall(root / "source")
     (root / "results").mkdir()
     (root / "submission").mkdir()
-    shutil.copy(
-        ROOT / "examples" / "submissions" / "partial" / "ch3" / "layers.py", root / "submission"
-    )  # uploaded flat
+    partial = ROOT / "examples" / "submissions" / "partial" / "ch3" / "layers.py"
+    shutil.copy(partial, root / "submission")  # uploaded alone, without its chapter folder
     env = {**os.environ, "DLGRADE_AUTOGRADER": str(root), "DLGRADE_PYTHON": sys.executable}
     done = subprocess.run(
         ["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=900
