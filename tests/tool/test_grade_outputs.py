@@ -89,7 +89,7 @@ def test_gradescope_results(graded):
     assert results["score"] == sum(t["score"] for t in results["tests"])
     for test in results["tests"]:
         assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
-        assert test["status"] in ("passed", "failed") and test["visibility"] in ("visible", "hidden")
+        assert test["status"] in ("passed", "failed") and test["visibility"] == "after_published"
 
 
 def test_feedback_says_what_failed_with_a_hint(graded):
