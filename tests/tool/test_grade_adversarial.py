@@ -220,7 +220,11 @@ PARTLY_RIGHT = {"mutates_input", "naive_sigmoid"}
 HONEST_CEILING = {"steers_rel_error": {"rel_error": 1.0}}
 # layouts made of symbolic links to the reference: they earn nothing
 LINKED = ("links_exercises", "links_chapter", "links_file")
+# a wrong affine_forward also costs the sigmoid node built on it (x @ w + b, then the sigmoid)
+AFFINE_USERS = LAYER_USERS | {"sigmoid_forward"}
 MAY_ALSO_LOSE = {
+    "patches_allclose": AFFINE_USERS,
+    "ndarray_subclass": AFFINE_USERS,
     "exits_at_import": NETWORK_AND_TOYS,
     "exits_in_call": set(),
     "one_bug": set(),
@@ -395,7 +399,7 @@ def test_student_text_is_never_markup(graded):
     results = json.loads((graded["out"] / "multiline_message" / "results.json").read_text())
     assert not any("\n" in test["output"] for test in results["tests"])
     report = (graded["out"] / "report.html").read_text()
-    assert "<script>" not in report and "<img src=x>" not in report
+    assert "<script>alert" not in report and "<img src=x>" not in report
 
 
 def test_conftest_and_pytest_ini_in_a_submission_change_nothing(graded):
