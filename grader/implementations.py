@@ -3,19 +3,32 @@
 An implementation hands out chapter modules by dotted name (``"ch3.layers"``).
 ``solutions`` and ``exercises`` are the repository's packages; a PATH is a
 submission folder holding chapter folders at its top (``alice/ch3/layers.py``)
-or under ``exercises/`` (``alice/exercises/ch3/layers.py``). A folder is
-imported under a private package name, so the student's own relative imports
+or under ``exercises/`` (``alice/exercises/ch3/layers.py``), or chapter
+notebooks (``alice/ch3.ipynb``). A submission is graded chapter by chapter
+(``grader.given``): chapter N's modules are the student's, what they import
+from other chapters is the reference's. Each chapter's view is imported under
+a private package name, so the student's own relative imports
 (``from .layers import affine_forward``) work and nothing clashes with the
-repository's packages.
+repository's packages; messages never show that name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import re
+import shutil
 import sys
+import tempfile
 import types
 from pathlib import Path
+
+PRIVATE_NAME = re.compile(r"_dlimpl_[0-9a-f]{12}\.?")
+
+
+def public_text(text: str) -> str:
+    """``text`` without the private package name a submission is imported under."""
+    return PRIVATE_NAME.sub("", text)
 
 
 class OneLineError(Exception):
@@ -45,18 +58,32 @@ class Implementation:
 
     def _import(self, module: str):
         relpath = module.replace(".", "/") + ".py"
+        chapter = module.split(".")[0]
+        full = f"{self.package}.{module}"
         try:
-            return importlib.import_module(f"{self.package}.{module}")
+            return importlib.import_module(full)
         except ModuleNotFoundError as error:
-            if error.name and (
-                error.name == f"{self.package}.{module}" or f"{self.package}.{module}".startswith(error.name + ".")
-            ):
+            missing = error.name or ""
+            if self.root is not None and missing == f"{self.package}.{chapter}":
+                raise SubmissionError(f"no {chapter} folder in this submission") from None
+            if missing and (missing == full or full.startswith(missing + ".")):
                 raise SubmissionError(f"{relpath} is missing") from None
-            raise SubmissionError(f"{relpath} does not import: {type(error).__name__}: {error}") from None
+            other = missing.removeprefix(self.package + ".")
+            if self.root is not None and other != missing and other.split(".")[0] != chapter:
+                raise SubmissionError(
+                    f"{relpath} does not import: it needs {other.replace('.', '/')}.py, which is not part of "
+                    f"{chapter}: when {chapter} is graded, other chapters' code is the course's reference, "
+                    f"and only what {chapter}'s reference imports"
+                ) from None
+            raise SubmissionError(
+                f"{relpath} does not import: {type(error).__name__}: {public_text(str(error))}"
+            ) from None
         except SyntaxError as error:
             raise SubmissionError(f"{relpath} has a syntax error on line {error.lineno}: {error.msg}") from None
         except Exception as error:  # anything raised while the student's module runs
-            raise SubmissionError(f"{relpath} does not import: {type(error).__name__}: {error}") from None
+            raise SubmissionError(
+                f"{relpath} does not import: {type(error).__name__}: {public_text(str(error))}"
+            ) from None
 
 
 def chapter_root(folder: Path) -> Path:
@@ -68,7 +95,7 @@ def chapter_root(folder: Path) -> Path:
 
 
 def from_folder(folder: Path) -> Implementation:
-    """Import a submission folder under a private package name."""
+    """Import a folder of chapters (a chapter's view, ``grader.given.write_view``) under a private package name."""
     root = chapter_root(folder.resolve())
     package = "_dlimpl_" + hashlib.sha1(str(root).encode()).hexdigest()[:12]
     if package not in sys.modules:
@@ -78,11 +105,40 @@ def from_folder(folder: Path) -> Implementation:
     return Implementation(package, root)
 
 
-def resolve(spec: str) -> Implementation:
+class FolderImplementation:
+    """``--impl=PATH`` in this process: the submission is staged like the grader stages it, and each
+    chapter is imported from its own view (the student's chapter and the reference of the others)."""
+
+    def __init__(self, folder: Path):
+        self.root = folder
+        self._scratch: Path | None = None
+        self._views: dict[str, Implementation] = {}
+
+    def __repr__(self) -> str:
+        return f"FolderImplementation({self.root})"
+
+    def load(self, module: str):
+        chapter = module.split(".")[0]
+        if chapter not in self._views:
+            from grader.given import write_view
+            from grader.grading.submissions import stage
+
+            if self._scratch is None:
+                self._scratch = Path(tempfile.mkdtemp(prefix="dlgrade-views-"))
+                stage(self.root, self._scratch / "staged")
+            self._views[chapter] = from_folder(write_view(self._scratch / "staged", chapter, self._scratch / chapter))
+        return self._views[chapter].load(module)
+
+    def close(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def resolve(spec: str) -> Implementation | FolderImplementation:
     """Parse the value of ``--impl``."""
     if spec in ("solutions", "exercises"):
         return Implementation(spec)
     folder = Path(spec)
     if not folder.is_dir():
         raise SubmissionError(f"--impl: {spec!r} is neither 'solutions', 'exercises' nor a folder")
-    return from_folder(folder)
+    return FolderImplementation(folder)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from grader.curriculum import sort_key
-from grader.implementations import OneLineError, SubmissionError, resolve
+from grader.implementations import OneLineError, SubmissionError, public_text, resolve
 from grader.grading.scoring import TestResult, by_exercise
 from grader.testing import ExerciseFailure
 
@@ -98,6 +98,7 @@ def choose_implementation(config):
         hide=config.getoption("hide"),
         call_timeout=config.getoption("call_timeout"),
         test_timeout=config.getoption("test_timeout"),
+        chapters=list(dict.fromkeys(part for arg in config.args for part in Path(arg).parts if CHAPTER.match(part))),
     )
 
 
@@ -135,16 +136,16 @@ def one_line(error: BaseException) -> str | None:
     if name:
         return f"not started: {name}"
     if isinstance(error, (ExerciseFailure, OneLineError)):
-        return str(error)
+        return public_text(str(error))
     return None
 
 
 def summary(error: BaseException) -> str:
-    """One line for any error, for reports."""
+    """One line for any error, for reports (never the private name a submission is imported under)."""
     short = one_line(error)
     if short:
         return short
-    text = str(error).strip().splitlines()
+    text = public_text(str(error)).strip().splitlines()
     return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
 
 

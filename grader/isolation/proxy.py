@@ -36,6 +36,7 @@ from grader.implementations import OneLineError, SubmissionError
 from grader.paths import ROOT
 from grader.isolation.rpc import Endpoint, RemoteFailure
 from grader.grading.submissions import stage
+from grader.given import write_view
 
 PASSED_THROUGH = (
     "ArithmeticError",
@@ -391,7 +392,13 @@ class RemoteObject:
 
 
 class RemoteImplementation:
-    """``--impl=PATH --isolate``: the submission runs in a worker process."""
+    """``--impl=PATH --isolate``: the submission runs in worker processes, one per chapter graded.
+
+    The worker of chapter N sees only that chapter's view (``grader.given``): the
+    student's chapter N and the reference modules of other chapters it imports, so
+    no worker ever holds the reference of the chapter whose code it runs.
+    ``chapters`` are started ahead, one after the other, while pytest collects.
+    """
 
     def __init__(
         self,
@@ -401,33 +408,59 @@ class RemoteImplementation:
         limits: dict | None = None,
         call_timeout: float = 30.0,
         test_timeout: float = 120.0,
+        chapters: list[str] = (),
     ):
         self.root = folder
-        uid, self._uid_lock = claim_uid() if use_sandbox else (os.getuid(), None)
+        self.use_sandbox, self.hide, self.limits = use_sandbox, list(hide), limits or {}
+        self.call_timeout, self.test_timeout = call_timeout, test_timeout
         self._scratch = tempfile.TemporaryDirectory(prefix="dlgrade-worker-")
-        scratch = Path(self._scratch.name)
-        os.chmod(scratch, 0o700)
-        stage(folder, scratch / "submission")
-        self.client = WorkerClient(scratch, use_sandbox, uid, list(hide), limits or {}, call_timeout)
-        self.test_timeout = test_timeout
-        self._early_start = threading.Thread(target=self.client.ensure_started, daemon=True)
-        self._early_start.start()  # the worker boots while pytest collects
+        os.chmod(self._scratch.name, 0o700)
+        self._staged = Path(self._scratch.name) / "staged"
+        stage(folder, self._staged)
+        self.clients: dict[str, WorkerClient] = {}
+        self._uid_locks: list[object] = []
+        self._creating = threading.Lock()
+        self._early_start = threading.Thread(target=self._start, args=(list(chapters),), daemon=True)
+        self._early_start.start()  # the workers boot while pytest collects
 
     def __repr__(self) -> str:
         return f"RemoteImplementation({self.root})"
 
+    def _start(self, chapters: list[str]) -> None:
+        for chapter in chapters:
+            self.client(chapter).ensure_started()
+
+    def client(self, chapter: str) -> WorkerClient:
+        """The worker of ``chapter`` (created on first use, started on first request)."""
+        with self._creating:
+            if chapter not in self.clients:
+                scratch = Path(self._scratch.name) / chapter
+                scratch.mkdir(mode=0o700)
+                write_view(self._staged, chapter, scratch / "submission")
+                uid, lock = claim_uid() if self.use_sandbox else (os.getuid(), None)
+                if lock is not None:
+                    self._uid_locks.append(lock)
+                self.clients[chapter] = WorkerClient(
+                    scratch, self.use_sandbox, uid, self.hide, self.limits, self.call_timeout
+                )
+            return self.clients[chapter]
+
     def load(self, module: str) -> RemoteObject:
-        return RemoteObject(self.client, {"module": module}, f"module {module}")
+        return RemoteObject(self.client(module.split(".")[0]), {"module": module}, f"module {module}")
 
     def begin_test(self) -> None:
-        self.client.test_deadline = time.monotonic() + self.test_timeout
+        deadline = time.monotonic() + self.test_timeout
+        for client in list(self.clients.values()):
+            client.test_deadline = deadline
 
     def end_test(self) -> None:
-        self.client.test_deadline = None
+        for client in list(self.clients.values()):
+            client.test_deadline = None
 
     def close(self) -> None:
         self._early_start.join()
-        self.client.stop()
+        for client in self.clients.values():
+            client.stop()
         self._scratch.cleanup()
-        if self._uid_lock is not None:
-            self._uid_lock.close()
+        for lock in self._uid_locks:
+            lock.close()

@@ -1,8 +1,8 @@
 """The worker: the only process that imports a student's code.
 
 Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
-sandbox of ``grader.isolation.sandbox`` when available). It loads the submission with
-the same loader as ``--impl=PATH`` and serves requests on a socket:
+sandbox of ``grader.isolation.sandbox`` when available). It loads the submission (one
+chapter's view, ``grader.given``) with the same loader as ``--impl=PATH`` and serves requests on a socket:
 ``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``.
 Results that are plain data go back by value (``grader.isolation.codec``); anything
 else stays here behind a handle. After a call, arrays passed as arguments
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.isolation import codec
-from grader.implementations import from_folder
+from grader.implementations import from_folder, public_text
 from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
 
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
@@ -193,7 +193,9 @@ class Worker:
             for f in traceback.extract_tb(error.__traceback__)
             if f.filename.startswith(root)
         ]
-        return describe_error(error, frames[-8:])
+        described = describe_error(error, frames[-8:])
+        described["message"] = public_text(described["message"])
+        return described
 
 
 def main(argv: list[str]) -> int:
