@@ -397,7 +397,7 @@ class RemoteImplementation:
     The worker of chapter N sees only that chapter's view (``grader.given``): the
     student's chapter N and the reference modules of other chapters it imports, so
     no worker ever holds the reference of the chapter whose code it runs.
-    ``chapters`` are started ahead, one after the other, while pytest collects.
+    Workers of ``chapters`` the submission holds start ahead, one after the other, while pytest collects.
     """
 
     def __init__(
@@ -420,7 +420,8 @@ class RemoteImplementation:
         self.clients: dict[str, WorkerClient] = {}
         self._uid_locks: list[object] = []
         self._creating = threading.Lock()
-        self._early_start = threading.Thread(target=self._start, args=(list(chapters),), daemon=True)
+        present = [chapter for chapter in chapters if (self._staged / chapter).is_dir()]
+        self._early_start = threading.Thread(target=self._start, args=(present,), daemon=True)
         self._early_start.start()  # the workers boot while pytest collects
 
     def __repr__(self) -> str:
