@@ -71,9 +71,9 @@ class Implementation:
             other = missing.removeprefix(self.package + ".")
             if self.root is not None and other != missing and other.split(".")[0] != chapter:
                 raise SubmissionError(
-                    f"{relpath} does not import: it needs {other.replace('.', '/')}.py, which is not part of "
-                    f"{chapter}: when {chapter} is graded, other chapters' code is the course's reference, "
-                    f"and only what {chapter}'s reference imports"
+                    f"{relpath} does not import: it needs {other.replace('.', '/')}.py, but when {chapter} is "
+                    f"graded, the code it uses from other chapters is the course's reference, and only the "
+                    f"modules {chapter}'s reference imports are there"
                 ) from None
             raise SubmissionError(
                 f"{relpath} does not import: {type(error).__name__}: {public_text(str(error))}"
