@@ -66,6 +66,11 @@ def given_modules(chapter: str, solutions: Path = SOLUTIONS) -> dict[str, str]:
     return dict(sorted(given.items()))
 
 
+def given_chapters(chapter: str, solutions: Path = SOLUTIONS) -> set[str]:
+    """The chapters whose reference chapter ``chapter`` is given."""
+    return {rel.split("/")[0] for rel in given_modules(chapter, solutions)}
+
+
 def write_view(staged: Path, chapter: str, dest: Path, solutions: Path = SOLUTIONS) -> Path:
     """Chapter ``chapter`` of a staged submission (``staged/chN/*.py``) with what it is given,
     as a new folder ``dest`` (returned); without the student's chapter, only the given modules."""

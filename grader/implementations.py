@@ -39,6 +39,18 @@ class SubmissionError(OneLineError):
     """The submission lacks a module or the module does not import."""
 
 
+class MissingChapter:
+    """Stands for a module of a chapter the submission does not hold: any use of it says so."""
+
+    def __init__(self, chapter: str):
+        self.message = f"no {chapter} folder in this submission"
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        raise SubmissionError(self.message)
+
+
 class Implementation:
     """Loads chapter modules from one place and caches them."""
 
@@ -65,7 +77,7 @@ class Implementation:
         except ModuleNotFoundError as error:
             missing = error.name or ""
             if self.root is not None and missing == f"{self.package}.{chapter}":
-                raise SubmissionError(f"no {chapter} folder in this submission") from None
+                raise SubmissionError(MissingChapter(chapter).message) from None
             if missing and (missing == full or full.startswith(missing + ".")):
                 raise SubmissionError(f"{relpath} is missing") from None
             other = missing.removeprefix(self.package + ".")
@@ -105,33 +117,50 @@ def from_folder(folder: Path) -> Implementation:
     return Implementation(package, root)
 
 
-class FolderImplementation:
-    """``--impl=PATH`` in this process: the submission is staged like the grader stages it, and each
-    chapter is imported from its own view (the student's chapter and the reference of the others)."""
+class ChapterViews:
+    """A folder of chapter views: module ``chN.name`` comes from ``root/chN/``, which holds the
+    student's chapter N and what it is given from other chapters (``grader.given.write_view``)."""
 
-    def __init__(self, folder: Path):
-        self.root = folder
-        self._scratch: Path | None = None
+    def __init__(self, root: Path):
+        self.root = root
         self._views: dict[str, Implementation] = {}
 
     def __repr__(self) -> str:
-        return f"FolderImplementation({self.root})"
+        return f"{type(self).__name__}({self.root})"
 
     def load(self, module: str):
         chapter = module.split(".")[0]
         if chapter not in self._views:
+            self._views[chapter] = from_folder(self.root / chapter)
+        return self._views[chapter].load(module)
+
+
+class FolderImplementation(ChapterViews):
+    """``--impl=PATH`` in this process: the submission is staged as the grader stages it, and each
+    chapter's view is written when a test first asks for it."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._scratch = Path(tempfile.mkdtemp(prefix="dlgrade-views-"))
+        super().__init__(self._scratch / "views")
+
+    def __repr__(self) -> str:
+        return f"FolderImplementation({self.folder})"
+
+    def load(self, module: str):
+        chapter = module.split(".")[0]
+        if not (self.root / chapter).exists():
             from grader.given import write_view
             from grader.grading.submissions import stage
 
-            if self._scratch is None:
-                self._scratch = Path(tempfile.mkdtemp(prefix="dlgrade-views-"))
-                stage(self.root, self._scratch / "staged")
-            self._views[chapter] = from_folder(write_view(self._scratch / "staged", chapter, self._scratch / chapter))
-        return self._views[chapter].load(module)
+            staged = self._scratch / "staged"
+            if not staged.exists():
+                stage(self.folder, staged)
+            write_view(staged, chapter, self.root / chapter)
+        return super().load(module)
 
     def close(self) -> None:
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 def resolve(spec: str) -> Implementation | FolderImplementation:

@@ -32,11 +32,11 @@ import numpy as np
 
 from grader.isolation import codec
 from grader.isolation import sandbox
-from grader.implementations import OneLineError, SubmissionError
+from grader.implementations import MissingChapter, OneLineError, SubmissionError
 from grader.paths import ROOT
 from grader.isolation.rpc import Endpoint, RemoteFailure
 from grader.grading.submissions import stage
-from grader.given import write_view
+from grader.given import given_chapters, write_view
 
 PASSED_THROUGH = (
     "ArithmeticError",
@@ -391,13 +391,31 @@ class RemoteObject:
         return f"<{self._type} in the student's code>"
 
 
-class RemoteImplementation:
-    """``--impl=PATH --isolate``: the submission runs in worker processes, one per chapter graded.
+def share_workers(chapters: list[str]) -> list[list[str]]:
+    """Chapters grouped so that no worker holds the reference of a chapter whose code it runs: a chapter
+    joins the first group that is given none of its code and gives it none (ch3, ch6 and ch10 share one
+    worker; ch5 and ch8, both built on ch3, another)."""
+    groups: list[list[str]] = []
+    for chapter in chapters:
+        needs = given_chapters(chapter)
+        for group in groups:
+            if not needs & set(group) and not any(chapter in given_chapters(other) for other in group):
+                group.append(chapter)
+                break
+        else:
+            groups.append([chapter])
+    return groups
 
-    The worker of chapter N sees only that chapter's view (``grader.given``): the
-    student's chapter N and the reference modules of other chapters it imports, so
-    no worker ever holds the reference of the chapter whose code it runs.
-    Workers of ``chapters`` the submission holds start ahead, one after the other, while pytest collects.
+
+class RemoteImplementation:
+    """``--impl=PATH --isolate``: the submission runs in worker processes.
+
+    A worker sees only the views (``grader.given``) of the chapters it grades: the student's
+    chapter and the reference modules of other chapters it imports. Chapters that build on each
+    other never share a worker (``share_workers``), so no worker holds the reference of a chapter
+    whose code it runs. ``chapters`` (those the tests will ask for; by default all) that the submission
+    holds are grouped ahead, and their workers start one after the other while pytest collects; a
+    chapter it lacks needs no worker.
     """
 
     def __init__(
@@ -417,12 +435,15 @@ class RemoteImplementation:
         os.chmod(self._scratch.name, 0o700)
         self._staged = Path(self._scratch.name) / "staged"
         stage(folder, self._staged)
-        self.clients: dict[str, WorkerClient] = {}
+        held = [p.name for p in sorted(self._staged.iterdir()) if p.is_dir()]
+        planned = [chapter for chapter in chapters if chapter in held] if chapters else held
+        groups = share_workers(planned)
+        self._groups = {chapter: group for group in groups for chapter in group}
+        self.clients: dict[str, WorkerClient] = {}  # per chapter; chapters of a group share one
         self._uid_locks: list[object] = []
         self._creating = threading.Lock()
-        present = [chapter for chapter in chapters if (self._staged / chapter).is_dir()]
-        self._early_start = threading.Thread(target=self._start, args=(present,), daemon=True)
-        self._early_start.start()  # the workers boot while pytest collects
+        self._early_start = threading.Thread(target=self._start, args=([g[0] for g in groups],), daemon=True)
+        self._early_start.start()
 
     def __repr__(self) -> str:
         return f"RemoteImplementation({self.root})"
@@ -432,35 +453,39 @@ class RemoteImplementation:
             self.client(chapter).ensure_started()
 
     def client(self, chapter: str) -> WorkerClient:
-        """The worker of ``chapter`` (created on first use, started on first request)."""
+        """The worker of ``chapter``'s group (created on first use, started on first request)."""
         with self._creating:
             if chapter not in self.clients:
-                scratch = Path(self._scratch.name) / chapter
+                group = self._groups.get(chapter, [chapter])
+                scratch = Path(self._scratch.name) / f"worker-{group[0]}"
                 scratch.mkdir(mode=0o700)
-                write_view(self._staged, chapter, scratch / "submission")
+                for member in group:
+                    write_view(self._staged, member, scratch / "submission" / member)
                 uid, lock = claim_uid() if self.use_sandbox else (os.getuid(), None)
                 if lock is not None:
                     self._uid_locks.append(lock)
-                self.clients[chapter] = WorkerClient(
-                    scratch, self.use_sandbox, uid, self.hide, self.limits, self.call_timeout
-                )
+                client = WorkerClient(scratch, self.use_sandbox, uid, self.hide, self.limits, self.call_timeout)
+                self.clients.update(dict.fromkeys(group, client))
             return self.clients[chapter]
 
-    def load(self, module: str) -> RemoteObject:
-        return RemoteObject(self.client(module.split(".")[0]), {"module": module}, f"module {module}")
+    def load(self, module: str) -> RemoteObject | MissingChapter:
+        chapter = module.split(".")[0]
+        if not (self._staged / chapter).is_dir():
+            return MissingChapter(chapter)  # no worker needed to say so
+        return RemoteObject(self.client(chapter), {"module": module}, f"module {module}")
 
     def begin_test(self) -> None:
         deadline = time.monotonic() + self.test_timeout
-        for client in list(self.clients.values()):
+        for client in set(self.clients.values()):
             client.test_deadline = deadline
 
     def end_test(self) -> None:
-        for client in list(self.clients.values()):
+        for client in set(self.clients.values()):
             client.test_deadline = None
 
     def close(self) -> None:
         self._early_start.join()
-        for client in self.clients.values():
+        for client in set(self.clients.values()):
             client.stop()
         self._scratch.cleanup()
         for lock in self._uid_locks:

@@ -1,8 +1,8 @@
 """The worker: the only process that imports a student's code.
 
 Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
-sandbox of ``grader.isolation.sandbox`` when available). It loads the submission (one
-chapter's view, ``grader.given``) with the same loader as ``--impl=PATH`` and serves requests on a socket:
+sandbox of ``grader.isolation.sandbox`` when available). It loads the submission,
+one view per chapter it grades (``grader.given``), with the same loader as ``--impl=PATH``, and serves requests on a socket:
 ``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``.
 Results that are plain data go back by value (``grader.isolation.codec``); anything
 else stays here behind a handle. After a call, arrays passed as arguments
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.isolation import codec
-from grader.implementations import from_folder, public_text
+from grader.implementations import ChapterViews, public_text
 from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
 
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
@@ -81,8 +81,8 @@ class Callback:
 
 class Worker:
     def __init__(self, submission: Path, sock: socket.socket):
-        self.submission = submission
-        self.implementation = from_folder(submission)
+        self.submission = submission.resolve()
+        self.implementation = ChapterViews(self.submission)
         self.objects: dict[int, object] = {}
         self.endpoint = Endpoint(sock, self.handle)
         self.pid = os.getpid()
@@ -186,13 +186,15 @@ class Worker:
             os._exit(0)
 
     def describe(self, error: BaseException) -> dict:
-        """Type, message and the student's own frames of the traceback."""
-        root = str(self.submission)
-        frames = [
-            f"{Path(f.filename).relative_to(root)}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
-            for f in traceback.extract_tb(error.__traceback__)
-            if f.filename.startswith(root)
-        ]
+        """Type, message and the student's own frames of the traceback (not those of given code)."""
+        frames = []
+        for frame in traceback.extract_tb(error.__traceback__):
+            try:
+                view, *rest = Path(frame.filename).relative_to(self.submission).parts
+            except ValueError:
+                continue
+            if rest and rest[0] == view:  # view chN, file chN/...: the student's chapter
+                frames.append(f"{Path(*rest)}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}")
         described = describe_error(error, frames[-8:])
         described["message"] = public_text(described["message"])
         return described

@@ -167,3 +167,16 @@ def test_notebook_in_a_folder_is_staged_in_process(tmp_path):
     report = hidden_suite(folder, "ch5", tmp_path, "-k", "conv_relu_pool_forward")
     assert report["tests"] and {t["outcome"] for t in report["tests"]} == {"passed"}
     shutil.rmtree(folder)
+
+
+def test_chapters_that_build_on_each_other_never_share_a_worker():
+    from grader.given import given_chapters
+    from grader.isolation.proxy import share_workers
+
+    every = chapters(SOLUTIONS)
+    groups = share_workers(every)
+    assert sorted(c for group in groups for c in group) == sorted(every)
+    for group in groups:
+        for chapter in group:
+            assert not given_chapters(chapter) & set(group), (chapter, group)
+    assert share_workers(["ch3", "ch5", "ch6", "ch8", "ch10"]) == [["ch3", "ch6", "ch10"], ["ch5", "ch8"]]
