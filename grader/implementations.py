@@ -22,6 +22,8 @@ import sys
 import tempfile
 import types
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 PRIVATE_NAME = re.compile(r"_dlimpl_[0-9a-f]{12}\.?")
 
@@ -45,7 +47,7 @@ class MissingChapter:
     def __init__(self, chapter: str):
         self.message = f"no {chapter} folder in this submission"
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> NoReturn:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         raise SubmissionError(self.message)
@@ -57,18 +59,18 @@ class Implementation:
     def __init__(self, package: str, root: Path | None = None):
         self.package = package
         self.root = root
-        self._modules: dict[str, object] = {}
+        self._modules: dict[str, ModuleType] = {}
 
     def __repr__(self) -> str:
         return f"Implementation({self.root or self.package})"
 
-    def load(self, module: str):
+    def load(self, module: str) -> ModuleType:
         """The module ``chN.name`` of this implementation."""
         if module not in self._modules:
             self._modules[module] = self._import(module)
         return self._modules[module]
 
-    def _import(self, module: str):
+    def _import(self, module: str) -> ModuleType:
         relpath = module.replace(".", "/") + ".py"
         chapter = module.split(".")[0]
         full = f"{self.package}.{module}"
@@ -128,7 +130,7 @@ class ChapterViews:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.root})"
 
-    def load(self, module: str):
+    def load(self, module: str) -> ModuleType:
         chapter = module.split(".")[0]
         if chapter not in self._views:
             self._views[chapter] = from_folder(self.root / chapter)
@@ -147,7 +149,7 @@ class FolderImplementation(ChapterViews):
     def __repr__(self) -> str:
         return f"FolderImplementation({self.folder})"
 
-    def load(self, module: str):
+    def load(self, module: str) -> ModuleType:
         chapter = module.split(".")[0]
         if not (self.root / chapter).exists():
             from grader.given import write_view
