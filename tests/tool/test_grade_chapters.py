@@ -1,6 +1,6 @@
 """Every road grades chapter N on chapter N's code alone (grader.given), through the real `dlgrade grade`.
 
-One class graded once (sandboxed workers, --jobs 2, chapters 5 and 8, the chapters with dependencies):
+One class graded once (sandboxed workers, --jobs 2, chapters 5, 7 and 8, the chapters with dependencies):
 the same wrong answer in a chapter folder alone, beside stubs of every other chapter, in a chapter
 notebook, and in an nbgrader submission, scored by nbgrader's own autograde too; plus a student who
 looks for the reference of chapter 5 wherever the worker can reach.
@@ -25,7 +25,7 @@ from grader.paths import EXERCISES, ROOT, SOLUTIONS, chapters
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 nbformat = pytest.importorskip("nbformat")
 
-GRADED = ("ch5", "ch8")
+GRADED = ("ch5", "ch7", "ch8")
 MUTANTS = {chapter: corpus.load(chapter)[0] for chapter in GRADED}  # one wrong answer per chapter: partial scores
 BIN = Path(sys.executable).parent
 
@@ -167,8 +167,9 @@ def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("chapters")
     klass = base / "class"
     write_files(klass / "alone5", answer("ch5"))
+    write_files(klass / "alone7", answer("ch7"))
     write_files(klass / "alone8", answer("ch8"))
-    write_files(klass / "full", {**stubs_except(GRADED), **answer("ch5"), **answer("ch8")})
+    write_files(klass / "full", {**stubs_except(GRADED), **answer("ch5"), **answer("ch7"), **answer("ch8")})
     (klass / "notebook5").mkdir()
     nbformat.write(mutated_notebook(build_notebook("ch5")[0], "ch5"), klass / "notebook5" / "ch5.ipynb")
     cheat = reference_files("ch5")
@@ -198,14 +199,14 @@ def graded(tmp_path_factory):
 
 def test_a_chapter_alone_scores_like_a_full_submission(graded):
     scores = graded["scores"]
-    for chapter, alone in (("ch5", "alone5"), ("ch8", "alone8")):
+    for chapter, alone in (("ch5", "alone5"), ("ch7", "alone7"), ("ch8", "alone8")):
         assert scores[alone][chapter] == scores["full"][chapter], chapter
         assert sum(scores[alone][chapter].values()) > 0, chapter
     assert scores["alone8"]["ch8"]["hogwild"] > 0 and scores["alone8"]["ch8"]["downpour"] > 0
 
 
 def test_the_wrong_answers_cost_points(graded):
-    for chapter, alone in (("ch5", "alone5"), ("ch8", "alone8")):
+    for chapter, alone in (("ch5", "alone5"), ("ch7", "alone7"), ("ch8", "alone8")):
         exercise = MUTANTS[chapter].description.split(":")[0]
         assert graded["scores"][alone][chapter][exercise] < graded["max"][chapter][exercise], chapter
 
