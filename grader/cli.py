@@ -2,7 +2,7 @@
 
 Each command lives in its own module, ``grader.<module>.run(args)``, and is
 offered only where that module exists: the student repository written by
-``dlgrade release`` ships ``check`` alone, with this very file.
+``dlgrade release`` ships ``check``, ``watch`` and ``hint``, with this very file.
 """
 
 from __future__ import annotations
@@ -25,6 +25,18 @@ def _sync(parser) -> None:
 
 def _check(parser) -> None:
     parser.add_argument("chapter", nargs="?", help="chapter to check, e.g. ch3 (default: every chapter)")
+    parser.add_argument(
+        "--history", action="store_true", help="show how each exercise's status changed over your past runs"
+    )
+
+
+def _watch(parser) -> None:
+    parser.add_argument("chapter", nargs="?", help="chapter to watch, e.g. ch3 (default: the first one not done)")
+
+
+def _hint(parser) -> None:
+    parser.add_argument("exercise", help="the exercise, e.g. affine_backward")
+    parser.add_argument("--reset", action="store_true", help="hide this exercise's hints again")
 
 
 def _selftest(parser) -> None:
@@ -74,6 +86,8 @@ def _release(parser) -> None:
 COMMANDS = [
     ("sync", "authoring.sync", "regenerate exercises/ from solutions/", _sync),
     ("check", "check", "run a chapter's tests on your exercises and show your progress", _check),
+    ("watch", "watch", "rerun the current exercise's tests each time you save a file", _watch),
+    ("hint", "hints", "show the next hint for an exercise (the idea, the maths, the shapes)", _hint),
     (
         "selftest",
         "authoring.selftest",

@@ -6,8 +6,15 @@
   the exercise it checks and what it is worth.
 - A stub's NotImplementedError is reported as ``not started: affine_backward``
   and a failed check as its one-line message, not as a traceback wall.
+- A chapter module that does not import marks the exercises of every test
+  module that needs it as **broken**, with the file, line and error in one
+  line; the other test modules still run.
+- Public tests get a time limit each (pytest-timeout; ``--timeout=N``
+  overrides it), and a test that runs out names the function that did not
+  return.
 - After the run, a progress table per exercise and the next one to do;
-  ``--dl-report FILE`` writes every outcome as JSON for ``dlgrade``.
+  ``--dl-report FILE`` writes every outcome as JSON for ``dlgrade``, and a
+  run of public tests adds its statuses to the history in ``.dlgrade/``.
 """
 
 from __future__ import annotations
@@ -20,13 +27,20 @@ from pathlib import Path
 
 import pytest
 
+from grader import history
+from grader.catalog import declared_in
 from grader.curriculum import sort_key
+from grader.diagnose import import_problem, student_frame, where
 from grader.implementations import OneLineError, SubmissionError, resolve
 from grader.grading.scoring import TestResult, by_exercise
+from grader.paths import HIDDEN_TESTS
 from grader.testing import ExerciseFailure
 
 CHAPTER = re.compile(r"^ch\d+$")
-NOT_STARTED, PASSED, FAILED, NOT_RUN = "not started", "passed", "failed", "not run"
+NOT_STARTED, PASSED, FAILED, NOT_RUN, BROKEN = "not started", "passed", "failed", "not run", "broken"
+TIME_LIMIT = 5.0  # seconds per public test unless --timeout says otherwise
+TIMEOUT_MESSAGE = re.compile(r"^Timeout \(>([\d.]+)s\) from pytest-timeout")
+ISOLATION = Path(__file__).resolve().parent / "isolation"  # the instructor's sandbox; not in a student repository
 
 
 @dataclass
@@ -42,6 +56,14 @@ class Outcome:
     message: str = "did not report"
 
 
+def pytest_addhooks(pluginmanager):
+    """Bring pytest-timeout along (under its own entry-point name, so autoloading does not load it twice)."""
+    import pytest_timeout
+
+    if pluginmanager.get_plugin("timeout") is None and not pluginmanager.is_registered(pytest_timeout):
+        pluginmanager.register(pytest_timeout, "timeout")
+
+
 def pytest_addoption(parser):
     group = parser.getgroup("dlgrade", "deep-learning course")
     group.addoption(
@@ -55,6 +77,11 @@ def pytest_addoption(parser):
         default=None,
         help="write every test's exercise, points and outcome to FILE as JSON",
     )
+    if ISOLATION.is_dir():
+        _isolation_options(group)
+
+
+def _isolation_options(group) -> None:
     group.addoption(
         "--isolate", action="store_true", help="run the --impl folder in a sandboxed worker process, never in this one"
     )
@@ -72,6 +99,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
+    config.option.continue_on_collection_errors = True  # one broken module must not hide the others
     try:
         config.dl_implementation = choose_implementation(config)
     except SubmissionError as error:
@@ -81,7 +109,7 @@ def pytest_configure(config):
 
 def choose_implementation(config):
     spec = config.getoption("impl")
-    if not config.getoption("isolate"):
+    if not config.getoption("isolate", False):
         return resolve(spec)
     from grader.isolation import sandbox
     from grader.isolation.proxy import RemoteImplementation
@@ -129,23 +157,43 @@ def not_started_name(error: BaseException) -> str | None:
     return name.split(".")[0] if name.isidentifier() or "." in name else "this exercise"
 
 
-def one_line(error: BaseException) -> str | None:
+def chapter_root(path: Path) -> Path:
+    """The folder holding the chapter folders, for a test file ``ROOT/chN/test_x.py``."""
+    return Path(path).resolve().parent.parent
+
+
+def timed_out(error: BaseException, root: Path, exercise: str) -> str | None:
+    """The message for a test stopped by its time limit: the function that did not return, and where."""
+    found = TIMEOUT_MESSAGE.match(str(error))
+    if not found:
+        return None
+    frame = student_frame(error, root) if root else None
+    name = frame[2] if frame and frame[2] != "<module>" else exercise
+    place = f" (stopped at {where(error, root)})" if frame else ""
+    return f"{name} did not return within {float(found.group(1)):g} s : an infinite loop?{place}"
+
+
+def one_line(error: BaseException, root: Path | None = None, exercise: str = "this exercise") -> str | None:
     """The short message for errors we understand; None keeps pytest's traceback."""
     name = not_started_name(error)
     if name:
         return f"not started: {name}"
     if isinstance(error, (ExerciseFailure, OneLineError)):
         return str(error)
-    return None
+    return timed_out(error, root, exercise) if root else None
 
 
-def summary(error: BaseException) -> str:
-    """One line for any error, for reports."""
-    short = one_line(error)
+def summary(error: BaseException, root: Path | None = None, exercise: str = "this exercise") -> str:
+    """One line for any error, for reports: the check's own message, or the error and where it happened."""
+    short = one_line(error, root, exercise)
     if short:
         return short
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    text = f"{type(error).__name__}: {lines[0][:300]}" if lines else type(error).__name__
+    if isinstance(error, AssertionError) and lines:
+        text = lines[0][:300]  # a test's own message (assert ..., "message") comes first
+    place = where(error, root) if root else ""
+    return f"{text} (in {place})" if place else text
 
 
 def describe(item) -> Outcome:
@@ -158,19 +206,59 @@ def describe(item) -> Outcome:
     return Outcome(item.nodeid, chapter, module, exercise, points)
 
 
+def is_public_test(path: Path) -> bool:
+    """A test file beside the chapter's modules (not a hidden suite of the course)."""
+    path = Path(path).resolve()
+    return bool(CHAPTER.match(path.parent.name)) and HIDDEN_TESTS.resolve() not in path.parents
+
+
 class Progress:
     """Collects outcomes, shortens messages, prints the progress table."""
 
     def __init__(self, config):
         self.config = config
         self.outcomes: dict[str, Outcome] = {}
+        self.broken: dict[str, str] = {}  # test module nodeid -> the one-line import problem
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_make_collect_report(self, collector):
+        """Import a public test module first, to keep the error its import raised (pytest keeps only text)."""
+        if not isinstance(collector, pytest.Module) or not is_public_test(collector.path):
+            return None
+        try:
+            collector.obj  # noqa: B018 (imports the module; pytest then collects it as usual)
+        except Exception as error:  # the module or one it imports is broken
+            cause = error.__cause__ or error
+            self.broken[collector.nodeid] = import_problem(cause, chapter_root(collector.path))
+        return None
+
+    def pytest_collectreport(self, report):
+        problem = self.broken.get(report.nodeid)
+        if not report.failed or problem is None:
+            return
+        report.longrepr = f"broken: {problem}"
+        path = Path(str(self.config.rootpath), report.nodeid.split("::")[0])
+        for declared in declared_in(path):
+            nodeid = f"{report.nodeid}::{declared.test}"
+            self.outcomes[nodeid] = Outcome(
+                nodeid,
+                declared.chapter,
+                declared.module,
+                declared.exercise,
+                declared.points,
+                BROKEN,
+                f"broken: {problem}",
+            )
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
         ranks = {id(item): (sort_key(*_chapter_module(item)), index) for index, item in enumerate(items)}
         items.sort(key=lambda item: ranks[id(item)])
+        limit = None if self.config._env_timeout is not None else TIME_LIMIT  # --timeout, ini or PYTEST_TIMEOUT
         for item in items:
             self.outcomes[item.nodeid] = describe(item)
+            if limit and is_public_test(item.path) and not item.get_closest_marker("timeout"):
+                item.add_marker(pytest.mark.timeout(limit))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -178,12 +266,13 @@ class Progress:
         record = self.outcomes.setdefault(item.nodeid, describe(item))
         if report.failed:
             error = call.excinfo.value if call.excinfo else None
-            short = one_line(error) if error is not None else None
+            root = chapter_root(item.path) if is_public_test(item.path) else None
+            short = one_line(error, root, record.exercise) if error is not None else None
             if short:
                 report.longrepr = short
             record.outcome = NOT_STARTED if not_started_name(error) else FAILED
             report.dl_not_started = record.outcome == NOT_STARTED
-            record.message = summary(error) if error is not None else "failed"
+            record.message = summary(error, root, record.exercise) if error is not None else "failed"
         elif report.when == "call" and report.passed:
             record.outcome = PASSED
             record.message = ""
@@ -207,7 +296,7 @@ class Progress:
             for o in self.outcomes.values()
         ]
         return [
-            {**asdict(row), "status": row.status, "message": row.messages[0] if row.messages else ""}
+            {**asdict(row), "status": _status(row), "message": row.messages[0] if row.messages else ""}
             for row in by_exercise(results)
         ]
 
@@ -219,6 +308,10 @@ class Progress:
             with open(tmp, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, indent=1)
             os.replace(tmp, path)
+        public = [o for o in self.outcomes.values() if CHAPTER.match(o.chapter)]
+        if public and all(is_public_test(Path(str(self.config.rootpath), o.nodeid.split("::")[0])) for o in public):
+            rows = [r for r in self.exercises() if CHAPTER.match(r["chapter"])]
+            history.record(Path(str(self.config.rootpath)), rows)
 
     def pytest_terminal_summary(self, terminalreporter):
         rows = [row for row in self.exercises() if CHAPTER.match(row["chapter"])]  # not the tool's own tests
@@ -232,14 +325,29 @@ class Progress:
                 f"  {row['chapter']:<5} {row['exercise']:<{width}}  {row['status']:<12}"
                 f" {row['passed']}/{row['tests']} tests  {_points(row['score'])}/{_points(row['max_score'])} points"
             )
-        todo = next((r for r in rows if r["status"] != "passing"), None)
-        if todo:
-            write(
-                f"Next: {todo['exercise']} in {todo['chapter']}/{todo['module']}.py"
-                + (f"  ({todo['message']})" if todo["message"] else "")
-            )
-        else:
-            write("Every exercise here passes.")
+        write(next_step(rows))
+
+
+def next_step(rows: list[dict]) -> str:
+    """The Next line: a broken file first, else the first exercise that does not pass."""
+    broken = next((r for r in rows if r["status"] == BROKEN), None)
+    if broken:
+        problem = broken["message"].removeprefix("broken: ")
+        count = sum(r["status"] == BROKEN and r["message"] == broken["message"] for r in rows)
+        return f"Fix this first: {problem} ({count} exercise{'s' if count > 1 else ''} cannot run until it imports)"
+    todo = next((r for r in rows if r["status"] != "passing"), None)
+    if todo is None:
+        return "Every exercise here passes."
+    return f"Next: {todo['exercise']} in {todo['chapter']}/{todo['module']}.py" + (
+        f"  ({todo['message']})" if todo["message"] else ""
+    )
+
+
+def _status(row) -> str:
+    """The scoring's status, and ``broken`` where every test of the exercise could not even be collected."""
+    if row.passed == 0 and row.messages and all(m.startswith("broken: ") for m in row.messages):
+        return BROKEN
+    return row.status
 
 
 def _chapter_module(item) -> tuple[str, str]:

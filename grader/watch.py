@@ -1,0 +1,118 @@
+"""``dlgrade watch [CHAPTER]``: rerun the tests each time a file of the chapter is saved.
+
+Like rustlings' ``watch``: the screen shows only the exercise to do now
+(the first that does not pass, or the file that does not import), its
+failing checks in one line each, and a progress bar; when it passes, the
+next one takes its place. Ctrl-C stops. Files are watched with
+``watchfiles`` (native notifications, no polling loop of our own).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress_bar import ProgressBar
+
+from grader.grading.runner import SuiteResult, run_suite
+from grader.paths import EXERCISES, ROOT, chapters
+from grader.pytest_plugin import BROKEN, next_step
+
+
+def first_unfinished(available: list[str]) -> str:
+    """The first chapter whose last recorded run was not all passing (the first chapter without a record)."""
+    from grader.history import runs
+
+    latest: dict[str, str] = {}
+    for run in runs(ROOT):
+        latest.update(run["status"])
+    for chapter in available:
+        statuses = [s for key, s in latest.items() if key.startswith(chapter + "/")]
+        if not statuses or any(s != "passing" for s in statuses):
+            return chapter
+    return available[0]
+
+
+def current(result: SuiteResult) -> dict | None:
+    """The row to work on: a broken file first, else the first exercise that does not pass."""
+    rows = result.exercises
+    return next((r for r in rows if r["status"] == BROKEN), None) or next(
+        (r for r in rows if r["status"] != "passing"), None
+    )
+
+
+def show(console: Console, chapter: str, result: SuiteResult, passed_now: list[str]) -> dict | None:
+    """Draw the screen for one run; return the current exercise's row."""
+    if console.is_terminal:
+        console.clear()
+    console.print(
+        f"[bold]dlgrade watch {chapter}[/]: the tests rerun each time you save a file in exercises/{chapter}. "
+        "Ctrl-C stops.\n",
+        highlight=False,
+    )
+    for name in passed_now:
+        console.print(f"[green]✓ {name} passes its public tests.[/]", highlight=False)
+    if result.error:
+        console.print(f"[red]The tests did not run: {result.error}[/]\n{result.output[-2000:]}", highlight=False)
+        return None
+    rows = result.exercises
+    row = current(result)
+    if row is None:
+        console.print(f"[bold green]Every exercise of {chapter} passes its public tests.[/]", highlight=False)
+    elif row["status"] == BROKEN:
+        console.print(f"[bold red]{next_step(rows)}[/]", highlight=False, soft_wrap=True)
+    else:
+        console.print(
+            f"[bold]{row['exercise']}[/] in exercises/{chapter}/{row['module']}.py: {row['status']}, "
+            f"{row['passed']}/{row['tests']} tests pass",
+            highlight=False,
+        )
+        for test in result.tests:
+            if test["exercise"] == row["exercise"] and test["outcome"] != "passed":
+                name = test["nodeid"].split("::")[-1]
+                console.print(f"  [red]✗[/] {name}: {test['message']}", highlight=False, soft_wrap=True)
+        console.print(f"\nStuck? `dlgrade hint {row['exercise']}` shows a hint (run it again for more).")
+    done = sum(r["status"] == "passing" for r in rows)
+    console.print()
+    console.print(ProgressBar(total=max(len(rows), 1), completed=done, width=40))
+    console.print(f"{done}/{len(rows)} exercises of {chapter} pass", highlight=False)
+    return row
+
+
+def changed_python_files(chapter_dir: Path):
+    """Yield once per batch of saved .py files under ``chapter_dir``."""
+    from watchfiles import PythonFilter, watch
+
+    yield from watch(chapter_dir, watch_filter=PythonFilter(), raise_interrupt=True)
+
+
+def run(args) -> int:
+    """``dlgrade watch [CHAPTER]``."""
+    console = Console()
+    available = chapters(EXERCISES)
+    if not available:
+        console.print("dlgrade watch: no chapters in exercises/")
+        return 2
+    chapter = args.chapter or first_unfinished(available)
+    if chapter not in available:
+        console.print(f"dlgrade watch: no chapter {chapter!r} in exercises/ (have: {', '.join(available)})")
+        return 2
+    folder = EXERCISES / chapter
+    row = None
+    try:
+        with console.status(f"Running the tests of {chapter}..."):
+            result = run_suite([str(folder)], "exercises")
+        row = show(console, chapter, result, [])
+        for _ in changed_python_files(folder):
+            before = {r["exercise"]: r["status"] for r in result.exercises}
+            with console.status(f"Running the tests of {chapter}..."):
+                result = run_suite([str(folder)], "exercises")
+            passed_now = [
+                r["exercise"]
+                for r in result.exercises
+                if r["status"] == "passing" and before.get(r["exercise"]) != "passing"
+            ]
+            row = show(console, chapter, result, passed_now)
+    except KeyboardInterrupt:
+        console.print("\nStopped watching." + (f" Next time: {row['exercise']}." if row else ""), highlight=False)
+    return 0
