@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 FOLDER = ".dlgrade"
@@ -26,7 +26,7 @@ def record(root: Path, rows: list[dict], when: datetime | None = None) -> None:
     """Append one run: ``{"time": ISO, "status": {"ch3/affine_forward": "passing", ...}}``."""
     if not rows or os.environ.get("DLGRADE_NO_HISTORY"):
         return
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     line = {
         "time": when.astimezone().isoformat(timespec="seconds"),
         "status": {f"{r['chapter']}/{r['exercise']}": r["status"] for r in rows},

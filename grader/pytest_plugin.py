@@ -31,8 +31,8 @@ from grader import history
 from grader.catalog import declared_in
 from grader.curriculum import sort_key
 from grader.diagnose import import_problem, student_frame, where
-from grader.implementations import OneLineError, SubmissionError, resolve
 from grader.grading.scoring import TestResult, by_exercise
+from grader.implementations import OneLineError, SubmissionError, resolve
 from grader.paths import HIDDEN_TESTS
 from grader.testing import ExerciseFailure
 
@@ -224,13 +224,13 @@ class Progress:
     def pytest_make_collect_report(self, collector):
         """Import a public test module first, to keep the error its import raised (pytest keeps only text)."""
         if not isinstance(collector, pytest.Module) or not is_public_test(collector.path):
-            return None
+            return
         try:
             collector.obj  # noqa: B018 (imports the module; pytest then collects it as usual)
         except Exception as error:  # the module or one it imports is broken
             cause = error.__cause__ or error
             self.broken[collector.nodeid] = import_problem(cause, chapter_root(collector.path))
-        return None
+        return
 
     def pytest_collectreport(self, report):
         problem = self.broken.get(report.nodeid)

@@ -79,11 +79,11 @@ def check_scalar(actual, expected: float, what: str, rtol: float = 1e-6, atol: f
     check_close(array.reshape(()), expected, what, rtol=rtol, atol=atol)
 
 
-def unpack_pair(result, what: str):
-    """A forward's ``(out, cache)`` or a loss's ``(loss, grad)``."""
+def unpack_pair(result, what: str, names: str = ""):
+    """A forward's ``(out, cache)`` or a loss's ``(loss, grad)``; ``names`` shows which, e.g. "(out, cache)"."""
     if not isinstance(result, tuple) or len(result) != 2:
         got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
-        fail(f"{what}: must return a pair, got {got}")
+        fail(f"{what} must return a pair{' ' + names if names else ''}, got {got}")
     return result
 
 
@@ -151,7 +151,7 @@ def run_forward(module, name: str, inputs, params=()):
     Checks that it returns a pair and leaves its inputs unchanged.
     """
     copies = snapshot(*inputs)
-    out, cache = unpack_pair(getattr(module, name)(*inputs, *params), name)
+    out, cache = unpack_pair(getattr(module, name)(*inputs, *params), name, "(out, cache)")
     check_unchanged(inputs, copies, name)
     return as_array(out, f"{name} output"), cache
 

@@ -24,16 +24,12 @@ when cached, seconds the first time), and ``program.kernel_name`` creates a
 new kernel object on every access (pyopencl warns ``RepeatedKernelRetrieval``),
 so host code must get its kernels from ``kernel_for``.
 
-Why the sources are functions: the course names the kernel sources
+Kernel sources: each kernel's OpenCL C source is returned by a function
+(``vector_add_source()``, ``matmul_naive_source()``, ...) that you write;
 ``VECTOR_ADD_SRC``, ``MATMUL_NAIVE_SRC``, ``MATMUL_TILED_SRC`` and
-``MATMUL_FAST_SRC``. A module-level string cannot be an exercise (the stub
-generator only replaces blocks inside functions, and a stub must still
-import), so each source is returned by a function (``vector_add_source()``,
-...) and the constant is derived from it when first read (a module
-``__getattr__``). In the stubs, reading ``VECTOR_ADD_SRC`` raises the same
-NotImplementedError as calling ``vector_add_source()``.
+``MATMUL_FAST_SRC`` read the same strings once those functions work.
 
-Timing (the book's mistake): ``kernel(queue, ...)`` only *enqueues* the
+Timing (where the book goes wrong, chapter 10): ``kernel(queue, ...)`` only *enqueues* the
 kernel and returns at once; the device runs it later, asynchronously. A
 stopwatch around the launch therefore measures how long it takes to put a
 command in a queue, not how long the kernel runs; the book's GPU times are

@@ -24,6 +24,9 @@ from .opencl import (
     vector_add_source,
 )
 
+# Building an OpenCL program takes seconds the first time: more than the usual few seconds per test.
+pytestmark = pytest.mark.timeout(60)
+
 
 def small_matrices(m, k, n, seed=0):
     rng = np.random.default_rng(seed)

@@ -33,11 +33,7 @@ def rnn_step_forward(x, prev_h, Wx, Wh, b):
 
 
 def rnn_step_backward(dnext_h, cache):
-    """Backward pass of one time step.
-
-    With a = x @ Wx + prev_h @ Wh + b and next_h = tanh(a):
-    da = dnext_h * (1 - next_h ** 2); dx = da @ Wx.T, dprev_h = da @ Wh.T,
-    dWx = x.T @ da, dWh = prev_h.T @ da, db = sum of da over the batch.
+    """Backward pass of one time step: the gradients of the loss with respect to x, prev_h, Wx, Wh and b.
 
     Inputs:
     - dnext_h: upstream gradient of next_h, shape (N, H)
