@@ -17,7 +17,7 @@ from rich.table import Table
 from grader import history
 from grader.grading.runner import run_suite
 from grader.paths import EXERCISES, ROOT, chapters
-from grader.pytest_plugin import next_step
+from grader.pytest_plugin import BROKEN, next_step
 
 STYLE = {"passing": "green", "failing": "red", "not started": "yellow", "broken": "bold red"}
 
@@ -66,13 +66,14 @@ def run_check(chapter: str | None, impl: str = "exercises") -> int:
     if done == len(rows):
         console.print(f"All {len(rows)} exercises pass their public tests.")
         return 0
-    todo = next(row for row in rows if row["status"] != "passing")
     console.print(f"{done}/{len(rows)} exercises pass. {next_step(rows)}", highlight=False, soft_wrap=True)
-    console.print(
-        f"Run `pytest exercises/{todo['chapter']}/test_{todo['module']}.py` for details, "
-        f"`dlgrade hint {todo['exercise']}` for a hint.",
-        highlight=False,
-    )
+    if not any(row["status"] == BROKEN for row in rows):
+        todo = next(row for row in rows if row["status"] != "passing")
+        console.print(
+            f"Run `pytest exercises/{todo['chapter']}/test_{todo['module']}.py` for details, "
+            f"`dlgrade hint {todo['exercise']}` for a hint.",
+            highlight=False,
+        )
     return 1
 
 

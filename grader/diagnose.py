@@ -66,3 +66,35 @@ def import_problem(error: BaseException, root: Path) -> str:
             what += f"; the exercises may import only {', '.join(ALLOWED_IMPORTS)} and Python's standard library"
     place = where(error, root)
     return f"{place}: {what}" if place else what
+
+
+NUMPY_HEADERS = ("Not equal to tolerance", "Arrays are not equal", "Arrays are not almost equal")
+
+
+def numpy_failure(text: str) -> str | None:
+    """One line for a failed ``np.testing`` comparison: what differs, how much; None for other messages."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    if not lines or not lines[0].startswith(NUMPY_HEADERS):
+        return None
+    rest = lines[1:]
+    details = ("Mismatch", "(shapes", " ACTUAL", " DESIRED", "Max ", "x and y")
+    what = rest[0].strip() if rest and rest[0].strip() and not rest[0].startswith(details) else ""
+    subject = f"{what}: " if what else ""
+    shapes = next((line.strip() for line in rest if line.strip().startswith("(shapes")), "")
+    if shapes:
+        yours, expected = shapes.removeprefix("(shapes ").removesuffix(" mismatch)").split("), ", 1)
+        return f"{subject}shape {yours}), expected {expected}"
+    found = {
+        key: line.split(":", 1)[1].strip()
+        for line in rest
+        for key in ("Mismatched elements", "Max relative difference", "Max absolute difference")
+        if line.startswith(key)
+    }
+    how = []
+    if "Mismatched elements" in found:
+        how.append(f"{found['Mismatched elements'].split(' (')[0]} elements differ")
+    if "Max relative difference" in found:
+        how.append(f"largest relative difference {found['Max relative difference']}")
+    elif "Max absolute difference" in found:
+        how.append(f"largest difference {found['Max absolute difference']}")
+    return f"{subject}values differ from the expected ones" + (f" ({', '.join(how)})" if how else "")

@@ -30,7 +30,7 @@ import pytest
 from grader import history
 from grader.catalog import declared_in
 from grader.curriculum import sort_key
-from grader.diagnose import import_problem, student_frame, where
+from grader.diagnose import import_problem, numpy_failure, student_frame, where
 from grader.grading.scoring import TestResult, by_exercise
 from grader.implementations import OneLineError, SubmissionError, resolve
 from grader.paths import HIDDEN_TESTS
@@ -191,7 +191,8 @@ def summary(error: BaseException, root: Path | None = None, exercise: str = "thi
     lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
     text = f"{type(error).__name__}: {lines[0][:300]}" if lines else type(error).__name__
     if isinstance(error, AssertionError) and lines:
-        text = lines[0][:300]  # a test's own message (assert ..., "message") comes first
+        # np.testing's report, or a test's own message (assert ..., "message") first
+        text = numpy_failure(str(error)) or lines[0][:300]
     place = where(error, root) if root else ""
     return f"{text} (in {place})" if place else text
 
