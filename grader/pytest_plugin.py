@@ -170,7 +170,7 @@ def timed_out(error: BaseException, root: Path, exercise: str) -> str | None:
     frame = student_frame(error, root) if root else None
     name = frame[2] if frame and frame[2] != "<module>" else exercise
     place = f" (stopped at {where(error, root)})" if frame else ""
-    return f"{name} did not return within {float(found.group(1)):g} s : an infinite loop?{place}"
+    return f"{name} did not return within {float(found.group(1)):g} s: an infinite loop?{place}"
 
 
 def one_line(error: BaseException, root: Path | None = None, exercise: str = "this exercise") -> str | None:

@@ -79,11 +79,20 @@ def show(console: Console, chapter: str, result: SuiteResult, passed_now: list[s
     return row
 
 
-def changed_python_files(chapter_dir: Path):
-    """Yield once per batch of saved .py files under ``chapter_dir``."""
+def saves(chapter_dir: Path):
+    """Yield once per batch of saved .py files under ``chapter_dir``, the first time at once.
+
+    The watcher starts before the first yield, so files saved while the
+    tests run are not missed: they make up the next batch.
+    """
     from watchfiles import PythonFilter, watch
 
-    yield from watch(chapter_dir, watch_filter=PythonFilter(), raise_interrupt=True)
+    changes = watch(chapter_dir, watch_filter=PythonFilter(), rust_timeout=200, yield_on_timeout=True)
+    next(changes)  # the watcher is running from here on
+    yield set()
+    for batch in changes:
+        if batch:
+            yield batch
 
 
 def run(args) -> int:
@@ -100,19 +109,17 @@ def run(args) -> int:
     folder = EXERCISES / chapter
     row = None
     try:
-        with console.status(f"Running the tests of {chapter}..."):
-            result = run_suite([str(folder)], "exercises")
-        row = show(console, chapter, result, [])
-        for _ in changed_python_files(folder):
-            before = {r["exercise"]: r["status"] for r in result.exercises}
+        before: dict[str, str] = {}
+        for _ in saves(folder):
             with console.status(f"Running the tests of {chapter}..."):
                 result = run_suite([str(folder)], "exercises")
             passed_now = [
                 r["exercise"]
                 for r in result.exercises
-                if r["status"] == "passing" and before.get(r["exercise"]) != "passing"
+                if r["status"] == "passing" and before.get(r["exercise"]) not in (None, "passing")
             ]
             row = show(console, chapter, result, passed_now)
+            before = {r["exercise"]: r["status"] for r in result.exercises}
     except KeyboardInterrupt:
         console.print("\nStopped watching." + (f" Next time: {row['exercise']}." if row else ""), highlight=False)
     return 0
