@@ -235,8 +235,6 @@ def test_notebook_scores_equal_the_hidden_suite_on_rebuilt_modules(course, stude
 
 
 def test_dlgrade_grade_gives_the_same_points_per_exercise(course, tmp_path):
-    if not (ROOT / "grader" / "grade.py").exists():
-        pytest.skip("grader/grade.py (`dlgrade grade`) does not exist yet")
     out = tmp_path / "out"
     done = subprocess.run(
         [
