@@ -156,6 +156,27 @@ def run_forward(module, name: str, inputs, params=()):
     return as_array(out, f"{name} output"), cache
 
 
+def run_backward(module, forward: str, backward: str, inputs, params=(), dout=None):
+    """``forward`` then ``backward`` of ``module`` on ``inputs``; return the gradients, one per input.
+
+    Checks what every layer promises: the forward returns (out, cache) and
+    leaves its inputs unchanged; the backward returns one gradient per input
+    (a bare array for a single input), each shaped like its input, and leaves
+    dout unchanged. ``dout`` defaults to ones shaped like the output.
+    """
+    out, cache = run_forward(module, forward, inputs, params)
+    dout = np.ones(out.shape) if dout is None else dout
+    dout_copy = np.array(dout, copy=True)
+    grads = getattr(module, backward)(dout, cache)
+    grads = (grads,) if len(inputs) == 1 else unpack_tuple(grads, len(inputs), backward)
+    check_unchanged([dout], [dout_copy], backward)
+    for index, (grad, value) in enumerate(zip(grads, inputs)):
+        shape = np.shape(as_array(grad, f"{backward}: gradient #{index + 1}"))
+        if shape != np.shape(value):
+            fail(f"{backward}: gradient #{index + 1} has shape {shape}, like its input it should be {np.shape(value)}")
+    return grads
+
+
 def check_backward(module, layer: str, inputs, autograd_forward, rng, names, params=(), rtol=1e-6):
     """``layer``_backward of ``module`` equals autograd's gradients of ``autograd_forward``.
 

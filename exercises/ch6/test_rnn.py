@@ -7,7 +7,9 @@ Run them with `pytest exercises/ch6/test_rnn.py`. Each test checks one idea.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import check_unchanged, numerical_gradient, run_backward, snapshot
+
+from . import rnn
 from .rnn import birnn_forward, clip_grad_norm, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 
 
@@ -175,3 +177,39 @@ def test_clip_grad_norm_leaves_small_gradients_alone():
     assert np.isclose(norm, 0.5)
     np.testing.assert_array_equal(clipped["W"], grads["W"], err_msg="below the threshold nothing changes")
     np.testing.assert_array_equal(clipped["b"], grads["b"])
+
+
+# The rules every recurrent layer follows, previewing the grader's checks: a batch of one,
+# input and hidden sizes that differ, inputs left unchanged, one gradient per input shaped like it.
+def rnn_weights(rng, D, H):
+    return rng.normal(size=(D, H)), rng.normal(size=(H, H)), rng.normal(size=H)
+
+
+@pytest.mark.parametrize(
+    "N, T, D, H",
+    [
+        pytest.param(N, T, D, H, marks=pytest.mark.exercise(name), id=f"{name}-{label}")
+        for name in ("rnn_step_backward", "rnn_backward")
+        for label, (N, T, D, H) in (("batch of one", (1, 3, 2, 2)), ("D != H", (3, 4, 5, 2)))
+    ],
+)
+def test_rnn_shapes_and_unchanged_inputs(request, N, T, D, H):
+    rng = np.random.default_rng(20)
+    Wx, Wh, b = rnn_weights(rng, D, H)
+    if "rnn_step" in request.node.callspec.id:
+        run_backward(
+            rnn, "rnn_step_forward", "rnn_step_backward", (rng.normal(size=(N, D)), rng.normal(size=(N, H)), Wx, Wh, b)
+        )
+    else:
+        run_backward(
+            rnn, "rnn_forward", "rnn_backward", (rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), Wx, Wh, b)
+        )
+
+
+@pytest.mark.exercise("clip_grad_norm")
+def test_clip_grad_norm_leaves_the_given_gradients_unchanged():
+    grads = {"W": np.full((2, 2), 3.0), "b": np.array([4.0])}
+    copies = snapshot(grads["W"], grads["b"])
+    clipped, norm = clip_grad_norm(grads, 1.0)
+    check_unchanged([grads["W"], grads["b"]], copies, "clip_grad_norm")
+    assert set(clipped) == {"W", "b"} and isinstance(float(norm), float)
