@@ -247,7 +247,8 @@ def vector_add(a, b, device=0, events=None):
     copied back with cl.enqueue_copy (which waits for the kernel).
 
     Inputs:
-    - a, b: arrays of the same shape (any numeric dtype; computed in float32)
+    - a, b: arrays of the same shape, any numeric dtype (computed in float32) and
+      any memory layout (a transposed view works too); neither is modified
     - device: number of the device in device_report()
     - events: None, or a list to which the kernel's cl.Event is appended
 
@@ -280,7 +281,8 @@ def matmul_naive(A, B, device=0, events=None):
     None (the driver picks the work groups).
 
     Inputs:
-    - A: (M, K), B: (K, N), any numeric dtype (computed in float32)
+    - A: (M, K), B: (K, N), any numeric dtype (computed in float32) and any
+      memory layout (transposed views work too); neither is modified
     - device, events: as in vector_add
 
     Returns:
