@@ -213,6 +213,11 @@ def is_public_test(path: Path) -> bool:
     return bool(CHAPTER.match(path.parent.name)) and HIDDEN_TESTS.resolve() not in path.parents
 
 
+def _in_exercises(path: Path) -> bool:
+    """A public test of a student's ``exercises/chN`` (whose runs go into the history)."""
+    return is_public_test(path) and Path(path).resolve().parent.parent.name == "exercises"
+
+
 class Progress:
     """Collects outcomes, shortens messages, prints the progress table."""
 
@@ -310,7 +315,7 @@ class Progress:
                 json.dump(data, handle, indent=1)
             os.replace(tmp, path)
         public = [o for o in self.outcomes.values() if CHAPTER.match(o.chapter)]
-        if public and all(is_public_test(Path(str(self.config.rootpath), o.nodeid.split("::")[0])) for o in public):
+        if public and all(_in_exercises(Path(str(self.config.rootpath), o.nodeid.split("::")[0])) for o in public):
             rows = [r for r in self.exercises() if CHAPTER.match(r["chapter"])]
             history.record(Path(str(self.config.rootpath)), rows)
 
