@@ -25,7 +25,7 @@ class Declared:
     points: float
 
 
-def _exercise_mark(node: ast.expr) -> tuple[str, float] | None:
+def _exercise_mark(node: ast.AST) -> tuple[str, float] | None:
     """``pytest.mark.exercise("name", points=2)`` -> ("name", 2.0)."""
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "exercise"):
         return None
@@ -34,7 +34,7 @@ def _exercise_mark(node: ast.expr) -> tuple[str, float] | None:
     points = 1.0
     for keyword in node.keywords:
         if keyword.arg == "points" and isinstance(keyword.value, ast.Constant):
-            points = float(keyword.value.value)
+            points = float(keyword.value.value)  # type: ignore[arg-type]
     return node.args[0].value, points
 
 

@@ -9,6 +9,7 @@ code. What a student has already seen is remembered in
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import json
 import textwrap
@@ -16,6 +17,7 @@ import tomllib
 from pathlib import Path
 
 from grader.catalog import chapter_exercises
+from grader.errors import EXIT_OK, CommandError
 from grader.history import folder
 from grader.paths import EXERCISES, ROOT, chapters
 
@@ -24,8 +26,8 @@ FILE = "hints.toml"
 STATE = "hints.json"
 
 
-class HintError(Exception):
-    """An exercise that does not exist or a hints file that cannot be read."""
+class HintError(CommandError):
+    """An exercise that does not exist or a hints file that cannot be read (exit status 2)."""
 
 
 def load(chapter_dir: Path) -> dict[str, dict[str, str]]:
@@ -42,7 +44,7 @@ def load(chapter_dir: Path) -> dict[str, dict[str, str]]:
 
 def find(exercise: str, base: Path = EXERCISES) -> tuple[str, str, dict[str, str]]:
     """(chapter, module, hints) of ``exercise``; the hints are {} where none are written yet."""
-    known = []
+    known: list[str] = []
     for chapter in chapters(base):
         declared = {d.exercise: d for d in chapter_exercises(base / chapter)}
         if exercise in declared:
@@ -109,11 +111,7 @@ def hint(exercise: str, root: Path = ROOT, base: Path = EXERCISES, reset: bool =
     return render(exercise, where, hints, level)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """``dlgrade hint EXERCISE [--reset]``."""
-    try:
-        print(hint(args.exercise, reset=args.reset))
-    except HintError as error:
-        print(f"dlgrade hint: {error}")
-        return 2
-    return 0
+    print(hint(args.exercise, reset=args.reset))
+    return EXIT_OK

@@ -13,6 +13,10 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grader.grading.scoring import ExerciseScore
 
 FOLDER = ".dlgrade"
 HISTORY = "history.jsonl"
@@ -22,14 +26,14 @@ def folder(root: Path) -> Path:
     return Path(root) / FOLDER
 
 
-def record(root: Path, rows: list[dict], when: datetime | None = None) -> None:
+def record(root: Path, rows: list[ExerciseScore], when: datetime | None = None) -> None:
     """Append one run: ``{"time": ISO, "status": {"ch3/affine_forward": "passing", ...}}``."""
     if not rows or os.environ.get("DLGRADE_NO_HISTORY"):
         return
     when = when or datetime.now(UTC)
     line = {
         "time": when.astimezone().isoformat(timespec="seconds"),
-        "status": {f"{r['chapter']}/{r['exercise']}": r["status"] for r in rows},
+        "status": {f"{r.chapter}/{r.exercise}": r.status for r in rows},
     }
     try:
         folder(root).mkdir(exist_ok=True)

@@ -16,6 +16,7 @@ import importlib
 import sys
 import types
 from pathlib import Path
+from types import ModuleType
 
 from grader.diagnose import import_problem
 
@@ -34,18 +35,18 @@ class Implementation:
     def __init__(self, package: str, root: Path | None = None):
         self.package = package
         self.root = root
-        self._modules: dict[str, object] = {}
+        self._modules: dict[str, ModuleType] = {}
 
     def __repr__(self) -> str:
         return f"Implementation({self.root or self.package})"
 
-    def load(self, module: str):
+    def load(self, module: str) -> ModuleType:
         """The module ``chN.name`` of this implementation."""
         if module not in self._modules:
             self._modules[module] = self._import(module)
         return self._modules[module]
 
-    def _import(self, module: str):
+    def _import(self, module: str) -> ModuleType:
         relpath = module.replace(".", "/") + ".py"
         try:
             return importlib.import_module(f"{self.package}.{module}")

@@ -13,50 +13,41 @@
   overrides it), and a test that runs out names the function that did not
   return.
 - After the run, a progress table per exercise and the next one to do;
-  ``--dl-report FILE`` writes every outcome as JSON for ``dlgrade``, and a
-  run of public tests adds its statuses to the history in ``.dlgrade/``.
+  ``--dl-report FILE`` writes every test's ``Outcome`` (``grader.grading.scoring``)
+  as JSON for ``dlgrade``, and a run of ``exercises/`` adds its statuses to
+  the history in ``.dlgrade/``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from grader import history
 from grader.catalog import declared_in
 from grader.curriculum import sort_key
+from grader.defaults import CALL_TIMEOUT_S, PUBLIC_TEST_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.diagnose import import_problem, numpy_failure, student_frame, where
-from grader.grading.scoring import TestResult, by_exercise
-from grader.implementations import OneLineError, SubmissionError, resolve
-from grader.paths import HIDDEN_TESTS
+from grader.fileio import atomic_write
+from grader.grading.scoring import BROKEN_PREFIX, ExerciseScore, Outcome, by_exercise
+from grader.implementations import Implementation, OneLineError, SubmissionError, resolve
+from grader.paths import HIDDEN_TESTS, is_chapter
 from grader.testing import ExerciseFailure
 
-CHAPTER = re.compile(r"^ch\d+$")
-NOT_STARTED, PASSED, FAILED, NOT_RUN, BROKEN = "not started", "passed", "failed", "not run", "broken"
-TIME_LIMIT = 5.0  # seconds per public test unless --timeout says otherwise
+if TYPE_CHECKING:
+    from grader.isolation.proxy import RemoteImplementation
+
 TIMEOUT_MESSAGE = re.compile(r"^Timeout \(>([\d.]+)s\) from pytest-timeout")
 ISOLATION = Path(__file__).resolve().parent / "isolation"  # the instructor's sandbox; not in a student repository
 
 
-@dataclass
-class Outcome:
-    """What one test found."""
-
-    nodeid: str
-    chapter: str
-    module: str
-    exercise: str
-    points: float
-    outcome: str = NOT_RUN
-    message: str = "did not report"
-
-
-def pytest_addhooks(pluginmanager):
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     """Bring pytest-timeout along (under its own entry-point name, so autoloading does not load it twice)."""
     import pytest_timeout
 
@@ -64,7 +55,7 @@ def pytest_addhooks(pluginmanager):
         pluginmanager.register(pytest_timeout, "timeout")
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("dlgrade", "deep-learning course")
     group.addoption(
         "--impl",
@@ -81,7 +72,7 @@ def pytest_addoption(parser):
         _isolation_options(group)
 
 
-def _isolation_options(group) -> None:
+def _isolation_options(group: pytest.OptionGroup) -> None:
     group.addoption(
         "--isolate", action="store_true", help="run the --impl folder in a sandboxed worker process, never in this one"
     )
@@ -93,26 +84,35 @@ def _isolation_options(group) -> None:
         metavar="PATH",
         help="with --isolate: another folder the worker must not see (repeatable)",
     )
-    group.addoption("--call-timeout", type=float, default=30.0, help="with --isolate: seconds per call")
-    group.addoption("--test-timeout", type=float, default=120.0, help="with --isolate: seconds per test")
+    group.addoption(
+        "--call-timeout",
+        type=float,
+        default=CALL_TIMEOUT_S,
+        help="with --isolate: seconds per call (default %(default)s)",
+    )
+    group.addoption(
+        "--test-timeout",
+        type=float,
+        default=TEST_TIMEOUT_S,
+        help="with --isolate: seconds per test (default %(default)s)",
+    )
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
     config.option.continue_on_collection_errors = True  # one broken module must not hide the others
     try:
-        config.dl_implementation = choose_implementation(config)
+        config.dl_implementation = choose_implementation(config)  # type: ignore[attr-defined]
     except SubmissionError as error:
         raise pytest.UsageError(str(error)) from None
     config.pluginmanager.register(Progress(config), "dlgrade-progress")
 
 
-def choose_implementation(config):
+def choose_implementation(config: pytest.Config) -> Implementation | RemoteImplementation:
     spec = config.getoption("impl")
     if not config.getoption("isolate", False):
         return resolve(spec)
     from grader.isolation import sandbox
-    from grader.isolation.proxy import RemoteImplementation
 
     folder = Path(spec)
     if not folder.is_dir():
@@ -120,6 +120,8 @@ def choose_implementation(config):
     reason = sandbox.unavailable_reason()
     if reason and not config.getoption("unsafe"):
         raise SubmissionError(f"cannot isolate: {reason}")
+    from grader.isolation.proxy import RemoteImplementation
+
     return RemoteImplementation(
         folder,
         use_sandbox=reason is None,
@@ -129,16 +131,16 @@ def choose_implementation(config):
     )
 
 
-def pytest_unconfigure(config):
-    implementation = getattr(config, "dl_implementation", None)
-    if hasattr(implementation, "close"):
-        implementation.close()
+def pytest_unconfigure(config: pytest.Config) -> None:
+    close = getattr(getattr(config, "dl_implementation", None), "close", None)
+    if close is not None:
+        close()
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """Give an isolated implementation its per-test time budget."""
-    implementation = item.config.dl_implementation
+    implementation = item.config.dl_implementation  # type: ignore[attr-defined]
     if hasattr(implementation, "begin_test"):
         implementation.begin_test()
     try:
@@ -148,7 +150,7 @@ def pytest_runtest_call(item):
             implementation.end_test()
 
 
-def not_started_name(error: BaseException) -> str | None:
+def not_started_name(error: BaseException | None) -> str | None:
     """The exercise a stub's NotImplementedError names (``Class.method`` -> ``Class``)."""
     if not isinstance(error, NotImplementedError):
         return None
@@ -167,7 +169,7 @@ def timed_out(error: BaseException, root: Path, exercise: str) -> str | None:
     found = TIMEOUT_MESSAGE.match(str(error))
     if not found:
         return None
-    frame = student_frame(error, root) if root else None
+    frame = student_frame(error, root)
     name = frame[2] if frame and frame[2] != "<module>" else exercise
     place = f" (stopped at {where(error, root)})" if frame else ""
     return f"{name} did not return within {float(found.group(1)):g} s: an infinite loop?{place}"
@@ -197,7 +199,7 @@ def summary(error: BaseException, root: Path | None = None, exercise: str = "thi
     return f"{text} (in {place})" if place else text
 
 
-def describe(item) -> Outcome:
+def describe(item: pytest.Item) -> Outcome:
     path = Path(str(item.path))
     chapter = path.parent.name
     module = path.stem.removeprefix("test_")
@@ -210,7 +212,7 @@ def describe(item) -> Outcome:
 def is_public_test(path: Path) -> bool:
     """A test file beside the chapter's modules (not a hidden suite of the course)."""
     path = Path(path).resolve()
-    return bool(CHAPTER.match(path.parent.name)) and HIDDEN_TESTS.resolve() not in path.parents
+    return is_chapter(path.parent.name) and HIDDEN_TESTS.resolve() not in path.parents
 
 
 def _in_exercises(path: Path) -> bool:
@@ -221,28 +223,27 @@ def _in_exercises(path: Path) -> bool:
 class Progress:
     """Collects outcomes, shortens messages, prints the progress table."""
 
-    def __init__(self, config):
+    def __init__(self, config: pytest.Config):
         self.config = config
         self.outcomes: dict[str, Outcome] = {}
         self.broken: dict[str, str] = {}  # test module nodeid -> the one-line import problem
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_make_collect_report(self, collector):
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> None:
         """Import a public test module first, to keep the error its import raised (pytest keeps only text)."""
         if not isinstance(collector, pytest.Module) or not is_public_test(collector.path):
             return
         try:
             collector.obj  # noqa: B018 (imports the module; pytest then collects it as usual)
-        except Exception as error:  # the module or one it imports is broken
+        except Exception as error:
             cause = error.__cause__ or error
             self.broken[collector.nodeid] = import_problem(cause, chapter_root(collector.path))
-        return
 
-    def pytest_collectreport(self, report):
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         problem = self.broken.get(report.nodeid)
         if not report.failed or problem is None:
             return
-        report.longrepr = f"broken: {problem}"
+        report.longrepr = f"{BROKEN_PREFIX}{problem}"
         path = Path(str(self.config.rootpath), report.nodeid.split("::")[0])
         for declared in declared_in(path):
             nodeid = f"{report.nodeid}::{declared.test}"
@@ -252,114 +253,90 @@ class Progress:
                 declared.module,
                 declared.exercise,
                 declared.points,
-                BROKEN,
-                f"broken: {problem}",
+                "failed",
+                f"{BROKEN_PREFIX}{problem}",
             )
 
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items):
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         ranks = {id(item): (sort_key(*_chapter_module(item)), index) for index, item in enumerate(items)}
         items.sort(key=lambda item: ranks[id(item)])
-        limit = None if self.config._env_timeout is not None else TIME_LIMIT  # --timeout, ini or PYTEST_TIMEOUT
+        user_limit = getattr(self.config, "_env_timeout", None)  # --timeout, its ini setting or PYTEST_TIMEOUT
         for item in items:
             self.outcomes[item.nodeid] = describe(item)
-            if limit and is_public_test(item.path) and not item.get_closest_marker("timeout"):
-                item.add_marker(pytest.mark.timeout(limit))
+            if user_limit is None and is_public_test(item.path) and not item.get_closest_marker("timeout"):
+                item.add_marker(pytest.mark.timeout(PUBLIC_TEST_TIMEOUT_S))
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item, call):
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        record = self.outcomes.setdefault(item.nodeid, describe(item))
+        record = self.outcomes.get(item.nodeid) or describe(item)
         if report.failed:
             error = call.excinfo.value if call.excinfo else None
             root = chapter_root(item.path) if is_public_test(item.path) else None
             short = one_line(error, root, record.exercise) if error is not None else None
             if short:
                 report.longrepr = short
-            record.outcome = NOT_STARTED if not_started_name(error) else FAILED
-            report.dl_not_started = record.outcome == NOT_STARTED
-            record.message = summary(error, root, record.exercise) if error is not None else "failed"
+            not_started = not_started_name(error) is not None
+            report.dl_not_started = not_started  # type: ignore[attr-defined]
+            message = summary(error, root, record.exercise) if error is not None else "failed"
+            record = replace(record, status="not started" if not_started else "failed", message=message)
         elif report.when == "call" and report.passed:
-            record.outcome = PASSED
-            record.message = ""
+            record = replace(record, status="passed", message="")
         elif report.skipped:
-            record.outcome, record.message = FAILED, "skipped"
+            record = replace(record, status="failed", message="skipped")
+        self.outcomes[item.nodeid] = record
         return report
 
-    def pytest_report_teststatus(self, report):
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, tuple[str, dict]] | None:
         """Stubs get their own status, so they neither fill FAILURES nor read as bugs."""
         if getattr(report, "dl_not_started", False):
             return "not started", "N", ("NOT STARTED", {"yellow": True})
         return None
 
-    def exercises(self) -> list[dict]:
-        """Per exercise, in course order: status, points earned and possible, first problem.
+    def exercises(self) -> list[ExerciseScore]:
+        """Per exercise, in course order: the same totals as the grader's, so a student's table and a grade agree."""
+        return by_exercise(list(self.outcomes.values()))
 
-        The same totals as the grader's (``grader.grading.scoring``), so a student's table and a grade agree.
-        """
-        results = [
-            TestResult(o.nodeid, o.chapter, o.module, o.exercise, o.points, o.outcome == PASSED, o.message)
-            for o in self.outcomes.values()
-        ]
-        return [
-            {**asdict(row), "status": _status(row), "message": row.messages[0] if row.messages else ""}
-            for row in by_exercise(results)
-        ]
-
-    def pytest_sessionfinish(self, session):
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("dl_report")
         if path:
-            data = {"tests": [asdict(o) for o in self.outcomes.values()], "exercises": self.exercises()}
-            tmp = f"{path}.tmp{os.getpid()}"
-            with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=1)
-            os.replace(tmp, path)
-        public = [o for o in self.outcomes.values() if CHAPTER.match(o.chapter)]
+            data = {"tests": [o.to_json() for o in self.outcomes.values()]}
+            atomic_write(Path(path), json.dumps(data, indent=1))
+        public = [o for o in self.outcomes.values() if is_chapter(o.chapter)]
         if public and all(_in_exercises(Path(str(self.config.rootpath), o.nodeid.split("::")[0])) for o in public):
-            rows = [r for r in self.exercises() if CHAPTER.match(r["chapter"])]
-            history.record(Path(str(self.config.rootpath)), rows)
+            history.record(Path(str(self.config.rootpath)), [r for r in self.exercises() if is_chapter(r.chapter)])
 
-    def pytest_terminal_summary(self, terminalreporter):
-        rows = [row for row in self.exercises() if CHAPTER.match(row["chapter"])]  # not the tool's own tests
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        rows = [row for row in self.exercises() if is_chapter(row.chapter)]  # not the tool's own tests
         if not rows:
             return
         write = terminalreporter.write_line
         terminalreporter.section("progress by exercise")
-        width = max(len(r["exercise"]) for r in rows)
+        width = max(len(r.exercise) for r in rows)
         for row in rows:
             write(
-                f"  {row['chapter']:<5} {row['exercise']:<{width}}  {row['status']:<12}"
-                f" {row['passed']}/{row['tests']} tests  {_points(row['score'])}/{_points(row['max_score'])} points"
+                f"  {row.chapter:<5} {row.exercise:<{width}}  {row.status:<12}"
+                f" {row.passed}/{row.tests} tests  {row.score:g}/{row.max_score:g} points"
             )
         write(next_step(rows))
 
 
-def next_step(rows: list[dict]) -> str:
+def next_step(rows: list[ExerciseScore]) -> str:
     """The Next line: a broken file first, else the first exercise that does not pass."""
-    broken = next((r for r in rows if r["status"] == BROKEN), None)
+    broken = next((r for r in rows if r.status == "broken"), None)
     if broken:
-        problem = broken["message"].removeprefix("broken: ")
-        count = sum(r["status"] == BROKEN and r["message"] == broken["message"] for r in rows)
+        problem = broken.message.removeprefix(BROKEN_PREFIX)
+        count = sum(r.status == "broken" and r.message == broken.message for r in rows)
         return f"Fix this first: {problem} ({count} exercise{'s' if count > 1 else ''} cannot run until it imports)"
-    todo = next((r for r in rows if r["status"] != "passing"), None)
+    todo = next((r for r in rows if r.status != "passing"), None)
     if todo is None:
         return "Every exercise here passes."
-    return f"Next: {todo['exercise']} in {todo['chapter']}/{todo['module']}.py" + (
-        f"  ({todo['message']})" if todo["message"] else ""
-    )
+    return f"Next: {todo.exercise} in {todo.chapter}/{todo.module}.py" + (f"  ({todo.message})" if todo.message else "")
 
 
-def _status(row) -> str:
-    """The scoring's status, and ``broken`` where every test of the exercise could not even be collected."""
-    if row.passed == 0 and row.messages and all(m.startswith("broken: ") for m in row.messages):
-        return BROKEN
-    return row.status
-
-
-def _chapter_module(item) -> tuple[str, str]:
+def _chapter_module(item: pytest.Item) -> tuple[str, str]:
     path = Path(str(item.path))
     return path.parent.name, path.stem.removeprefix("test_")
-
-
-def _points(value: float) -> str:
-    return f"{value:g}"

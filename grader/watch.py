@@ -9,14 +9,17 @@ next one takes its place. Ctrl-C stops. Files are watched with
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress_bar import ProgressBar
 
 from grader.grading.runner import SuiteResult, run_suite
+from grader.grading.scoring import ExerciseScore
 from grader.paths import EXERCISES, ROOT, chapters
-from grader.pytest_plugin import BROKEN, next_step
+from grader.pytest_plugin import next_step
 
 
 def first_unfinished(available: list[str]) -> str:
@@ -24,8 +27,8 @@ def first_unfinished(available: list[str]) -> str:
     from grader.history import runs
 
     latest: dict[str, str] = {}
-    for run in runs(ROOT):
-        latest.update(run["status"])
+    for record in runs(ROOT):
+        latest.update(record["status"])
     for chapter in available:
         statuses = [s for key, s in latest.items() if key.startswith(chapter + "/")]
         if not statuses or any(s != "passing" for s in statuses):
@@ -33,15 +36,15 @@ def first_unfinished(available: list[str]) -> str:
     return available[0]
 
 
-def current(result: SuiteResult) -> dict | None:
+def current(result: SuiteResult) -> ExerciseScore | None:
     """The row to work on: a broken file first, else the first exercise that does not pass."""
     rows = result.exercises
-    return next((r for r in rows if r["status"] == BROKEN), None) or next(
-        (r for r in rows if r["status"] != "passing"), None
+    return next((r for r in rows if r.status == "broken"), None) or next(
+        (r for r in rows if r.status != "passing"), None
     )
 
 
-def show(console: Console, chapter: str, result: SuiteResult, passed_now: list[str]) -> dict | None:
+def show(console: Console, chapter: str, result: SuiteResult, passed_now: list[str]) -> ExerciseScore | None:
     """Draw the screen for one run; return the current exercise's row."""
     if console.is_terminal:
         console.clear()
@@ -59,27 +62,27 @@ def show(console: Console, chapter: str, result: SuiteResult, passed_now: list[s
     row = current(result)
     if row is None:
         console.print(f"[bold green]Every exercise of {chapter} passes its public tests.[/]", highlight=False)
-    elif row["status"] == BROKEN:
+    elif row.status == "broken":
         console.print(f"[bold red]{next_step(rows)}[/]", highlight=False, soft_wrap=True)
     else:
         console.print(
-            f"[bold]{row['exercise']}[/] in exercises/{chapter}/{row['module']}.py: {row['status']}, "
-            f"{row['passed']}/{row['tests']} tests pass",
+            f"[bold]{row.exercise}[/] in exercises/{chapter}/{row.module}.py: {row.status}, "
+            f"{row.passed}/{row.tests} tests pass",
             highlight=False,
         )
         for test in result.tests:
-            if test["exercise"] == row["exercise"] and test["outcome"] != "passed":
-                name = test["nodeid"].split("::")[-1]
-                console.print(f"  [red]✗[/] {name}: {test['message']}", highlight=False, soft_wrap=True)
-        console.print(f"\nStuck? `dlgrade hint {row['exercise']}` shows a hint (run it again for more).")
-    done = sum(r["status"] == "passing" for r in rows)
+            if test.exercise == row.exercise and not test.passed:
+                name = test.name
+                console.print(f"  [red]✗[/] {name}: {test.message}", highlight=False, soft_wrap=True)
+        console.print(f"\nStuck? `dlgrade hint {row.exercise}` shows a hint (run it again for more).")
+    done = sum(r.status == "passing" for r in rows)
     console.print()
     console.print(ProgressBar(total=max(len(rows), 1), completed=done, width=40))
     console.print(f"{done}/{len(rows)} exercises of {chapter} pass", highlight=False)
     return row
 
 
-def saves(chapter_dir: Path):
+def saves(chapter_dir: Path) -> Iterator[set]:
     """Yield once per batch of saved .py files under ``chapter_dir``, the first time at once.
 
     The watcher starts before the first yield, so files saved while the
@@ -95,7 +98,7 @@ def saves(chapter_dir: Path):
             yield batch
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """``dlgrade watch [CHAPTER]``."""
     console = Console()
     available = chapters(EXERCISES)
@@ -114,12 +117,12 @@ def run(args) -> int:
             with console.status(f"Running the tests of {chapter}..."):
                 result = run_suite([str(folder)], "exercises")
             passed_now = [
-                r["exercise"]
+                r.exercise
                 for r in result.exercises
-                if r["status"] == "passing" and before.get(r["exercise"]) not in (None, "passing")
+                if r.status == "passing" and before.get(r.exercise) not in (None, "passing")
             ]
             row = show(console, chapter, result, passed_now)
-            before = {r["exercise"]: r["status"] for r in result.exercises}
+            before = {r.exercise: r.status for r in result.exercises}
     except KeyboardInterrupt:
-        console.print("\nStopped watching." + (f" Next time: {row['exercise']}." if row else ""), highlight=False)
+        console.print("\nStopped watching." + (f" Next time: {row.exercise}." if row else ""), highlight=False)
     return 0

@@ -1,7 +1,6 @@
 # Public tests: `pytest exercises/ch8/test_parallel.py` runs them; `dlgrade check` shows your progress.
 """Public tests for parallel.py (a few seconds: processes start and talk)."""
 
-import numpy as np
 import pytest
 
 from .data import sparse_logistic_loss, sparse_logistic_problem

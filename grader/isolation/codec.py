@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -29,11 +31,25 @@ class CodecError(ValueError):
     """A message that is malformed or too large."""
 
 
-def is_plain_array(value) -> bool:
+class Stream(Protocol):
+    """A binary stream: a file opened ``rb``/``wb``, ``io.BytesIO`` or ``rpc.SocketStream``."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+    def write(self, data: bytes, /) -> object: ...
+
+    def flush(self) -> None: ...
+
+
+Refer = Callable[[Any], dict]  # an object that is not plain data -> its JSON reference
+Resolve = Callable[[dict], Any]  # a JSON reference -> the object it stands for
+
+
+def is_plain_array(value: object) -> bool:
     return isinstance(value, np.ndarray) and value.dtype.kind in NUMERIC_KINDS and not value.dtype.fields
 
 
-def encode(value, buffers: list, refer, depth: int = 0):
+def encode(value: Any, buffers: list[bytes], refer: Refer, depth: int = 0) -> Any:
     """JSON-able form of ``value``; array bytes are appended to ``buffers``.
 
     ``refer(value)`` returns the JSON reference for anything not plain data.
@@ -57,7 +73,7 @@ def encode(value, buffers: list, refer, depth: int = 0):
     return refer(value)
 
 
-def _array(array: np.ndarray, buffers: list) -> dict:
+def _array(array: np.ndarray, buffers: list[bytes]) -> dict:
     plain = np.ndarray.view(array, np.ndarray)
     if not plain.flags.c_contiguous:
         plain = plain.copy(order="C")  # (np.ascontiguousarray would turn 0-d into 1-d)
@@ -65,7 +81,7 @@ def _array(array: np.ndarray, buffers: list) -> dict:
     return {"i": len(buffers) - 1, "dtype": plain.dtype.str, "shape": list(plain.shape)}
 
 
-def decode(data, buffers: list, resolve, depth: int = 0):
+def decode(data: Any, buffers: list[bytes], resolve: Resolve, depth: int = 0) -> Any:
     """Inverse of ``encode``; ``resolve(ref_dict)`` turns a reference into an object."""
     if depth > MAX_DEPTH:
         raise CodecError("message nested too deeply")
@@ -89,7 +105,7 @@ def decode(data, buffers: list, resolve, depth: int = 0):
     return resolve(data)
 
 
-def _decode_array(body: dict, buffers: list) -> np.ndarray:
+def _decode_array(body: dict, buffers: list[bytes]) -> np.ndarray:
     dtype = np.dtype(body["dtype"])
     if dtype.kind not in NUMERIC_KINDS or dtype.fields:
         raise CodecError(f"array of dtype {dtype} not allowed")
@@ -100,7 +116,7 @@ def _decode_array(body: dict, buffers: list) -> np.ndarray:
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
-def write_frame(stream, header: dict, buffers: list[bytes]) -> None:
+def write_frame(stream: Stream, header: dict, buffers: list[bytes]) -> None:
     """Send one message (header and buffers) on a binary stream."""
     payload = json.dumps(header, allow_nan=True).encode("utf-8")
     parts = [_LENGTH.pack(len(payload)), payload, _LENGTH.pack(len(buffers))]
@@ -110,7 +126,7 @@ def write_frame(stream, header: dict, buffers: list[bytes]) -> None:
     stream.flush()
 
 
-def read_frame(stream) -> tuple[dict, list[bytes]]:
+def read_frame(stream: Stream) -> tuple[dict, list[bytes]]:
     """Receive one message; raises EOFError when the other side is gone."""
     header = json.loads(_read_sized(stream).decode("utf-8"))
     count = _read_length(stream)
@@ -122,20 +138,21 @@ def read_frame(stream) -> tuple[dict, list[bytes]]:
     return header, buffers
 
 
-def _read_length(stream) -> int:
+def _read_length(stream: Stream) -> int:
     raw = _read_exact(stream, _LENGTH.size)
     return _LENGTH.unpack(raw)[0]
 
 
-def _read_sized(stream) -> bytes:
+def _read_sized(stream: Stream) -> bytes:
     size = _read_length(stream)
     if size > MAX_FRAME:
         raise CodecError(f"message part of {size} bytes is too large")
     return _read_exact(stream, size)
 
 
-def _read_exact(stream, size: int) -> bytes:
-    chunks, left = [], size
+def _read_exact(stream: Stream, size: int) -> bytes:
+    chunks: list[bytes] = []
+    left = size
     while left:
         chunk = stream.read(left)
         if not chunk:

@@ -28,21 +28,23 @@ path that breaks when the course folder moves.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
-import os
 import re
-import subprocess
-import sys
-import tempfile
 import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from grader.curriculum import MODULE_ORDER
+from grader.authoring.imports import relative_imports
 from grader.authoring.markers import BEGIN, END, has_solutions, remove_markers
+from grader.curriculum import MODULE_ORDER
+from grader.errors import EXIT_OK, CommandError
+from grader.fileio import atomic_write
+from grader.grading.runner import collect
 from grader.notebooks.notebook_runner import pack_sources
 from grader.paths import HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
 
@@ -55,7 +57,7 @@ GUARD = 'if __name__ != "__main__":  # as a module; in the notebook these names 
 RESERVED = {"tests", "ExerciseTests", "implementation_of", "embedded_reference"}
 
 
-class CourseError(Exception):
+class CourseError(CommandError):
     """The sources cannot be turned into a course; the message says why."""
 
 
@@ -108,17 +110,12 @@ def parse_source(path: Path) -> Source:
     lines = text.splitlines()
     body = list(tree.body)
     docstring = ast.get_docstring(tree) or ""
-    if (
-        body
-        and isinstance(body[0], ast.Expr)
-        and isinstance(getattr(body[0], "value", None), ast.Constant)
-        and isinstance(body[0].value.value, str)
-    ):
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
     source = Source(path, text, docstring)
     previous_end = body[0].lineno - 1 if body else 0
     if tree.body and body and tree.body[0] is not body[0]:
-        previous_end = tree.body[0].end_lineno
+        previous_end = tree.body[0].end_lineno or previous_end
     for node in body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         while first - 1 > previous_end and lines[first - 2].strip().startswith("#"):
@@ -126,7 +123,7 @@ def parse_source(path: Path) -> Source:
         source.statements.append(
             Statement(node, "\n".join(lines[first - 1 : node.end_lineno]), _defined(node), _used(node))
         )
-        previous_end = node.end_lineno
+        previous_end = node.end_lineno or node.lineno
     return source
 
 
@@ -145,13 +142,12 @@ def needed(statements: list[Statement], names: set[str]) -> list[int]:
     return sorted(chosen)
 
 
-def join(texts: list[str], nodes: list[ast.stmt | None] | None = None) -> str:
-    """Statements joined as in a source file: imports together, two blank lines around defs."""
-    nodes = nodes or [None] * len(texts)
+def join(parts: Sequence[tuple[str, ast.stmt | None]]) -> str:
+    """Statements ``(text, node)`` joined as in a source file: imports together, two blank lines around defs."""
     out = ""
-    for index, (text, node) in enumerate(zip(texts, nodes)):
+    for index, (text, node) in enumerate(parts):
         if index:
-            before, after = nodes[index - 1], node
+            before, after = parts[index - 1][1], node
             blocky = (ast.FunctionDef, ast.ClassDef, type(None))
             if isinstance(before, (ast.Import, ast.ImportFrom)) and isinstance(after, (ast.Import, ast.ImportFrom)):
                 out += "\n"
@@ -171,36 +167,26 @@ def markdown(docstring: str) -> str:
 # ------------------------------------------------------------------ points
 
 
-def collected_exercises(chapter: str) -> dict[tuple[str, str], dict[str, float]]:
+# (test file relative to the repository, test function) -> {exercise: points of its cases}
+Collected = dict[tuple[str, str], dict[str, float]]
+
+
+def collected_exercises(chapter: str) -> Collected:
     """(test file relative to the repository, test function) -> {exercise: points of its cases}.
 
     Asked of pytest, public and hidden tests alike, so exercise marks on single
     parameters (``pytest.param(..., marks=pytest.mark.exercise(...))``) count too.
     """
     folders = [str(f) for f in (SOLUTIONS / chapter, HIDDEN_TESTS / chapter) if f.is_dir()]
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "collected.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--dl-report={report}",
-            *folders,
-        ]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        if done.returncode not in (0, 5) or not report.exists():
-            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
-            raise CourseError(f"cannot collect the tests of {chapter}: {tail[0]}")
-        data = json.loads(report.read_text(encoding="utf-8"))
-    found: dict[tuple[str, str], dict[str, float]] = {}
-    for test in data["tests"]:
-        path, _, name = test["nodeid"].partition("::")
+    collected = collect(folders)
+    if collected.error:
+        tail = collected.output.strip().splitlines()[-1:] or ["no output"]
+        raise CourseError(f"cannot collect the tests of {chapter}: {collected.error}: {tail[0]}")
+    found: Collected = {}
+    for test in collected.tests:
+        path, _, name = test.nodeid.partition("::")
         per_exercise = found.setdefault((path, name.split("[")[0]), {})
-        per_exercise[test["exercise"]] = per_exercise.get(test["exercise"], 0.0) + float(test["points"])
+        per_exercise[test.exercise] = per_exercise.get(test.exercise, 0.0) + test.points
     return found
 
 
@@ -216,7 +202,7 @@ class TestFunction:
     node: ast.FunctionDef
 
 
-def _exercise_mark(node: ast.FunctionDef) -> tuple[ast.expr | None, str | None, float]:
+def _exercise_mark(node: ast.FunctionDef) -> tuple[ast.expr | None, object, float]:
     for decorator in node.decorator_list:
         if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "pytest.mark.exercise":
             name = decorator.args[0].value if decorator.args and isinstance(decorator.args[0], ast.Constant) else None
@@ -228,7 +214,7 @@ def _exercise_mark(node: ast.FunctionDef) -> tuple[ast.expr | None, str | None, 
     return None, None, 1.0
 
 
-def test_functions(source: Source, hidden: bool, collected: dict) -> list[TestFunction]:
+def test_functions(source: Source, hidden: bool, collected: Collected) -> list[TestFunction]:
     """The test functions of a test file, with their exercises, ready for a cell."""
     rel = source.path.relative_to(ROOT).as_posix()
     lines = source.text.splitlines()
@@ -244,16 +230,17 @@ def test_functions(source: Source, hidden: bool, collected: dict) -> list[TestFu
         if not exercises or (mark is not None and not exercise):
             raise CourseError(f'{rel}: {node.name} has no @pytest.mark.exercise("name") mark')
         first = min(d.lineno for d in node.decorator_list)
-        offset = statement.text.count("\n") - (node.end_lineno - first)  # leading comment lines
-        body = lines[first - 1 : node.end_lineno]
+        last = node.end_lineno or node.lineno
+        offset = statement.text.count("\n") - (last - first)  # leading comment lines
+        body = lines[first - 1 : last]
         keep = [
             line
             for number, line in enumerate(body, start=first)
-            if mark is None or not mark.lineno <= number <= mark.end_lineno
+            if mark is None or not mark.lineno <= number <= (mark.end_lineno or mark.lineno)
         ]
         decorator = (f"@tests.hidden(points={points:g})" if mark else "@tests.hidden()") if hidden else "@tests.public"
         comments = statement.text.splitlines()[:offset]
-        text = "\n".join(comments + [decorator] + keep)
+        text = "\n".join([*comments, decorator, *keep])
         uses = set().union(
             *(_used(n) for n in [node.args, *node.body]), *(_used(d) for d in node.decorator_list if d is not mark)
         )
@@ -290,15 +277,11 @@ def _rewrite_import(statement: Statement, rel: str, hidden: bool) -> str | None:
 
 def _relative_imports(rel: str, text: str) -> list[str]:
     """The modules (paths under solutions/) that the module ``rel`` imports relatively."""
-    package = rel.split("/")[:-1]
     found = []
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = package[: len(package) - (node.level - 1)]
-            target = base + (node.module.split(".") if node.module else [])
-            found += (
-                ["/".join(target) + ".py"] if node.module else ["/".join(target + [a.name]) + ".py" for a in node.names]
-            )
+    for node, target in relative_imports(ast.parse(text), rel.split("/")[:-1]):
+        found += (
+            ["/".join(target) + ".py"] if node.module else ["/".join([*target, a.name]) + ".py" for a in node.names]
+        )
     return found
 
 
@@ -328,7 +311,7 @@ def _hidden_support(source: Source, uses: set[str]) -> list[tuple[str, ast.stmt]
     support = [
         s for s in source.statements if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))
     ]
-    texts = []
+    texts: list[tuple[str, ast.stmt]] = []
     for index in needed(support, uses):
         statement = support[index]
         node = statement.node
@@ -364,8 +347,16 @@ def _hidden_support(source: Source, uses: set[str]) -> list[tuple[str, ast.stmt]
 # ------------------------------------------------------------------ notebook
 
 
-def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
-    data = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
+def _meta(
+    grade_id: str, *, solution: bool = False, grade: bool = False, locked: bool = False, points: float | None = None
+) -> dict:
+    data: dict[str, object] = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+    }
     if grade:
         data["points"] = points
     return {"nbgrader": data}
@@ -419,7 +410,7 @@ class Chapter:
         """Other chapters' modules this chapter imports: given, reference code in locked cells."""
         return {rel: text for rel, text in self._sources().items() if not rel.startswith(f"{self.chapter}/")}
 
-    def build(self):
+    def build(self) -> Chapter:
         folder = SOLUTIONS / self.chapter
         init = folder / "__init__.py"
         title = (
@@ -451,7 +442,7 @@ class Chapter:
         """A module of an earlier chapter, as given code (its relative imports are the cells above)."""
         statements = [node for node in ast.parse(text).body if not (isinstance(node, ast.ImportFrom) and node.level)]
         code = "\n\n\n".join(
-            ast.get_source_segment(text, node)
+            ast.get_source_segment(text, node) or ""
             for node in statements
             if not (isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant))
         )
@@ -464,7 +455,14 @@ class Chapter:
         )
         self.cells.append(nbformat.v4.new_code_cell(code, id=grade_id, metadata=_meta(grade_id, locked=True)))
 
-    def _module(self, name, source: Source, points, chapter_names, public_emitted):
+    def _module(
+        self,
+        name: str,
+        source: Source,
+        points: Collected,
+        chapter_names: dict[str, str],
+        public_emitted: set[tuple[str, int]],
+    ) -> None:
         chapter = self.chapter
         rel = f"{chapter}/{name}.py"
         _check_markers(source.text, f"solutions/{rel}")
@@ -489,14 +487,14 @@ class Chapter:
                 if clash and not isinstance(statement.node, (ast.Import, ast.ImportFrom)):
                     raise CourseError(f"{where}: {sorted(clash)[0]} is also a name of the notebook; rename it")
         exercises = []
-        pending: list[str] = []
+        pending: list[tuple[str, ast.stmt | None]] = []
         code_index = 0
 
-        def flush():
+        def flush() -> None:
             nonlocal code_index, pending
             if pending:
                 grade_id = f"{chapter}-{name}-code{code_index}"
-                code = join(*zip(*pending))
+                code = join(pending)
                 self.cells.append(
                     nbformat.v4.new_code_cell(code, id=_cell_id(grade_id), metadata=_meta(grade_id, locked=True))
                 )
@@ -536,7 +534,17 @@ class Chapter:
                         f"{name}: {test.name} is marked for exercise {exercise!r}, which is not an exercise of {rel}"
                     )
 
-    def _tests(self, name, exercise, public, public_tests, hidden, hidden_tests, points, public_emitted):
+    def _tests(
+        self,
+        name: str,
+        exercise: str,
+        public: Source | None,
+        public_tests: list[TestFunction],
+        hidden: Source | None,
+        hidden_tests: list[TestFunction],
+        points: Collected,
+        public_emitted: set[tuple[str, int]],
+    ) -> None:
         chapter = self.chapter
         mine_public = [t for t in public_tests if exercise in t.exercises]
         mine_hidden = [t for t in hidden_tests if exercise in t.exercises]
@@ -569,11 +577,11 @@ class Chapter:
                     if isinstance(support[index].node, (ast.Import, ast.ImportFrom)):
                         self.visible_imports.add(text)
             visible += [(t.text, t.node) for t in mine_public]
-        text = head + ("\n\n\n" + join(*zip(*visible)) if visible else "")
-        if mine_hidden:
+        text = head + ("\n\n\n" + join(visible) if visible else "")
+        if hidden and mine_hidden:
             uses = set().union(*(t.uses for t in mine_hidden))
             hidden_parts = _hidden_support(hidden, uses) + [(t.text, t.node) for t in mine_hidden]
-            text += f"\n\n\n{HIDDEN_BEGIN}\n" + join(*zip(*hidden_parts)) + f"\n{HIDDEN_END}"
+            text += f"\n\n\n{HIDDEN_BEGIN}\n" + join(hidden_parts) + f"\n{HIDDEN_END}"
         text += "\n\n\ntests.run()"
         grade_id = f"{chapter}-{name}-{exercise}-tests"
         if mine_hidden:
@@ -584,14 +592,14 @@ class Chapter:
             meta = _meta(grade_id, locked=True)
         self.cells.append(nbformat.v4.new_code_cell(text, id=_cell_id(grade_id), metadata=meta))
 
-    def notebook(self):
+    def notebook(self) -> nbformat.NotebookNode:
         nb = nbformat.v4.new_notebook(cells=self.cells)
         nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
         nbformat.validate(nb)
         return nb
 
 
-def build_notebook(chapter: str) -> tuple[object, dict[str, float], list[str]]:
+def build_notebook(chapter: str) -> tuple[nbformat.NotebookNode, dict[str, float], list[str]]:
     """(notebook, points per graded exercise, exercises without hidden tests)."""
     built = Chapter(chapter).build()
     return built.notebook(), built.points, built.ungraded
@@ -651,14 +659,9 @@ def config_text(course_id: str = "dlcourse", timeout: int = 300) -> str:
     return CONFIG.format(course_id=course_id, timeout=timeout)
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def write_course(course_dir: Path, selected: list[str] | None = None, log=print) -> dict[str, dict[str, float]]:
+def write_course(
+    course_dir: Path, selected: list[str] | None = None, log: Callable[[str], object] = print
+) -> dict[str, dict[str, float]]:
     """Write the course; return the points of every graded exercise per chapter."""
     available = chapters()
     selected = selected or available
@@ -675,14 +678,14 @@ def write_course(course_dir: Path, selected: list[str] | None = None, log=print)
     if config.exists() and not config.read_text(encoding="utf-8").startswith(CONFIG_HEADER):
         log(f"kept {config} (not written by dlgrade)")
     else:
-        _write(config, config_text())
+        atomic_write(config, config_text())
     here = Path(__file__).resolve().parent
     result = {}
     for chapter, (notebook, points, ungraded) in built.items():
         folder = course_dir / "source" / chapter
-        _write(folder / f"{chapter}.ipynb", nbformat.writes(notebook) + "\n")
-        _write(folder / f"{RUNNER_NAME}.py", (here / "notebook_runner.py").read_text(encoding="utf-8"))
-        _write(folder / f"{TESTING_NAME}.py", (here.parent / "testing.py").read_text(encoding="utf-8"))
+        atomic_write(folder / f"{chapter}.ipynb", nbformat.writes(notebook) + "\n")
+        atomic_write(folder / f"{RUNNER_NAME}.py", (here / "notebook_runner.py").read_text(encoding="utf-8"))
+        atomic_write(folder / f"{TESTING_NAME}.py", (here.parent / "testing.py").read_text(encoding="utf-8"))
         result[chapter] = points
         log(
             f"{folder / (chapter + '.ipynb')}: {len(points)} graded exercises, {sum(points.values()):g} points"
@@ -691,11 +694,7 @@ def write_course(course_dir: Path, selected: list[str] | None = None, log=print)
     return result
 
 
-def run(args) -> int:
-    try:
-        write_course(args.course_dir, args.chapters)
-    except CourseError as error:
-        print(f"dlgrade nbgrader: {error}", file=sys.stderr)
-        return 1
+def run(args: argparse.Namespace) -> int:
+    write_course(args.course_dir, args.chapters)
     print(f"Next: cd {args.course_dir} && nbgrader generate_assignment <chapter> (see docs/nbgrader.md)")
-    return 0
+    return EXIT_OK

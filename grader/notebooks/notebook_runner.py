@@ -47,6 +47,12 @@ import json
 import sys
 import warnings
 import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import Any, TypeVar
+
+Test = TypeVar("Test", bound=Callable[..., Any])
 
 PASS, FAIL, NOT_STARTED = "passed", "failed", "not started"
 
@@ -73,7 +79,7 @@ class NotebookModule:
         self._module = module
         self._namespace = namespace
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         if name in self._namespace:
             return self._namespace[name]
         module_getattr = self._namespace.get("__getattr__")  # a module's own __getattr__ (PEP 562)
@@ -92,7 +98,9 @@ class _Sources(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self.package = package
         self.files = files
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
         if fullname != self.package and not fullname.startswith(self.package + "."):
             return None
         rel = fullname[len(self.package) + 1 :].replace(".", "/")
@@ -102,10 +110,10 @@ class _Sources(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return importlib.util.spec_from_loader(fullname, self, is_package=False)
         return None
 
-    def create_module(self, spec):
+    def create_module(self, spec: ModuleSpec) -> None:
         return None
 
-    def exec_module(self, module):
+    def exec_module(self, module: ModuleType) -> None:
         rel = module.__name__[len(self.package) + 1 :].replace(".", "/")
         source = self.files.get(rel + ".py", self.files.get(rel + "/__init__.py", ""))
         exec(compile(source, f"<reference {rel}.py>", "exec"), module.__dict__)
@@ -117,7 +125,7 @@ def pack_sources(files: dict[str, str]) -> str:
     return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
 
 
-def embedded_reference(module: str, packed: str):
+def embedded_reference(module: str, packed: str) -> ModuleType:
     """The reference module ``chN.name`` from sources packed by ``pack_sources``.
 
     The hidden part of a test cell carries the reference it compares with,
@@ -131,11 +139,11 @@ def embedded_reference(module: str, packed: str):
 
 
 class _Case:
-    def __init__(self, func, kwargs: dict, label: str, points: float | None):
+    def __init__(self, func: Callable[..., Any], kwargs: dict, label: str, points: float | None):
         self.func, self.kwargs, self.label, self.points = func, kwargs, label, points
 
 
-def _exercise_mark(marks) -> tuple[str, float] | None:
+def _exercise_mark(marks: Iterable[Any]) -> tuple[str, float] | None:
     """(exercise, points) of an ``exercise`` mark among ``marks``, if any."""
     for mark in marks:
         if getattr(mark, "name", "") == "exercise" and mark.args:
@@ -143,7 +151,7 @@ def _exercise_mark(marks) -> tuple[str, float] | None:
     return None
 
 
-def _parametrize_cases(func, exercise: str | None = None) -> list[tuple[dict, str, float | None]]:
+def _parametrize_cases(func: Callable[..., Any], exercise: str | None = None) -> list[tuple[dict, str, float | None]]:
     """(arguments, id, points) for every case of a test, as pytest expands parametrize marks.
 
     A ``pytest.param`` may carry its own exercise mark (one test covering several
@@ -199,32 +207,29 @@ class ExerciseTests:
         self.exercise = exercise
         self.namespace = namespace
         self._public: list = []
-        self._hidden: list[tuple[object, float]] = []
+        self._hidden: list[tuple[Callable[..., Any], float]] = []
 
-    def public(self, func):
+    def public(self, func: Test) -> Test:
         """Register a public test (no points: only hidden tests are scored)."""
         self._public.append(func)
         return func
 
-    def hidden(self, points: float = 1):
+    def hidden(self, points: float = 1) -> Callable[[Test], Test]:
         """Register a hidden test worth ``points`` per parametrized case."""
 
-        def register(func):
+        def register(func: Test) -> Test:
             self._hidden.append((func, float(points)))
             return func
 
         return register
 
-    def max_points(self) -> float:
-        return sum(case.points for func, points in self._hidden for case in self._cases(func, points))
-
-    def _cases(self, func, points):
+    def _cases(self, func: Callable[..., Any], points: float | None) -> Iterator[_Case]:
         """This exercise's cases of ``func``; a case's own exercise mark overrides ``points``."""
         for kwargs, ident, own_points in _parametrize_cases(func, self.exercise):
             label = func.__name__ + (f"[{ident}]" if ident else "")
             yield _Case(func, kwargs, label, points if points is None or own_points is None else own_points)
 
-    def _call(self, case: _Case):
+    def _call(self, case: _Case) -> None:
         kwargs = dict(case.kwargs)
         for name in inspect.signature(case.func).parameters:
             if name in kwargs:
@@ -235,7 +240,7 @@ class ExerciseTests:
             kwargs[name] = NotebookModule(value.module, self.namespace)
         case.func(**kwargs)
 
-    def run(self):
+    def run(self) -> float | None:
         """Run the tests; raise on a public failure, or return the hidden points earned."""
         public = [c for f in self._public for c in self._cases(f, None)]
         hidden = [c for f, p in self._hidden for c in self._cases(f, p)]
@@ -251,7 +256,7 @@ class ExerciseTests:
                     results.append((case, PASS, ""))
                 except KeyboardInterrupt:
                     raise
-                except BaseException as error:  # noqa: BLE001 - the student's code may raise anything
+                except BaseException as error:
                     results.append((case, *_describe(error, case.points is not None)))
         self._report(results, output.getvalue(), caught)
         public_failed = [r for r in results if r[0].points is None and r[1] != PASS]
@@ -268,7 +273,9 @@ class ExerciseTests:
         score = sum(r[0].points for r in results if r[0].points is not None and r[1] == PASS)
         return round(score, 6)
 
-    def _report(self, results, output: str, caught) -> None:
+    def _report(
+        self, results: list[tuple[_Case, str, str]], output: str, caught: list[warnings.WarningMessage]
+    ) -> None:
         hidden = [r for r in results if r[0].points is not None]
         public = [r for r in results if r[0].points is None]
         lines = []
@@ -279,8 +286,8 @@ class ExerciseTests:
                 mark = "ok  " if status == PASS else "FAIL"
                 lines.append(f"  {mark} {case.label}" + (f": {message}" if message else ""))
         if hidden:
-            earned = sum(r[0].points for r in hidden if r[1] == PASS)
-            total = sum(r[0].points for r in hidden)
+            earned = sum(r[0].points or 0.0 for r in hidden if r[1] == PASS)
+            total = sum(r[0].points or 0.0 for r in hidden)
             lines.append(f"{self.exercise}: hidden tests {earned:g} of {total:g} points")
             for number, (case, status, message) in enumerate(hidden, start=1):
                 mark = "ok  " if status == PASS else "FAIL"

@@ -1,6 +1,7 @@
 """Values cross the process boundary as plain data, never pickle."""
 
 import io
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +14,8 @@ class Opaque:
 
 
 def roundtrip(value):
-    buffers, refs = [], []
+    buffers: list[bytes] = []
+    refs: list[object] = []
 
     def refer(obj):
         refs.append(obj)
@@ -28,7 +30,7 @@ def roundtrip(value):
 
 
 def test_plain_data_round_trips():
-    value = {
+    value: dict[str, Any] = {
         "a": [1, 2.5, None, True, "s"],
         "b": (np.arange(6.0).reshape(2, 3), np.float64(2.5), np.int32(3)),
         "c": np.array(7.0),
@@ -62,6 +64,6 @@ def test_other_objects_become_references():
 
 def test_malformed_arrays_are_rejected():
     with pytest.raises(CodecError):
-        decode({"$a": {"i": 0, "dtype": "|O", "shape": [1]}}, [b"\0" * 8], None)
+        decode({"$a": {"i": 0, "dtype": "|O", "shape": [1]}}, [b"\0" * 8], lambda ref: ref)
     with pytest.raises(CodecError):
-        decode({"$a": {"i": 0, "dtype": "<f8", "shape": [4]}}, [b"\0" * 8], None)
+        decode({"$a": {"i": 0, "dtype": "<f8", "shape": [4]}}, [b"\0" * 8], lambda ref: ref)

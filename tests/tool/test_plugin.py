@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+from grader.grading.scoring import Outcome
 from grader.paths import ROOT
 
 
@@ -41,9 +42,9 @@ def test_a_wrong_answer_fails_with_one_readable_line(tmp_path):
     )
     assert done.returncode == 1
     assert "affine_forward output: values differ from the expected ones" in done.stdout
-    outcomes = json.loads(report.read_text())
-    assert {t["outcome"] for t in outcomes["tests"]} == {"failed"}
-    assert outcomes["exercises"][0]["exercise"] == "affine_forward"
+    outcomes = [Outcome.from_json(t) for t in json.loads(report.read_text())["tests"]]
+    assert {t.status for t in outcomes} == {"failed"}
+    assert {t.exercise for t in outcomes} == {"affine_forward"}
 
 
 def test_missing_module_and_syntax_error_are_one_line(tmp_path):
@@ -79,4 +80,4 @@ def test_check_shows_a_table_and_the_next_exercise():
     unknown = subprocess.run(
         [sys.executable, "-m", "grader", "check", "ch99"], cwd=ROOT, capture_output=True, text=True
     )
-    assert unknown.returncode == 2 and "no chapter 'ch99'" in unknown.stdout
+    assert unknown.returncode == 2 and unknown.stderr.startswith("dlgrade check: no chapter 'ch99'")

@@ -20,8 +20,8 @@ import pytest
 
 from grader.authoring import release as rel
 from grader.authoring.markers import remove_markers
-from grader.paths import ROOT, SOLUTIONS
 from grader.authoring.sync import expected_tree, header
+from grader.paths import ROOT, SOLUTIONS
 
 CHAPTERS = ["ch3"]
 
@@ -224,7 +224,7 @@ def test_a_chapter_needs_the_chapters_it_imports(tmp_path):
     for chapter, text in {"ch3": "", "ch5": "from ..ch3.layers import affine_forward\n"}.items():
         (tmp_path / chapter).mkdir()
         (tmp_path / chapter / "cnn.py").write_text(text)
-    with pytest.raises(rel.ReleaseError, match="ch5 imports ch3 .*: add ch3 to --chapters"):
+    with pytest.raises(rel.ReleaseError, match=r"ch5 imports ch3 .*: add ch3 to --chapters"):
         rel.select_chapters(["ch5"], solutions=tmp_path)
     assert rel.select_chapters(["ch5", "ch3"], solutions=tmp_path) == ["ch3", "ch5"]
 

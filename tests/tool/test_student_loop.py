@@ -46,12 +46,12 @@ def run(root: Path, *args: str, timeout: float = 120, **extra: str) -> subproces
 
 
 def pytest_in(root: Path, *args: str, **extra: str) -> str:
-    done = run(root, "-m", "pytest", "-q", "--color=no", *args, **extra)
+    done = run(root, "-m", "pytest", "-q", "--color=no", *args, **extra)  # type: ignore[arg-type]
     return done.stdout + done.stderr
 
 
 def check_in(root: Path, *args: str, **extra: str) -> str:
-    done = run(root, "-m", "grader", "check", *args, COLUMNS="200", **extra)
+    done = run(root, "-m", "grader", "check", *args, COLUMNS="200", **extra)  # type: ignore[arg-type]
     return " ".join((done.stdout + done.stderr).split())
 
 
@@ -159,7 +159,9 @@ def test_last_failed_history_and_the_readme_commands_work_in_a_clone(clone):
     pytest_in(clone, "exercises/ch3")
     history = check_in(clone, "--history", "ch3")
     assert re.search(r"ch3/affine_backward .*failing .*passing", history), history
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout
     assert ".dlgrade" not in status and ".pytest_cache" not in status
     readme = (clone / "README.md").read_text()
     commands = re.findall(r"^(git diff [^#\n]+?)\s*(?:#|$)", readme, re.MULTILINE)
