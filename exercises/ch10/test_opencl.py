@@ -173,4 +173,4 @@ def test_vector_add_of_a_transposed_view_and_integers():
     check_close(out, a + b, "vector_add of a transposed view and an integer array")
     from . import opencl
 
-    assert opencl.VECTOR_ADD_SRC == vector_add_source(), "VECTOR_ADD_SRC holds the same source"
+    assert vector_add_source() == opencl.VECTOR_ADD_SRC, "VECTOR_ADD_SRC holds the same source"
