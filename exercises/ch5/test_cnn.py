@@ -7,9 +7,8 @@ Run them with `pytest exercises/ch5/test_cnn.py`.
 import numpy as np
 import pytest
 
-from grader.testing import check_unchanged, numerical_gradient, run_backward, snapshot
+from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot
 
-from . import cnn
 from .cnn import ThreeLayerConvNet, conv_relu_pool_backward, conv_relu_pool_forward
 
 CONV = {"stride": 1, "pad": 1}
@@ -102,7 +101,7 @@ def test_three_layer_convnet_gradients():
 def test_block_on_a_batch_of_one_non_square_image():
     rng = np.random.default_rng(4)
     x, w, b = rng.normal(size=(1, 2, 6, 4)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
-    run_backward(cnn, "conv_relu_pool_forward", "conv_relu_pool_backward", (x, w, b), (CONV, POOL))
+    call_backward(conv_relu_pool_forward, conv_relu_pool_backward, (x, w, b), (CONV, POOL))
 
 
 @pytest.mark.exercise("ThreeLayerConvNet")

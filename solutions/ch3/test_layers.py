@@ -10,17 +10,16 @@ import numpy as np
 import pytest
 
 from grader.testing import (
+    call_backward,
+    call_forward,
     check_close,
     check_unchanged,
     fail,
     numerical_gradient,
-    run_backward,
-    run_forward,
     snapshot,
     unpack_tuple,
 )
 
-from . import layers
 from .layers import (
     affine_backward,
     affine_forward,
@@ -39,7 +38,7 @@ def test_affine_forward_matches_cs231n_example():
     x = np.linspace(-0.1, 0.5, num=240).reshape(2, 4, 5, 6)
     w = np.linspace(-0.2, 0.3, num=360).reshape(120, 3)
     b = np.linspace(-0.3, 0.1, num=3)
-    out, _ = run_forward(layers, "affine_forward", (x, w, b))
+    out, _ = call_forward(affine_forward, (x, w, b))
     expected = np.array([[1.49834967, 1.70660132, 1.91485297], [3.25553199, 3.51413270, 3.77273342]])
     check_close(out, expected, "affine_forward output (each row of x flattened to 120 numbers, then x @ w + b)")
 
@@ -59,7 +58,7 @@ def test_affine_backward_matches_numerical_gradient():
 @pytest.mark.exercise("relu_forward")
 def test_relu_forward_matches_cs231n_example():
     x = np.linspace(-0.5, 0.5, num=12).reshape(3, 4)
-    out, _ = run_forward(layers, "relu_forward", (x,))
+    out, _ = call_forward(relu_forward, (x,))
     expected = np.array(
         [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.04545455, 0.13636364], [0.22727273, 0.31818182, 0.40909091, 0.5]]
     )
@@ -78,7 +77,7 @@ def test_relu_backward_passes_gradient_only_where_input_is_positive():
 def test_sigmoid_of_a_small_neuron_is_0_3543():
     # w = (0.3, 0.2, 0.4, 0.3), b = -0.8, pixels (0.1, 0.3, 0.2, 0.1): z = -0.6
     z = np.array([0.3 * 0.1 + 0.2 * 0.3 + 0.4 * 0.2 + 0.3 * 0.1 - 0.8])
-    out, _ = run_forward(layers, "sigmoid_forward", (z,))
+    out, _ = call_forward(sigmoid_forward, (z,))
     check_close(out, [0.3543], "sigmoid_forward output", atol=5e-5)
 
 
@@ -86,7 +85,7 @@ def test_sigmoid_of_a_small_neuron_is_0_3543():
 def test_sigmoid_does_not_overflow():
     try:
         with np.errstate(over="raise"):
-            out, _ = run_forward(layers, "sigmoid_forward", (np.array([-1000.0, 0.0, 1000.0]),))
+            out, _ = call_forward(sigmoid_forward, (np.array([-1000.0, 0.0, 1000.0]),))
     except FloatingPointError as error:
         fail(f"sigmoid_forward of -1000, 0, 1000: {error} (it must not overflow)")
     check_close(out, [0.0, 0.5, 1.0], "sigmoid_forward of -1000, 0, 1000")
@@ -103,7 +102,7 @@ def test_sigmoid_backward_matches_numerical_gradient():
 
 @pytest.mark.exercise("tanh_forward")
 def test_tanh_forward_values():
-    out, _ = run_forward(layers, "tanh_forward", (np.array([0.0, 1.0, -2.0]),))
+    out, _ = call_forward(tanh_forward, (np.array([0.0, 1.0, -2.0]),))
     check_close(out, [0.0, 0.76159416, -0.96402758], "tanh_forward output", rtol=1e-7)
 
 
@@ -141,29 +140,20 @@ def test_softmax_is_row_wise_and_leaves_its_input_unchanged():
 # pair (out, cache) and leave their inputs unchanged; backwards return one
 # gradient per input of the forward, shaped like that input, and leave dout unchanged.
 ONE = np.array([[0.7, -1.3, 2.1]])
+AFFINE_INPUTS = (ONE, np.ones((3, 2)), np.zeros(2))
 LAYERS = [
-    pytest.param("affine", (ONE, np.ones((3, 2)), np.zeros(2)), marks=pytest.mark.exercise("affine_forward")),
-    pytest.param("relu", (ONE,), marks=pytest.mark.exercise("relu_forward")),
-    pytest.param("sigmoid", (ONE,), marks=pytest.mark.exercise("sigmoid_forward")),
-    pytest.param("tanh", (ONE,), marks=pytest.mark.exercise("tanh_forward")),
-]
-BACKWARDS = [
-    pytest.param("affine", (ONE, np.ones((3, 2)), np.zeros(2)), marks=pytest.mark.exercise("affine_backward")),
-    pytest.param("relu", (ONE,), marks=pytest.mark.exercise("relu_backward")),
-    pytest.param("sigmoid", (ONE,), marks=pytest.mark.exercise("sigmoid_backward")),
-    pytest.param("tanh", (ONE,), marks=pytest.mark.exercise("tanh_backward")),
+    pytest.param(
+        affine_forward, affine_backward, AFFINE_INPUTS, marks=pytest.mark.exercise("affine_backward"), id="affine"
+    ),
+    pytest.param(relu_forward, relu_backward, (ONE,), marks=pytest.mark.exercise("relu_backward"), id="relu"),
+    pytest.param(
+        sigmoid_forward, sigmoid_backward, (ONE,), marks=pytest.mark.exercise("sigmoid_backward"), id="sigmoid"
+    ),
+    pytest.param(tanh_forward, tanh_backward, (ONE,), marks=pytest.mark.exercise("tanh_backward"), id="tanh"),
 ]
 
 
-@pytest.mark.parametrize("layer, inputs", LAYERS)
-def test_forward_returns_out_and_cache_and_leaves_inputs_unchanged(layer, inputs):
+@pytest.mark.parametrize("forward, backward, inputs", LAYERS)
+def test_layer_on_a_batch_of_one_returns_pairs_and_gradients_and_changes_no_input(forward, backward, inputs):
     inputs = tuple(np.array(a) for a in inputs)
-    out, _ = run_forward(layers, f"{layer}_forward", inputs)  # checks the pair and the inputs
-    assert out.shape[0] == 1, f"{layer}_forward on a batch of one: output shape {out.shape}"
-
-
-@pytest.mark.parametrize("layer, inputs", BACKWARDS)
-def test_backward_returns_one_gradient_per_input(layer, inputs):
-    run_backward(
-        layers, f"{layer}_forward", f"{layer}_backward", tuple(np.array(a) for a in inputs)
-    )  # shapes, and dout left unchanged
+    call_backward(forward, backward, inputs)  # (out, cache), inputs and dout unchanged, one gradient per input

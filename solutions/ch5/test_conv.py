@@ -6,9 +6,8 @@ Run them with `pytest exercises/ch5/test_conv.py`.
 import numpy as np
 import pytest
 
-from grader.testing import check_close, check_unchanged, numerical_gradient, run_backward, run_forward, snapshot
+from grader.testing import call_backward, call_forward, check_close, check_unchanged, numerical_gradient, snapshot
 
-from . import conv
 from .conv import (
     conv_backward_fast,
     conv_backward_naive,
@@ -146,61 +145,69 @@ STRIDES_AND_PADS = [{"stride": s, "pad": p} for s in (1, 2) for p in (0, 1, 2)]
 
 
 @pytest.mark.parametrize(
-    "name",
+    "function",
     [
-        pytest.param("convolve1d", marks=pytest.mark.exercise("convolve1d")),
-        pytest.param("cross_correlate1d", marks=pytest.mark.exercise("cross_correlate1d")),
+        pytest.param(convolve1d, marks=pytest.mark.exercise("convolve1d"), id="convolve1d"),
+        pytest.param(cross_correlate1d, marks=pytest.mark.exercise("cross_correlate1d"), id="cross_correlate1d"),
     ],
 )
-def test_1d_functions_leave_their_inputs_unchanged(name):
+def test_1d_functions_leave_their_inputs_unchanged(function):
     signal, kernel = np.array([1.0, -2.0, 3.0, 0.5]), np.array([2.0, 1.0])
     copies = snapshot(signal, kernel)
-    getattr(conv, name)(signal, kernel)
-    check_unchanged([signal, kernel], copies, name)
+    function(signal, kernel)
+    check_unchanged([signal, kernel], copies, function.__name__)
 
 
 @pytest.mark.parametrize(
-    "name, conv_param",
+    "forward, conv_param",
     [
         pytest.param(
-            name, param, marks=pytest.mark.exercise(name), id=f"{name}-stride{param['stride']}-pad{param['pad']}"
+            forward,
+            param,
+            marks=pytest.mark.exercise(forward.__name__),
+            id=f"{forward.__name__}-stride{param['stride']}-pad{param['pad']}",
         )
-        for name in ("conv_forward_naive", "conv_forward_fast")
+        for forward in (conv_forward_naive, conv_forward_fast)
         for param in STRIDES_AND_PADS
     ],
 )
-def test_a_stride_of_2_keeps_every_other_output_of_stride_1(name, conv_param):
+def test_a_stride_of_2_keeps_every_other_output_of_stride_1(forward, conv_param):
     rng = np.random.default_rng(7)
     x, w, b = rng.normal(size=(2, 2, 7, 7)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
-    one, _ = run_forward(conv, name, (x, w, b), ({"stride": 1, "pad": conv_param["pad"]},))
-    out, _ = run_forward(conv, name, (x, w, b), (conv_param,))
+    one, _ = call_forward(forward, (x, w, b), ({"stride": 1, "pad": conv_param["pad"]},))
+    out, _ = call_forward(forward, (x, w, b), (conv_param,))
     s = conv_param["stride"]
-    check_close(out, one[:, :, ::s, ::s], f"{name} with stride {s}, pad {conv_param['pad']}")
+    check_close(out, one[:, :, ::s, ::s], f"{forward.__name__} with stride {s}, pad {conv_param['pad']}")
 
 
 @pytest.mark.parametrize(
-    "kind, x_shape, w_shape",
+    "forward, backward, x_shape, w_shape",
     [
-        pytest.param(kind, x_shape, w_shape, marks=pytest.mark.exercise(f"conv_backward_{kind}"), id=f"{kind}-{label}")
-        for kind in ("naive", "fast")
+        pytest.param(
+            forward,
+            backward,
+            x_shape,
+            w_shape,
+            marks=pytest.mark.exercise(backward.__name__),
+            id=f"{backward.__name__}-{label}",
+        )
+        for forward, backward in ((conv_forward_naive, conv_backward_naive), (conv_forward_fast, conv_backward_fast))
         for label, x_shape, w_shape in (
             ("batch of one", (1, 1, 5, 5), (1, 1, 3, 3)),
             ("non-square", (2, 3, 6, 4), (4, 3, 3, 2)),
         )
     ],
 )
-def test_convolution_shapes_pair_and_unchanged_inputs(kind, x_shape, w_shape):
+def test_convolution_shapes_pair_and_unchanged_inputs(forward, backward, x_shape, w_shape):
     rng = np.random.default_rng(8)
     x, w, b = rng.normal(size=x_shape), rng.normal(size=w_shape), rng.normal(size=w_shape[0])
     conv_param = {"stride": 1, "pad": 1}
-    out, _ = run_forward(conv, f"conv_forward_{kind}", (x, w, b), (conv_param,))
+    out, _ = call_forward(forward, (x, w, b), (conv_param,))
     H, W = 1 + (x_shape[2] + 2 - w_shape[2]), 1 + (x_shape[3] + 2 - w_shape[3])
-    assert out.shape == (x_shape[0], w_shape[0], H, W), f"conv_forward_{kind}: output shape {out.shape}"
+    assert out.shape == (x_shape[0], w_shape[0], H, W), f"{forward.__name__}: output shape {out.shape}"
     copies = snapshot(x, w, b)
-    run_backward(
-        conv, f"conv_forward_{kind}", f"conv_backward_{kind}", (x, w, b), (conv_param,), dout=rng.normal(size=out.shape)
-    )
-    check_unchanged([x, w, b], copies, f"conv_backward_{kind}")
+    call_backward(forward, backward, (x, w, b), (conv_param,), dout=rng.normal(size=out.shape))
+    check_unchanged([x, w, b], copies, backward.__name__)
 
 
 @pytest.mark.exercise("conv_forward_fast")

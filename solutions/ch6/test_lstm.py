@@ -6,9 +6,8 @@ Run them with `pytest exercises/ch6/test_lstm.py`. Each test checks one idea.
 import numpy as np
 import pytest
 
-from grader.testing import check_unchanged, numerical_gradient, run_backward, snapshot, unpack_tuple
+from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot, unpack_tuple
 
-from . import lstm
 from .lstm import (
     lstm_backward,
     lstm_forward,
@@ -166,11 +165,8 @@ def lstm_weights(rng, D, H):
 )
 def test_lstm_sequence_shapes_and_unchanged_inputs(N, T, D, H):
     rng = np.random.default_rng(21)
-    run_backward(
-        lstm,
-        "lstm_forward",
-        "lstm_backward",
-        (rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), *lstm_weights(rng, D, H)),
+    call_backward(
+        lstm_forward, lstm_backward, (rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), *lstm_weights(rng, D, H))
     )
 
 
