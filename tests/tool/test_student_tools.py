@@ -19,6 +19,7 @@ def numpy_message(*args, **kwargs) -> str:
 
 def test_numpy_failures_become_one_line():
     message = numpy_failure(numpy_message(np.ones(3), np.ones(3) * 1.1, rtol=1e-6, err_msg="db"))
+    assert message is not None
     assert message.startswith("db: values differ from the expected ones (3 / 3 elements differ")
     assert numpy_failure(numpy_message(np.ones(2), np.zeros(3))) == "shape (2,), expected (3,)"
     assert numpy_failure("assert 1 == 2") is None
