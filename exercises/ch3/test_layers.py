@@ -142,19 +142,17 @@ def test_softmax_is_row_wise_and_leaves_its_input_unchanged():
 # gradient per input of the forward, shaped like that input, and leave dout unchanged.
 ONE = np.array([[0.7, -1.3, 2.1]])
 AFFINE_INPUTS = (ONE, np.ones((3, 2)), np.zeros(2))
-LAYERS = [
-    pytest.param(
-        affine_forward, affine_backward, AFFINE_INPUTS, marks=pytest.mark.exercise("affine_backward"), id="affine"
-    ),
-    pytest.param(relu_forward, relu_backward, (ONE,), marks=pytest.mark.exercise("relu_backward"), id="relu"),
-    pytest.param(
-        sigmoid_forward, sigmoid_backward, (ONE,), marks=pytest.mark.exercise("sigmoid_backward"), id="sigmoid"
-    ),
-    pytest.param(tanh_forward, tanh_backward, (ONE,), marks=pytest.mark.exercise("tanh_backward"), id="tanh"),
-]
+LAYERS = [("affine", AFFINE_INPUTS), ("relu", (ONE,)), ("sigmoid", (ONE,)), ("tanh", (ONE,))]
 
 
-@pytest.mark.parametrize("forward, backward, inputs", LAYERS)
-def test_layer_on_a_batch_of_one_returns_pairs_and_gradients_and_changes_no_input(forward, backward, inputs):
+@pytest.mark.parametrize(
+    "layer, inputs",
+    [
+        pytest.param(layer, inputs, marks=pytest.mark.exercise(f"{layer}_backward"), id=layer)
+        for layer, inputs in LAYERS
+    ],
+)
+def test_layer_on_a_batch_of_one_returns_pairs_and_gradients_and_changes_no_input(layer, inputs):
+    forward, backward = globals()[f"{layer}_forward"], globals()[f"{layer}_backward"]  # the functions imported above
     inputs = tuple(np.array(a) for a in inputs)
     call_backward(forward, backward, inputs)  # (out, cache), inputs and dout unchanged, one gradient per input

@@ -111,39 +111,19 @@ def test_svm_loss_gradient():
 # (loss, gradient), the loss is one number, the gradient has the shape of the
 # first argument, and neither input is changed.
 LOSSES = [
-    pytest.param(
-        mse_loss, np.array([[0.5, -1.0]]), np.array([[1.0, 1.0]]), marks=pytest.mark.exercise("mse_loss"), id="mse_loss"
-    ),
-    pytest.param(
-        binary_cross_entropy,
-        np.array([[0.2, 0.9]]),
-        np.array([[0.0, 1.0]]),
-        marks=pytest.mark.exercise("binary_cross_entropy"),
-        id="binary_cross_entropy",
-    ),
-    pytest.param(
-        categorical_cross_entropy,
-        np.array([[0.2, 0.7, 0.1]]),
-        np.array([[0.0, 1.0, 0.0]]),
-        marks=pytest.mark.exercise("categorical_cross_entropy"),
-        id="categorical_cross_entropy",
-    ),
-    pytest.param(
-        softmax_loss,
-        np.array([[2.0, -1.0, 0.5]]),
-        np.array([2]),
-        marks=pytest.mark.exercise("softmax_loss"),
-        id="softmax_loss",
-    ),
-    pytest.param(
-        svm_loss, np.array([[2.0, -1.0, 0.5]]), np.array([2]), marks=pytest.mark.exercise("svm_loss"), id="svm_loss"
-    ),
+    ("mse_loss", np.array([[0.5, -1.0]]), np.array([[1.0, 1.0]])),
+    ("binary_cross_entropy", np.array([[0.2, 0.9]]), np.array([[0.0, 1.0]])),
+    ("categorical_cross_entropy", np.array([[0.2, 0.7, 0.1]]), np.array([[0.0, 1.0, 0.0]])),
+    ("softmax_loss", np.array([[2.0, -1.0, 0.5]]), np.array([2])),
+    ("svm_loss", np.array([[2.0, -1.0, 0.5]]), np.array([2])),
 ]
 
 
-@pytest.mark.parametrize("loss_function, first, second", LOSSES)
-def test_loss_returns_a_number_and_a_gradient_and_leaves_inputs_unchanged(loss_function, first, second):
-    name = loss_function.__name__
+@pytest.mark.parametrize(
+    "name, first, second", [pytest.param(*case, marks=pytest.mark.exercise(case[0]), id=case[0]) for case in LOSSES]
+)
+def test_loss_returns_a_number_and_a_gradient_and_leaves_inputs_unchanged(name, first, second):
+    loss_function = globals()[name]  # the function imported above
     copies = snapshot(first, second)
     loss, grad = unpack_pair(loss_function(first, second), name, "(loss, gradient)")
     check_unchanged([first, second], copies, name)

@@ -50,14 +50,14 @@ def test_scaled_tanh_maps_plus_minus_one_to_themselves():
 
 # What the grader also checks: inputs left unchanged and outputs shaped like the data.
 @pytest.mark.parametrize(
-    "function",
+    "name",
     [
-        pytest.param(f, marks=pytest.mark.exercise(f.__name__), id=f.__name__)
-        for f in (standardize, max_abs_scale, unit_norm_scale, pca_whiten, scaled_tanh)
+        pytest.param(n, marks=pytest.mark.exercise(n), id=n)
+        for n in ("standardize", "max_abs_scale", "unit_norm_scale", "pca_whiten", "scaled_tanh")
     ],
 )
-def test_preprocessing_leaves_the_data_unchanged(function):
-    name = function.__name__
+def test_preprocessing_leaves_the_data_unchanged(name):
+    function = globals()[name]  # the function imported above
     X = np.random.default_rng(30).normal(size=(6, 3)) * [1.0, 5.0, 0.1]
     copy = snapshot(X)
     result = function(X)
