@@ -1,4 +1,4 @@
-"""The order in which a chapter's modules are taught (CURRICULUM.md).
+"""The order in which a chapter's modules are taught, as the curriculum fixes it.
 
 Used to sort tests and progress tables so that "next exercise" follows the
 course, not the alphabet. Exercises inside a module follow its test file.

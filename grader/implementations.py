@@ -55,6 +55,13 @@ class Implementation:
                 error.name == f"{self.package}.{module}" or f"{self.package}.{module}".startswith(error.name + ".")
             ):
                 raise SubmissionError(f"{relpath} is missing") from None
+            if error.name and error.name.startswith(self.package + "."):  # an earlier chapter it builds on
+                wanted = error.name[len(self.package) + 1 :].split(".")
+                missing = "/".join(wanted) + (".py" if len(wanted) > 1 else "/")
+                raise SubmissionError(
+                    f"{relpath} imports {missing}, which is not in the submission: {relpath} "
+                    f"builds on chapter {wanted[0]}, so hand in your {wanted[0]} folder too"
+                ) from None
             raise SubmissionError(self._broken(relpath, error)) from None
         except Exception as error:  # a syntax error, or anything raised while the student's module runs
             raise SubmissionError(self._broken(relpath, error)) from None

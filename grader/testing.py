@@ -149,7 +149,9 @@ def away_from_zero(rng: np.random.Generator, shape: int | tuple[int, ...], margi
     return np.where(np.abs(values) < margin, np.sign(values + 1e-12) * (margin + np.abs(values)), values)
 
 
-def call_forward(forward: Callable[..., Any], inputs: Sequence[Any], params: Sequence[Any] = ()) -> tuple[np.ndarray, Any]:
+def call_forward(
+    forward: Callable[..., Any], inputs: Sequence[Any], params: Sequence[Any] = ()
+) -> tuple[np.ndarray, Any]:
     """Call a forward pass on inputs (and fixed params); return (out, cache).
 
     Checks that it returns a pair and leaves its inputs unchanged.

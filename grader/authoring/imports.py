@@ -12,27 +12,22 @@ from collections.abc import Iterator, Sequence
 
 
 def import_nodes(tree: ast.AST, module_level: bool = False) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Import statements; with ``module_level``, only those that run when the module is imported.
-
-    (Not those inside functions, nor under ``if TYPE_CHECKING:``, which only type checkers read.)
-    """
+    """Import statements; with ``module_level``, only those that run when the module is imported
+    (not inside functions, nor under ``if TYPE_CHECKING:``)."""
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node
-        elif module_level and _type_checking_only(node):
-            yield from import_nodes(ast.Module(body=node.orelse, type_ignores=[]), module_level)  # type: ignore[attr-defined]
+        elif module_level and isinstance(node, ast.If) and _is_type_checking(node.test):
+            for other in node.orelse:
+                yield from import_nodes(ast.Module(body=[other], type_ignores=[]), module_level)
         elif not (module_level and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))):
             yield from import_nodes(node, module_level)
 
 
-def _type_checking_only(node: ast.AST) -> bool:
-    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``)."""
-    if not isinstance(node, ast.If):
-        return False
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``: true for type checkers only."""
+    name = test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
+    return name == "TYPE_CHECKING"
 
 
 def imported_from(node: ast.ImportFrom, package: Sequence[str]) -> list[str]:

@@ -1,6 +1,6 @@
 """Find students' submissions and copy them into a private folder.
 
-Layouts accepted (DESIGN.md): chapter folders at the top (``alice/ch3/layers.py``)
+Layouts accepted: chapter folders at the top (``alice/ch3/layers.py``)
 or under ``exercises/``, chapter notebooks (``alice/ch3.ipynb``), and nbgrader's
 ``submitted/<student>/<assignment>/<assignment>.ipynb``. Staging copies only
 chapter sources: regular files, never symlinks, each at most MAX_FILE bytes.

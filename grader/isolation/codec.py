@@ -15,6 +15,7 @@ Frame layout on the wire: 8-byte header length, header JSON (utf-8),
 from __future__ import annotations
 
 import json
+import math
 import struct
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -24,11 +25,16 @@ import numpy as np
 NUMERIC_KINDS = "biufc"
 MAX_DEPTH = 64
 MAX_FRAME = 2 << 30  # bytes in one message
+MAX_BUFFERS = 1 << 20  # arrays in one message
 _LENGTH = struct.Struct("<Q")
 
 
 class CodecError(ValueError):
     """A message that is malformed or too large."""
+
+
+class TruncatedFrame(CodecError, EOFError):
+    """The stream ended inside a message (the other side is gone, or sent a malformed length)."""
 
 
 class Stream(Protocol):
@@ -99,19 +105,39 @@ def decode(data: Any, buffers: list[bytes], resolve: Resolve, depth: int = 0) ->
     if tag == "$s":
         return _decode_array(body, buffers)[()]
     if tag == "$t":
+        if not isinstance(body, list):
+            raise CodecError("malformed tuple in message")
         return tuple(decode(v, buffers, resolve, depth + 1) for v in body)
     if tag == "$d":
-        return {str(k): decode(v, buffers, resolve, depth + 1) for k, v in body}
+        if not all(isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in body):
+            raise CodecError("malformed dict in message")
+        return {key: decode(value, buffers, resolve, depth + 1) for key, value in body}
     return resolve(data)
 
 
-def _decode_array(body: dict, buffers: list[bytes]) -> np.ndarray:
-    dtype = np.dtype(body["dtype"])
-    if dtype.kind not in NUMERIC_KINDS or dtype.fields:
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _decode_array(body: object, buffers: list[bytes]) -> np.ndarray:
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("dtype"), str)
+        and isinstance(body.get("shape"), list)
+        and all(_is_count(n) for n in body["shape"])
+        and _is_count(body.get("i"))
+        and body["i"] < len(buffers)
+    ):
+        raise CodecError("malformed array in message")
+    try:
+        dtype = np.dtype(body["dtype"])
+    except (TypeError, ValueError):
+        raise CodecError(f"unknown dtype {body['dtype']!r}") from None
+    if dtype.kind not in NUMERIC_KINDS or dtype.fields or dtype.subdtype:
         raise CodecError(f"array of dtype {dtype} not allowed")
-    shape = tuple(int(n) for n in body["shape"])
-    raw = buffers[int(body["i"])]
-    if len(raw) != dtype.itemsize * int(np.prod(shape, dtype=np.int64)):
+    shape = tuple(body["shape"])
+    raw = buffers[body["i"]]
+    if len(raw) != dtype.itemsize * math.prod(shape):
         raise CodecError("array buffer does not match its shape")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
@@ -127,10 +153,19 @@ def write_frame(stream: Stream, header: dict, buffers: list[bytes]) -> None:
 
 
 def read_frame(stream: Stream) -> tuple[dict, list[bytes]]:
-    """Receive one message; raises EOFError when the other side is gone."""
-    header = json.loads(_read_sized(stream).decode("utf-8"))
+    """Receive one message.
+
+    Raises EOFError when the other side is gone before the message, and
+    CodecError for anything malformed (``TruncatedFrame``, also an EOFError,
+    when the stream ends inside the message).
+    """
+    payload = _read_sized(stream, first=True)
+    try:
+        header = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise CodecError(f"message header is not JSON ({type(error).__name__})") from None
     count = _read_length(stream)
-    if count > 1 << 20:
+    if count > MAX_BUFFERS:
         raise CodecError("too many buffers")
     buffers = [_read_sized(stream) for _ in range(count)]
     if not isinstance(header, dict):
@@ -138,25 +173,28 @@ def read_frame(stream: Stream) -> tuple[dict, list[bytes]]:
     return header, buffers
 
 
-def _read_length(stream: Stream) -> int:
-    raw = _read_exact(stream, _LENGTH.size)
-    return _LENGTH.unpack(raw)[0]
+def _read_length(stream: Stream, first: bool = False) -> int:
+    raw = _read_exact(stream, _LENGTH.size, first)
+    return int(_LENGTH.unpack(raw)[0])
 
 
-def _read_sized(stream: Stream) -> bytes:
-    size = _read_length(stream)
+def _read_sized(stream: Stream, first: bool = False) -> bytes:
+    size = _read_length(stream, first)
     if size > MAX_FRAME:
         raise CodecError(f"message part of {size} bytes is too large")
     return _read_exact(stream, size)
 
 
-def _read_exact(stream: Stream, size: int) -> bytes:
+def _read_exact(stream: Stream, size: int, first: bool = False) -> bytes:
+    """``size`` bytes; ``first``: these would be the message's first bytes."""
     chunks: list[bytes] = []
     left = size
     while left:
         chunk = stream.read(left)
         if not chunk:
-            raise EOFError("connection closed")
+            if first and left == size:
+                raise EOFError("connection closed")
+            raise TruncatedFrame("the stream ended inside a message")
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)

@@ -429,6 +429,25 @@ class RemoteObject:
     def __repr__(self) -> str:
         return f"<{self._type} in the student's code>"
 
+    __array_ufunc__ = None  # `array * obj` becomes obj.__rmul__(array), evaluated in the worker
+
+
+def _remote_operator(name: str, reflected: bool = False) -> Callable[..., Any]:
+    """``obj + other`` (or ``other + obj``): ``operator.name`` applied in the worker, as Python would."""
+
+    def method(self: RemoteObject, *other: Any) -> Any:
+        args = (*other, self) if reflected else (self, *other)
+        return self._client.call({"operator": name}, args, {})
+
+    return method
+
+
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"):
+    setattr(RemoteObject, f"__{_name}__", _remote_operator(_name))
+    setattr(RemoteObject, f"__r{_name}__", _remote_operator(_name, reflected=True))
+for _name in ("neg", "pos", "abs"):
+    setattr(RemoteObject, f"__{_name}__", _remote_operator(_name))
+
 
 class RemoteImplementation:
     """``--impl=PATH --isolate``: the submission runs in a worker process."""

@@ -3,7 +3,9 @@
 Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
 sandbox of ``grader.isolation.sandbox`` when available). It loads the submission with
 the same loader as ``--impl=PATH`` and serves requests on a socket:
-``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``.
+``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``;
+a call may name an arithmetic operator instead of a function, so that a test
+can write ``3 - x`` on the student's objects (``OPERATORS``).
 Results that are plain data go back by value (``grader.isolation.codec``); anything
 else stays here behind a handle, in ``Worker.objects``, until the test process
 sends ``release`` for it (it does when it no longer holds a proxy for it). After a call, arrays passed as arguments
@@ -14,6 +16,7 @@ sent back, so the caller sees exactly what an in-process call would do.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import socket
 import sys
@@ -28,6 +31,7 @@ from grader.implementations import from_folder
 from grader.isolation import codec
 from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
 
+OPERATORS = frozenset({"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs"})
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
@@ -131,6 +135,10 @@ class Worker:
 
     # requests ----------------------------------------------------------
     def target(self, message: dict) -> Any:
+        if "operator" in message:
+            if message["operator"] not in OPERATORS:
+                raise ValueError(f"unknown operator {message['operator']!r}")
+            return getattr(operator, message["operator"])
         if "module" in message:
             return self.implementation.load(str(message["module"]))
         return self.resolve({"$h": message["handle"]})

@@ -67,6 +67,14 @@ def test_the_grader_names_the_file_that_fails_to_import(tmp_path):
     assert "SyntaxError" in done.stdout
 
 
+def test_a_chapter_without_the_chapters_it_builds_on_says_which_to_hand_in(tmp_path):
+    (tmp_path / "ch7").mkdir()
+    (tmp_path / "ch7" / "model.py").write_text((ROOT / "solutions" / "ch7" / "model.py").read_text())
+    done = run_pytest(str(ROOT / "tests" / "ch7" / "test_model.py"), f"--impl={tmp_path}", "-k", "pad_sequences")
+    assert "ch7/model.py imports ch3/, which is not in the submission" in done.stdout
+    assert "hand in your ch3 folder too" in done.stdout
+
+
 def test_wrong_impl_is_a_usage_error():
     done = run_pytest(str(ROOT / "tests" / "ch3"), "--impl=/no/such/folder")
     assert done.returncode == 4

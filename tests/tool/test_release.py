@@ -325,3 +325,11 @@ def test_slow_pip_installed_release_runs_dlgrade_check(solutions_checkout, tmp_p
         timeout=120,
     )
     assert done.returncode == 0 and "exercises pass" in done.stdout, done.stdout + done.stderr
+
+
+def test_imports_only_for_type_checkers_are_not_shipped():
+    source = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from grader.isolation import proxy\n"
+    assert rel._grader_imports(source, "grader/x.py", module_level=True) == set()
+    assert rel._grader_imports(source.replace("TYPE_CHECKING:", "True:"), "grader/x.py", module_level=True) == {
+        "isolation.proxy"
+    }
