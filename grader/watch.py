@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress_bar import ProgressBar
+from rich.table import Table
 
 from grader.grading.runner import SuiteResult, run_suite
 from grader.grading.scoring import ExerciseScore
@@ -76,9 +77,13 @@ def show(console: Console, chapter: str, result: SuiteResult, passed_now: list[s
                 console.print(f"  [red]✗[/] {name}: {test.message}", highlight=False, soft_wrap=True)
         console.print(f"\nStuck? `dlgrade hint {row.exercise}` shows a hint (run it again for more).")
     done = sum(r.status == "passing" for r in rows)
+    progress = Table.grid(padding=(0, 1))
+    progress.add_row(
+        ProgressBar(total=max(len(rows), 1), completed=done, width=40),
+        f"{done}/{len(rows)} exercises of {chapter} pass",
+    )
     console.print()
-    console.print(ProgressBar(total=max(len(rows), 1), completed=done, width=40))
-    console.print(f"{done}/{len(rows)} exercises of {chapter} pass", highlight=False)
+    console.print(progress)
     return row
 
 
