@@ -7,9 +7,14 @@ import pytest
 from grader import hints
 from grader.authoring.markers import BEGIN, END
 from grader.catalog import chapter_exercises
-from grader.paths import SOLUTIONS
+from grader.paths import SOLUTIONS, chapters
 
-CHAPTERS_WITH_HINTS = ["ch3", "ch5", "ch6", "ch8", "ch10"]
+REQUIRED = {"ch3", "ch5", "ch6", "ch8", "ch10"}
+CHAPTERS_WITH_HINTS = [c for c in chapters(SOLUTIONS) if (SOLUTIONS / c / hints.FILE).is_file()]
+
+
+def test_the_core_chapters_have_hints():
+    assert REQUIRED <= set(CHAPTERS_WITH_HINTS)
 
 
 def normal(text: str) -> str:
