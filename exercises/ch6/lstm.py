@@ -15,6 +15,10 @@ Row-vector (CS231n) convention: with a = x @ Wx + prev_h @ Wh + b of shape
 
 The cell state is the "constant error carousel": its gradient flows from one
 step to the previous one multiplied only by the forget gate.
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
 """
 
 import numpy as np

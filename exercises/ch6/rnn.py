@@ -8,6 +8,10 @@ Forwards return ``(out, cache)``; backwards take ``(dout, cache)`` and return
 one gradient per forward input, in the forward's order. Training the unrolled
 network is backpropagation through time (BPTT): the gradient reaching h_t is
 what its own output receives plus what h_{t+1} sends back.
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
 """
 
 import numpy as np

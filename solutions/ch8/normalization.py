@@ -4,6 +4,10 @@ Batch normalization keeps each feature's activations normalised over the
 mini-batch; dropout zeroes random units while training. Both behave
 differently when training (``mode='train'``) and when predicting
 (``mode='test'``).
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
 """
 
 import numpy as np
