@@ -25,6 +25,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import NoReturn
 
+from grader.diagnose import import_problem
+
 PRIVATE_NAME = re.compile(r"_dlimpl_[0-9a-f]{12}\.?")
 
 
@@ -89,15 +91,15 @@ class Implementation:
                     f"graded, the code it uses from other chapters is the course's reference, and only the "
                     f"modules {chapter}'s reference imports are there"
                 ) from None
-            raise SubmissionError(
-                f"{relpath} does not import: {type(error).__name__}: {public_text(str(error))}"
-            ) from None
-        except SyntaxError as error:
-            raise SubmissionError(f"{relpath} has a syntax error on line {error.lineno}: {error.msg}") from None
-        except Exception as error:  # anything raised while the student's module runs
-            raise SubmissionError(
-                f"{relpath} does not import: {type(error).__name__}: {public_text(str(error))}"
-            ) from None
+            raise SubmissionError(self._broken(relpath, error)) from None
+        except Exception as error:  # a syntax error, or anything raised while the student's module runs
+            raise SubmissionError(self._broken(relpath, error)) from None
+
+    def _broken(self, relpath: str, error: BaseException) -> str:
+        """``ch3/toy_models.py does not import: ch3/layers.py line 68: SyntaxError: ...``: the file at fault."""
+        root = self.root or Path(importlib.import_module(self.package).__path__[0])
+        problem = import_problem(error, root)
+        return public_text(f"{relpath} does not import: {problem.removeprefix(relpath + ' ')}")
 
 
 def chapter_root(folder: Path) -> Path:
