@@ -115,7 +115,7 @@ def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
 
 
 def check_worker_starts(unsafe: bool) -> None:
-    """Start one worker on an empty submission: a grader that cannot start one stops here, before any grade."""
+    """Start one worker (a chapter of an empty submission): a grader that cannot start one stops before any grade."""
     from grader.isolation.client import WorkerStartError
     from grader.isolation.proxy import RemoteImplementation
 
@@ -123,7 +123,7 @@ def check_worker_starts(unsafe: bool) -> None:
         use_sandbox = not unsafe or sandbox.unavailable_reason() is None
         implementation = RemoteImplementation(Path(empty), use_sandbox=use_sandbox)
         try:
-            implementation.client.ensure_started()
+            implementation.client(chapters()[0]).ensure_started()
         except WorkerStartError as error:
             raise GradeError(str(error)) from None
         finally:

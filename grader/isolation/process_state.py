@@ -21,6 +21,8 @@ from typing import Any, Literal, cast
 
 import numpy as np
 
+from grader.implementations import public_text
+
 ERRSTATE_KEYS = ("divide", "over", "under", "invalid")
 ERRSTATE_VALUES = ("ignore", "warn", "raise", "print", "log")  # not "call": a function does not cross
 WARNING_ACTIONS = ("default", "error", "ignore", "always", "all", "module", "once")
@@ -123,4 +125,8 @@ def _set_filters(filters: object) -> None:
 
 
 def raised(caught: list[warnings.WarningMessage]) -> list[dict[str, str]]:
-    return [{"category": type(w.message).__name__, "message": str(w.message)[:2000]} for w in caught[:MAX_WARNINGS]]
+    """The warnings a call raised, as plain data (never naming the private package of the submission)."""
+    return [
+        {"category": type(w.message).__name__, "message": public_text(str(w.message))[:2000]}
+        for w in caught[:MAX_WARNINGS]
+    ]

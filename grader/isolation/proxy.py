@@ -21,9 +21,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from grader.defaults import CALL_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.given import given_chapters, write_view
+from grader.implementations import MissingChapter
 from grader.isolation.client import StudentCodeError, WorkerClient, WorkerStartError
 from grader.isolation.uids import claim_uid
 from grader.staging import stage
+
+OPENCL_CHAPTER = "ch10"  # its device tests run on the devices its worker sees
 
 
 class RemoteObject:
@@ -94,11 +98,33 @@ for _name in ("neg", "pos", "abs"):
     setattr(RemoteObject, f"__{_name}__", _remote_operator(_name))
 
 
-class RemoteImplementation:
-    """``--impl=PATH --isolate``: the submission runs in a worker process.
+def share_workers(chapters: list[str]) -> list[list[str]]:
+    """Chapters grouped so that no worker holds the reference of a chapter whose code it runs: a chapter
+    joins the first group that is given none of its code and gives it none (ch3, ch6 and ch10 share one
+    worker; ch5 and ch8, both built on ch3, another)."""
+    groups: list[list[str]] = []
+    for chapter in chapters:
+        needs = given_chapters(chapter)
+        for group in groups:
+            if not needs & set(group) and not any(chapter in given_chapters(other) for other in group):
+                group.append(chapter)
+                break
+        else:
+            groups.append([chapter])
+    return groups
 
-    The folder is staged (``grader.staging``) into a private scratch folder the
-    worker receives read-only; the worker boots while pytest collects.
+
+class RemoteImplementation:
+    """``--impl=PATH --isolate``: the submission runs in worker processes.
+
+    The folder is staged (``grader.staging``) into a private scratch folder. A worker sees
+    only the views (``grader.given``) of the chapters it grades: the student's chapter and the
+    reference modules of other chapters it imports, in a folder of its own that its sandbox
+    receives read-only. Chapters that build on each other never share a worker
+    (``share_workers``), so no worker holds the reference of a chapter whose code it runs.
+    ``chapters`` (those the tests will ask for; by default all) that the submission holds are
+    grouped ahead, and their workers boot one after the other while pytest collects; a chapter
+    it lacks needs no worker.
     """
 
     def __init__(
@@ -109,46 +135,77 @@ class RemoteImplementation:
         limits: dict | None = None,
         call_timeout: float = CALL_TIMEOUT_S,
         test_timeout: float = TEST_TIMEOUT_S,
+        chapters: Sequence[str] = (),
     ):
         self.root = folder
-        self._uid_lock: IO[str] | None = None
-        uid, self._uid_lock = claim_uid() if use_sandbox and os.geteuid() == 0 else (os.getuid(), None)
+        self.use_sandbox, self.hide, self.limits = use_sandbox, list(hide), limits or {}
+        self.call_timeout, self.test_timeout = call_timeout, test_timeout
         self._scratch = tempfile.TemporaryDirectory(prefix="dlgrade-worker-")
-        scratch = Path(self._scratch.name)
-        os.chmod(scratch, 0o700)
-        stage(folder, scratch / "submission")
-        self.client = WorkerClient(scratch, use_sandbox, uid, list(hide), limits or {}, call_timeout)
-        self.test_timeout = test_timeout
-        self._early_start = threading.Thread(target=self._start_quietly, daemon=True)
-        self._early_start.start()  # the worker boots while pytest collects
-
-    def _start_quietly(self) -> None:
-        with contextlib.suppress(WorkerStartError):  # kept in client.start_error; the first call raises it
-            self.client.ensure_started()
+        os.chmod(self._scratch.name, 0o700)
+        self._staged = Path(self._scratch.name) / "staged"
+        stage(folder, self._staged)
+        held = [p.name for p in sorted(self._staged.iterdir()) if p.is_dir()]
+        planned = [chapter for chapter in chapters if chapter in held] if chapters else held
+        groups = share_workers(planned)
+        self._groups = {chapter: group for group in groups for chapter in group}
+        self.clients: dict[str, WorkerClient] = {}  # per chapter; chapters of a group share one
+        self._uid_locks: list[IO[str]] = []
+        self._creating = threading.Lock()
+        self._early_start = threading.Thread(target=self._start, args=([g[0] for g in groups],), daemon=True)
+        self._early_start.start()
 
     def __repr__(self) -> str:
         return f"RemoteImplementation({self.root})"
 
-    def load(self, module: str) -> RemoteObject:
-        return RemoteObject(self.client, {"module": module}, f"module {module}")
+    def _start(self, chapters: list[str]) -> None:
+        for chapter in chapters:
+            with contextlib.suppress(WorkerStartError):  # kept in client.start_error; the first call raises it
+                self.client(chapter).ensure_started()
+
+    def client(self, chapter: str) -> WorkerClient:
+        """The worker of ``chapter``'s group (created on first use, started on first request)."""
+        with self._creating:
+            if chapter not in self.clients:
+                group = self._groups.get(chapter, [chapter])
+                scratch = Path(self._scratch.name) / f"worker-{group[0]}"
+                scratch.mkdir(mode=0o700)
+                for member in group:
+                    write_view(self._staged, member, scratch / "submission" / member)
+                uid, lock = claim_uid() if self.use_sandbox and os.geteuid() == 0 else (os.getuid(), None)
+                if lock is not None:
+                    self._uid_locks.append(lock)
+                client = WorkerClient(scratch, self.use_sandbox, uid, self.hide, self.limits, self.call_timeout)
+                self.clients.update(dict.fromkeys(group, client))
+            return self.clients[chapter]
+
+    def load(self, module: str) -> RemoteObject | MissingChapter:
+        chapter = module.split(".")[0]
+        if not (self._staged / chapter).is_dir():
+            return MissingChapter(chapter)  # no worker needed to say so
+        return RemoteObject(self.client(chapter), {"module": module}, f"module {module}")
 
     def opencl_devices(self) -> list[dict]:
-        """The OpenCL devices the worker sees (the ones the device tests must run on)."""
-        return self.client.opencl_devices()
+        """The OpenCL devices ch10's worker sees (the ones the device tests must run on)."""
+        return self.client(OPENCL_CHAPTER).opencl_devices()
 
     @property
     def start_error(self) -> WorkerStartError | None:
-        return self.client.start_error
+        """Why a worker could not start (None while every worker started so far did)."""
+        return next((c.start_error for c in set(self.clients.values()) if c.start_error is not None), None)
 
     def begin_test(self) -> None:
-        self.client.test_deadline = time.monotonic() + self.test_timeout
+        deadline = time.monotonic() + self.test_timeout
+        for client in set(self.clients.values()):
+            client.test_deadline = deadline
 
     def end_test(self) -> None:
-        self.client.test_deadline = None
+        for client in set(self.clients.values()):
+            client.test_deadline = None
 
     def close(self) -> None:
         self._early_start.join()
-        self.client.stop()
+        for client in set(self.clients.values()):
+            client.stop()
         self._scratch.cleanup()
-        if self._uid_lock is not None:
-            self._uid_lock.close()
+        for lock in self._uid_locks:
+            lock.close()

@@ -2,10 +2,11 @@
 
 Started by ``grader.isolation.client`` as ``python -m grader.isolation.worker CONFIG`` (inside the
 sandbox of ``grader.isolation.sandbox`` when available). It boots (copies the submission
-onto its own tmpfs, sets limits, drops privileges), says hello, then loads the submission
-with the same loader as ``--impl=PATH`` and serves requests on a socket:
-``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``, ``opencl_devices``;
-a call may name an arithmetic operator instead of a function, so that a test
+onto its own tmpfs, sets limits, drops privileges), says hello, then loads the submission,
+one view per chapter it grades (``grader.given``), with the same loader as ``--impl=PATH``,
+and serves requests on a socket: ``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``,
+``next``, ``release``, ``opencl_devices``; a call may name an arithmetic operator instead of
+a function, so that a test
 can write ``3 - x`` on the student's objects (``OPERATORS``).
 Results that are plain data go back by value (``grader.isolation.codec``); anything
 else stays here behind a handle, in ``Worker.objects``, until the test process
@@ -34,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.implementations import from_folder
+from grader.implementations import ChapterViews, public_text
 from grader.isolation import codec, process_state, sandbox
 from grader.isolation.codec import write_frame
 from grader.isolation.limits import apply_rlimits, with_defaults
@@ -122,8 +123,8 @@ class Callback:
 class Worker:
     def __init__(self, submission: Path, sock: socket.socket, sandboxed: bool = False):
         self.sandboxed = sandboxed
-        self.submission = submission
-        self.implementation = from_folder(submission)
+        self.submission = submission.resolve()
+        self.implementation = ChapterViews(self.submission)
         self.objects: dict[int, object] = {}
         self.endpoint = Endpoint(sock, self.handle)
         self.pid = os.getpid()
@@ -263,14 +264,18 @@ class Worker:
                 pass
 
     def describe(self, error: BaseException) -> dict:
-        """Type, message and the student's own frames of the traceback."""
-        root = str(self.submission)
-        frames = [
-            f"{Path(f.filename).relative_to(root)}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
-            for f in traceback.extract_tb(error.__traceback__)
-            if f.filename.startswith(root)
-        ]
-        return describe_error(error, frames[-8:])
+        """Type, message and the student's own frames of the traceback (not those of given code)."""
+        frames = []
+        for frame in traceback.extract_tb(error.__traceback__):
+            try:
+                view, *rest = Path(frame.filename).relative_to(self.submission).parts
+            except ValueError:
+                continue
+            if rest and rest[0] == view:  # view chN, file chN/...: the student's chapter
+                frames.append(f"{Path(*rest)}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}")
+        described = describe_error(error, frames[-8:])
+        described["message"] = public_text(described["message"])
+        return described
 
 
 def boot(config: dict) -> Path:

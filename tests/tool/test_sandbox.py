@@ -154,13 +154,15 @@ def test_staging_never_follows_links(tmp_path):
 
 def test_a_worker_that_cannot_start_is_the_graders_error(tmp_path, monkeypatch):
     (tmp_path / "student" / "ch3").mkdir(parents=True)
+    (tmp_path / "student" / "ch3" / "layers.py").write_text("x = 1\n")
     implementation = RemoteImplementation(tmp_path / "student", use_sandbox=False)
     implementation._early_start.join()
-    implementation.client.stop()
-    implementation.client.generation = 0  # as before its first start
-    monkeypatch.setattr(implementation.client, "command", lambda config: [sys.executable, "-c", "raise SystemExit(3)"])
+    client = implementation.client("ch3")
+    client.stop()
+    client.generation = 0  # as before its first start
+    monkeypatch.setattr(client, "command", lambda config: [sys.executable, "-c", "raise SystemExit(3)"])
     with pytest.raises(WorkerStartError, match="could not start"):
-        implementation.client.ensure_started()
+        client.ensure_started()
     with pytest.raises(WorkerStartError):  # and every later call: the run stops, no student is charged
         implementation.load("ch3.layers").anything()
     implementation.close()
