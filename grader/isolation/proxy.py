@@ -185,7 +185,10 @@ class RemoteImplementation:
         return RemoteObject(self.client(chapter), {"module": module}, f"module {module}")
 
     def opencl_devices(self) -> list[dict]:
-        """The OpenCL devices ch10's worker sees (the ones the device tests must run on)."""
+        """The OpenCL devices ch10's worker sees (the ones the device tests must run on); none, and
+        no worker started, when the submission holds no ch10."""
+        if not (self._staged / OPENCL_CHAPTER).is_dir():
+            return []
         return self.client(OPENCL_CHAPTER).opencl_devices()
 
     @property
