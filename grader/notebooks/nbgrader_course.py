@@ -97,6 +97,19 @@ def _used(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def _body_end(lines: list[str], end: int) -> int:
+    """The last line of a statement, counting the indented comments that close its body
+    (``### END SOLUTION`` after a function's last line belongs to the function)."""
+    last, index = end, end
+    while index < len(lines) and (not lines[index].strip() or lines[index][:1].isspace()):
+        if lines[index].strip().startswith("#"):
+            last = index + 1
+        elif lines[index].strip():
+            break
+        index += 1
+    return last
+
+
 def parse_source(path: Path) -> Source:
     """A Python file split into top-level statements (leading comments attached)."""
     text = path.read_text(encoding="utf-8")
@@ -123,10 +136,9 @@ def parse_source(path: Path) -> Source:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         while first - 1 > previous_end and lines[first - 2].strip().startswith("#"):
             first -= 1
-        source.statements.append(
-            Statement(node, "\n".join(lines[first - 1 : node.end_lineno]), _defined(node), _used(node))
-        )
-        previous_end = node.end_lineno
+        last = _body_end(lines, node.end_lineno)
+        source.statements.append(Statement(node, "\n".join(lines[first - 1 : last]), _defined(node), _used(node)))
+        previous_end = last
     return source
 
 
