@@ -52,7 +52,7 @@ HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CONFIG_HEADER = "# nbgrader configuration written by `dlgrade nbgrader`."
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 GUARD = 'if __name__ != "__main__":  # as a module; in the notebook these names are defined above'
-RESERVED = {"tests", "ExerciseTests", "implementation_of", "embedded_reference"}
+RESERVED = {"tests", "ExerciseTests", "embedded_reference", "show_progress"}
 
 
 class CourseError(Exception):
@@ -223,27 +223,14 @@ def collected_exercises(chapter: str) -> dict[tuple[str, str], dict[str, float]]
 class TestFunction:
     name: str
     exercises: dict[str, float]  # exercise -> points of this function's cases for it
-    text: str  # the function with the exercise mark replaced by the runner's decorator
+    text: str  # the function as written, marks included
     uses: set[str]
     node: ast.FunctionDef
 
 
-def _exercise_mark(node: ast.FunctionDef) -> tuple[ast.expr | None, str | None, float]:
-    for decorator in node.decorator_list:
-        if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "pytest.mark.exercise":
-            name = decorator.args[0].value if decorator.args and isinstance(decorator.args[0], ast.Constant) else None
-            points = 1.0
-            for keyword in decorator.keywords:
-                if keyword.arg == "points":
-                    points = float(ast.literal_eval(keyword.value))
-            return decorator, name, points
-    return None, None, 1.0
-
-
-def test_functions(source: Source, hidden: bool, collected: dict) -> list[TestFunction]:
-    """The test functions of a test file, with their exercises, ready for a cell."""
+def test_functions(source: Source, collected: dict) -> list[TestFunction]:
+    """The test functions of a test file, with their exercises, as written (marks and all)."""
     rel = source.path.relative_to(ROOT).as_posix()
-    lines = source.text.splitlines()
     found = []
     for statement in source.statements:
         node = statement.node
@@ -251,26 +238,11 @@ def test_functions(source: Source, hidden: bool, collected: dict) -> list[TestFu
             raise CourseError(f"{rel}: test classes ({node.name}) are not supported in notebooks; use functions")
         if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test"):
             continue
-        mark, exercise, points = _exercise_mark(node)
         exercises = collected.get((rel, node.name), {})
-        if not exercises or (mark is not None and not exercise):
+        if not exercises:
             raise CourseError(f'{rel}: {node.name} has no @pytest.mark.exercise("name") mark')
-        first = min(d.lineno for d in node.decorator_list)
-        offset = statement.text.count("\n") - (node.end_lineno - first)  # leading comment lines
-        body = lines[first - 1 : node.end_lineno]
-        keep = [
-            line
-            for number, line in enumerate(body, start=first)
-            if mark is None or not mark.lineno <= number <= mark.end_lineno
-        ]
-        decorator = (f"@tests.hidden(points={points:g})" if mark else "@tests.hidden()") if hidden else "@tests.public"
-        comments = statement.text.splitlines()[:offset]
-        text = "\n".join(comments + [decorator] + keep)
-        uses = set().union(
-            *(_used(n) for n in [node.args, *node.body]), *(_used(d) for d in node.decorator_list if d is not mark)
-        )
-        uses |= {a.arg for a in node.args.args}  # fixtures: `layers = implementation_of("ch3.layers")`
-        found.append(TestFunction(node.name, exercises, text, uses, node))
+        uses = _used(node) | {a.arg for a in node.args.args}  # fixtures: `layers = implementation_of(...)`
+        found.append(TestFunction(node.name, exercises, statement.text, uses, node))
     return found
 
 
@@ -281,8 +253,8 @@ def _rewrite_import(statement: Statement, rel: str, hidden: bool) -> str | None:
         if node.level:
             return None  # the exercise modules' names are the notebook's globals
         if node.module == "grader.testing":
-            names = [a for a in node.names if a.name not in ("implementation_of", "reference")]
-            parts = [f"from {RUNNER_NAME} import embedded_reference, implementation_of"] if hidden else []
+            names = [a for a in node.names if a.name != "reference"]
+            parts = [f"from {RUNNER_NAME} import embedded_reference"] if hidden else []
             if names:
                 listed = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in names)
                 parts.append(
@@ -334,14 +306,23 @@ def _reference_sources(module: str) -> dict[str, str]:
     return files
 
 
+def _is_autouse(node: ast.stmt) -> bool:
+    """A fixture that every test of its module uses without naming it."""
+    return isinstance(node, ast.FunctionDef) and any(
+        isinstance(d, ast.Call) and any(k.arg == "autouse" and ast.literal_eval(k.value) for k in d.keywords)
+        for d in node.decorator_list
+    )
+
+
 def _hidden_support(source: Source, uses: set[str]) -> list[tuple[str, ast.stmt]]:
     """The hidden module's statements the given tests need, rewritten for the notebook."""
     rel = source.path.relative_to(ROOT).as_posix()
     support = [
         s for s in source.statements if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))
     ]
+    autouse = {name for s in support if _is_autouse(s.node) for name in s.defines}
     texts = []
-    for index in needed(support, uses):
+    for index in needed(support, uses | autouse | {"pytestmark"}):
         statement = support[index]
         node = statement.node
         value = getattr(node, "value", None)
@@ -410,6 +391,7 @@ class Chapter:
         self.cells: list = []
         self.points: dict[str, float] = {}  # exercise -> points of its test cell
         self.ungraded: list[str] = []
+        self.tested: list[str] = []  # exercises with a test cell, in notebook order
         self.visible_imports: set[str] = set()  # import lines students already see above
 
     def _sources(self) -> dict[str, str]:
@@ -441,7 +423,8 @@ class Chapter:
         intro = (
             f"# {markdown(title)}\n\n"
             "Fill in every cell that says `YOUR CODE HERE`, then run the test cell below it: it runs the "
-            "public tests and prints what passed. Run the notebook from the top (Kernel, Restart & Run All) "
+            "public tests with pytest and prints one line per check. The progress cell below shows every "
+            "exercise's state and the next one to do. Run the notebook from the top (Kernel, Restart & Run All) "
             "before you submit. When the notebook is graded, hidden tests run in the same cells; only they "
             "give points."
         )
@@ -457,7 +440,23 @@ class Chapter:
         public_emitted: set[tuple[str, int]] = set()
         for name, source in sources.items():
             self._module(name, source, points, exercise_names, public_emitted)
+        self.cells.insert(1, self._progress_cell())
         return self
+
+    def _progress_cell(self):
+        """The table of the chapter's exercises and the next one to do, updated by every test cell."""
+        text = (
+            "# Your progress: run this cell first. Its table updates every time you run a test cell below,\n"
+            "# and it names the next exercise to do.\n"
+            f"from {RUNNER_NAME} import show_progress\n\n"
+            + "\n".join(
+                textwrap.wrap(
+                    f"show_progress({self.chapter!r}, {self.tested!r})", 110, subsequent_indent="    ", break_long_words=False
+                )
+            )
+        )
+        grade_id = f"{self.chapter}-progress"
+        return nbformat.v4.new_code_cell(text, id=grade_id, metadata=_meta(grade_id, locked=True))
 
     def _given(self, rel: str, text: str) -> None:
         """A module of an earlier chapter, as given code (its relative imports are the cells above)."""
@@ -489,8 +488,8 @@ class Chapter:
         hidden_path = HIDDEN_TESTS / chapter / f"test_{name}.py"
         public = parse_source(public_path) if public_path.exists() else None
         hidden = parse_source(hidden_path) if hidden_path.exists() else None
-        public_tests = test_functions(public, hidden=False, collected=points) if public else []
-        hidden_tests = test_functions(hidden, hidden=True, collected=points) if hidden else []
+        public_tests = test_functions(public, points) if public else []
+        hidden_tests = test_functions(hidden, points) if hidden else []
         for source_file in (public, hidden):
             if source_file is None:
                 continue
@@ -558,6 +557,7 @@ class Chapter:
         if not mine_public and not mine_hidden:
             self.ungraded.append(exercise)
             return
+        self.tested.append(exercise)
         head = (
             f"# Tests of {exercise}: run this cell to check your answer with the public tests.\n"
             f"from {RUNNER_NAME} import ExerciseTests\n\ntests = ExerciseTests({exercise!r}, globals())"
@@ -585,6 +585,7 @@ class Chapter:
         if mine_hidden:
             uses = set().union(*(t.uses for t in mine_hidden))
             hidden_parts = _hidden_support(hidden, uses) + [(t.text, t.node) for t in mine_hidden]
+            hidden_parts.insert(0, ("tests.begin_hidden()", None))
             text += f"\n\n\n{HIDDEN_BEGIN}\n" + join(*zip(*hidden_parts)) + f"\n{HIDDEN_END}"
         text += "\n\n\ntests.run()"
         grade_id = f"{chapter}-{name}-{exercise}-tests"
