@@ -32,6 +32,12 @@ def _selftest(parser) -> None:
         "--chapters", type=_chapter_list, default=None, help="comma-separated chapters, e.g. ch3,ch5 (default: all)"
     )
     parser.add_argument("--jobs", type=int, default=2, help="wrong answers checked in parallel (default 2)")
+    parser.add_argument(
+        "--paths",
+        action="store_true",
+        help="instead: grade every submission of the corpus by pytest, dlgrade grade and nbgrader; fail on any difference",
+    )
+    parser.add_argument("--sample", action="store_true", help="with --paths: the complete, the blank and two wrong answers")
 
 
 def _grade(parser) -> None:
@@ -60,6 +66,11 @@ def _grade(parser) -> None:
 def _nbgrader(parser) -> None:
     parser.add_argument("course_dir", type=Path, metavar="COURSE_DIR")
     parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    parser.add_argument(
+        "--example-class",
+        action="store_true",
+        help="also hand in the example class (complete, partial, broken) under COURSE_DIR/submitted/ for a dry run",
+    )
 
 
 def _release(parser) -> None:

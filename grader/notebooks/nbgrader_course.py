@@ -614,12 +614,20 @@ def build_notebook(chapter: str) -> tuple[object, dict[str, float], list[str]]:
 
 CONFIG = (
     CONFIG_HEADER
-    + """
+    + r"""
 # Rebuilding the course rewrites this file unless you remove the line above.
 import os
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearOutput,
+    DeduplicateIds,
+    GetGrades,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
 
 c = get_config()  # noqa: F821 (given by nbgrader)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -641,7 +649,7 @@ c.OverwriteCells.add_missing_cells = True
 # else reaches stderr (a library's warning, a student's debug print) so that a
 # correct answer keeps its points, as with `dlgrade grade`.
 c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"[\\s\\S]"
+c.IgnorePattern.pattern = r"[\s\S]"
 
 # A student's runaway print loop must not make the feedback unreadable.
 c.LimitOutput.max_lines = 300
@@ -652,6 +660,51 @@ c.LimitOutput.max_traceback = 60
 # change how they are graded. Nothing a student writes outside the notebook is
 # graded, so no file is excluded from that.
 c.Autograde.exclude_overwriting = {{}}
+
+
+
+class RestoreHiddenTests(OverwriteCells):
+    '''Stock OverwriteCells, quiet where a test cell comes back exactly as released.
+
+    A released test cell lacks its hidden tests, so stock autograde warns
+    "Attribute 'checksum' for cell ... has changed!" for every such cell of
+    every student while it restores them. Here a cell equal to its released
+    form is restored without that warning; a locked cell a student really
+    edited still gets it (and is restored all the same).
+    '''
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        grade_id = cell.metadata.get("nbgrader", {{}}).get("grade_id")
+        if grade_id and cell.metadata.nbgrader.get("locked"):
+            try:
+                source = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+            except Exception:  # nbgrader itself reports a cell it does not know
+                source = None
+            if source is not None and cell.source == _released(source.source):
+                cell.source = source.source
+        return super().preprocess_cell(cell, resources, cell_index)
+
+
+def _released(text):
+    '''A cell's text as generate_assignment releases it: hidden-test regions removed.'''
+    kept, hidden = [], False
+    for line in text.split("\n"):
+        if "BEGIN HIDDEN TESTS" in line:
+            hidden = True
+        elif "END HIDDEN TESTS" in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    RestoreHiddenTests,
+    CheckCellMetadata,
+]
 
 # Stock generate_feedback shows the hidden tests (and the reference they embed):
 # remove them from feedback, as generate_assignment does from the release.
@@ -706,9 +759,19 @@ def write_course(course_dir: Path, selected: list[str] | None = None, log=print)
 
 def run(args) -> int:
     try:
-        write_course(args.course_dir, args.chapters)
+        written = write_course(args.course_dir, args.chapters)
     except CourseError as error:
         print(f"dlgrade nbgrader: {error}", file=sys.stderr)
         return 1
+    if getattr(args, "example_class", False):
+        from grader.notebooks.fill import fill_example_class
+
+        fill_example_class(args.course_dir, list(written), ROOT / "examples" / "submissions")
+        print(
+            f"Dry run: cd {args.course_dir} && nbgrader generate_assignment <chapter> --force && "
+            "nbgrader autograde <chapter> --force && nbgrader generate_feedback <chapter> --force && "
+            "nbgrader export --to grades.csv (see docs/nbgrader.md)"
+        )
+        return 0
     print(f"Next: cd {args.course_dir} && nbgrader generate_assignment <chapter> (see docs/nbgrader.md)")
     return 0
