@@ -51,6 +51,8 @@ def _segments(text: str) -> list[tuple[set[str], str]] | None:
     lines = text.splitlines()
     found = []
     for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            continue  # another module of the chapter: in the notebook, its names are defined above
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         names = {getattr(node, "name", "")} if hasattr(node, "name") else _assigned(node)
         found.append((names - {""}, "\n".join(lines[first - 1 : node.end_lineno])))
@@ -58,9 +60,12 @@ def _segments(text: str) -> list[tuple[set[str], str]] | None:
 
 
 def _assigned(node: ast.stmt) -> set[str]:
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return {(a.asname or a.name).split(".")[0] for a in node.names}
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    """Names a statement binds (imports inside it included)."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for child in ast.walk(node):
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in child.names}
+    return names
 
 
 def _locked_names(template, module: str) -> set[str]:

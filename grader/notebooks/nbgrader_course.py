@@ -451,7 +451,10 @@ class Chapter:
             f"from {RUNNER_NAME} import show_progress\n\n"
             + "\n".join(
                 textwrap.wrap(
-                    f"show_progress({self.chapter!r}, {self.tested!r})", 110, subsequent_indent="    ", break_long_words=False
+                    f"show_progress({self.chapter!r}, {self.tested!r})",
+                    110,
+                    subsequent_indent="    ",
+                    break_long_words=False,
                 )
             )
         )

@@ -317,7 +317,9 @@ def report_lines(exercise: str, outcomes: list[Outcome], broken: str | None) -> 
         lines.append(f"{exercise}: hidden tests {earned:g} of {sum(o.points for o in hidden):g} points")
         for number, o in enumerate(hidden, start=1):
             points = f"{o.points:g} point{'s' if o.points != 1 else ''}"
-            lines.append(f"  {'ok  ' if o.status == PASSING else 'FAIL'} hidden check {number} ({points})" + _colon(o.message))
+            lines.append(
+                f"  {'ok  ' if o.status == PASSING else 'FAIL'} hidden check {number} ({points})" + _colon(o.message)
+            )
     if not outcomes:
         lines.append(f"{exercise}: no tests in this cell")
     return lines
@@ -378,8 +380,13 @@ class _ProgressState:
         width = max(len(n) for n in self.states)
         rows = [f"  {n:<{width}}  {s}" for n, (s, _) in self.states.items()]
         done = sum(s == PASSING for s, _ in self.states.values())
-        return "\n".join([f"Progress in {self.chapter}: {done} of {len(self.states)} exercises pass", *rows,
-                          f"Next: {self.next_step()}"])
+        return "\n".join(
+            [
+                f"Progress in {self.chapter}: {done} of {len(self.states)} exercises pass",
+                *rows,
+                f"Next: {self.next_step()}",
+            ]
+        )
 
     def _repr_pretty_(self, printer, cycle) -> None:
         printer.text(self.text())
@@ -424,7 +431,11 @@ def _error_line(error: BaseException, cell: str) -> str:
     """'line L: Type: message' for an error raised by a cell (its own line, not the library's)."""
     if isinstance(error, SyntaxError):
         return f"line {error.lineno}: {type(error).__name__}: {error.msg}"
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if "ipykernel_" in f.filename or "<ipython-input" in f.filename]
+    frames = [
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if "ipykernel_" in f.filename or "<ipython-input" in f.filename
+    ]
     where = f"line {frames[-1].lineno}: " if frames else ""
     text = (str(error).strip().splitlines() or [""])[0][:200]
     return f"{where}{type(error).__name__}: {text}" if text else f"{where}{type(error).__name__}"

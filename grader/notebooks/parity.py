@@ -39,6 +39,7 @@ from grader.notebooks.fill import folder_modules, write_student_notebook
 from grader.notebooks.nbgrader_course import write_course
 from grader.paths import EXERCISES, HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
 
+FOLDER, NOTEBOOK = "-folder", "-notebook"  # student names of the other forms in one `dlgrade grade`
 ROADS = ("pytest", "grade folder", "grade notebook", "grade submitted", "nbgrader")
 
 
@@ -167,7 +168,9 @@ def nbgrader_scores(course: Path, chapter: str, students: list[str]) -> dict[str
             except Exception:  # no autograded notebook for this student
                 continue
             scores[student] = {
-                grade.name.split("-")[2]: float(grade.score) for grade in notebook.grades if grade.name.endswith("-tests")
+                grade.name.split("-")[2]: float(grade.score)
+                for grade in notebook.grades
+                if grade.name.endswith("-tests")
             }
     with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
         totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
@@ -179,34 +182,47 @@ def nbgrader_scores(course: Path, chapter: str, students: list[str]) -> dict[str
     return scores
 
 
-def check_chapter(chapter: str, work: Path, sample: bool = False) -> tuple[list[Verdict], list[str]]:
-    """Every road on every submission of one chapter."""
+def check_chapter(
+    chapter: str, work: Path, sample: bool = False, timings: dict[str, float] | None = None
+) -> tuple[list[Verdict], list[str]]:
+    """Every road on every submission of one chapter (seconds per road into ``timings``)."""
+    timings = {} if timings is None else timings
     found, skipped = variants(chapter, sample)
+    started = time.monotonic()
     course = work / "course"
     write_course(course, [chapter], log=lambda line: None)
     released = nbgrader(course, "generate_assignment", chapter, "--force")
     if released.returncode != 0:
         raise RuntimeError(f"nbgrader generate_assignment {chapter} failed: {released.stderr[-2000:]}")
     template = course / "release" / chapter / f"{chapter}.ipynb"
+    timings["generate_assignment"] = time.monotonic() - started
+    started = time.monotonic()
     verdicts = [Verdict(v) for v in found]
     folders, notebooks = [], []
     for verdict in verdicts:
         student = verdict.variant.student
-        folder = write_folder(verdict.variant, chapter, work / "folders" / student)
+        folder = write_folder(verdict.variant, chapter, work / "folders" / (student + FOLDER))
         folders.append(folder)
-        notebook = write_student_notebook(template, verdict.variant.modules, work / "notebooks" / student / f"{chapter}.ipynb")
+        notebook = write_student_notebook(
+            template, verdict.variant.modules, work / "notebooks" / (student + NOTEBOOK) / f"{chapter}.ipynb"
+        )
         notebooks.append(notebook.parent)
         shutil.copyfile(notebook, _submitted(course, student, chapter))
         verdict.scores["pytest"] = pytest_scores(folder, chapter)
-    for road, paths in (("grade folder", folders), ("grade notebook", notebooks), ("grade submitted", [course / "submitted"])):
-        graded = grade_scores(paths, chapter, work / road.replace(" ", "-"))
-        for verdict in verdicts:
-            if verdict.variant.student in graded:
-                verdict.scores[road] = graded[verdict.variant.student]
+    timings["pytest"] = time.monotonic() - started
+    started = time.monotonic()
+    graded = grade_scores([*folders, *notebooks, course / "submitted"], chapter, work / "graded")
+    for verdict in verdicts:
+        for road, suffix in (("grade folder", FOLDER), ("grade notebook", NOTEBOOK), ("grade submitted", "")):
+            if verdict.variant.student + suffix in graded:
+                verdict.scores[road] = graded[verdict.variant.student + suffix]
+    timings["grade"] = time.monotonic() - started
+    started = time.monotonic()
     graded = nbgrader_scores(course, chapter, [v.variant.student for v in verdicts])
     for verdict in verdicts:
         if verdict.variant.student in graded:
             verdict.scores["nbgrader"] = graded[verdict.variant.student]
+    timings["nbgrader"] = time.monotonic() - started
     return verdicts, skipped
 
 
@@ -222,15 +238,16 @@ def _submitted(course: Path, student: str, chapter: str) -> Path:
 def run_parity(selected: list[str] | None = None, sample: bool = False, console: Console | None = None) -> int:
     console = console or Console()
     table = Table(title="One score on every road" + (" (sample)" if sample else ""))
-    for column in ("chapter", "submissions", "exercises", "differences", "seconds"):
+    for column in ("chapter", "submissions", "exercises", "differences", "seconds (release, pytest, grade, nbgrader)"):
         table.add_column(column, justify="left" if column == "chapter" else "right")
     problems: list[str] = []
     notes: list[str] = []
     for chapter in selected or chapters(HIDDEN_TESTS):
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix=f"dlgrade-parity-{chapter}-") as work:
+            timings: dict[str, float] = {}
             try:
-                verdicts, skipped = check_chapter(chapter, Path(work), sample)
+                verdicts, skipped = check_chapter(chapter, Path(work), sample, timings)
             except RuntimeError as error:
                 problems.append(f"{chapter}: {error}")
                 continue
@@ -241,7 +258,10 @@ def run_parity(selected: list[str] | None = None, sample: bool = False, console:
                 differing += 1
                 problems.append(f"{chapter} {verdict.variant.student} ({verdict.variant.what}): {difference}")
         exercises = len(verdicts[0].scores.get("pytest", {})) if verdicts else 0
-        table.add_row(chapter, str(len(verdicts)), str(exercises), str(differing), f"{time.monotonic() - started:.0f}")
+        split = ", ".join(f"{timings.get(k, 0):.0f}" for k in ("generate_assignment", "pytest", "grade", "nbgrader"))
+        table.add_row(
+            chapter, str(len(verdicts)), str(exercises), str(differing), f"{time.monotonic() - started:.0f} ({split})"
+        )
     console.print(table)
     for note in notes:
         console.print(f"left out: {note}", highlight=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -235,8 +236,6 @@ def test_notebook_scores_equal_the_hidden_suite_on_rebuilt_modules(course, stude
 
 
 def test_dlgrade_grade_gives_the_same_points_per_exercise(course, tmp_path):
-    if not (ROOT / "grader" / "grade.py").exists():
-        pytest.skip("grader/grade.py (`dlgrade grade`) does not exist yet")
     out = tmp_path / "out"
     done = subprocess.run(
         [
@@ -312,3 +311,89 @@ def test_shipped_helpers_hold_no_tests_or_solutions(course):
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN" not in text and "import grader" not in text
         assert "test_affine_forward_matches_reference" not in text and "x.reshape(x.shape[0], -1)" not in text
     assert shutil.which("alembic", path=str(BIN)), "nbgrader needs alembic beside it"
+
+
+# ------------------------------------------------------------------ the student's view (issue: notebook feedback)
+
+
+def mixed(cell_id: str, text: str) -> str:
+    """affine_forward without the bias, relu_forward broken (a syntax error), affine_backward correct,
+    everything else not started."""
+    if cell_id.endswith("-affine_forward"):
+        return text.replace("out = rows @ w + b", "out = rows @ w")
+    if cell_id.endswith("-relu_forward"):
+        return text.replace("out = np.maximum(0, x)", "out = np.maximum(0, x")
+    if cell_id.endswith("-affine_backward"):
+        return text
+    return None
+
+
+@pytest.fixture(scope="module")
+def student_view(course):
+    """The released ch3 notebook, filled in by `mixed`, run as Jupyter runs it (Restart & Run All)."""
+    from nbclient import NotebookClient
+
+    root = course["root"]
+    source = nbformat.read(root / "source" / CHAPTER / f"{CHAPTER}.ipynb", 4)
+    answers = {
+        grade_id(c): remove_markers(c.source) for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    notebook = nbformat.read(root / "release" / CHAPTER / f"{CHAPTER}.ipynb", 4)
+    for cell in notebook.cells:
+        edited = mixed(grade_id(cell), answers[grade_id(cell)]) if grade_id(cell) in answers else None
+        if edited is not None:
+            cell.source = edited
+    folder = root / "release" / CHAPTER
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    return {grade_id(c): c for c in notebook.cells if grade_id(c)}
+
+
+def shown(cell) -> str:
+    """Everything a cell shows: streams, displays, and errors as Jupyter prints them."""
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type == "error":
+            parts.append("\n".join(output.traceback))
+        else:
+            parts.append(output.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def errors(cell) -> list:
+    return [o for o in cell.outputs if o.output_type == "error"]
+
+
+def test_a_failing_test_cell_shows_the_checks_message_and_no_runner_traceback(student_view):
+    cell = student_view[f"{CHAPTER}-layers-affine_forward-tests"]
+    text = shown(cell)
+    assert "FAIL test_affine_forward_matches_cs231n_example: each row of x is flattened" in text
+    assert len(errors(cell)) == 1 and errors(cell)[0].ename == "TestsFailed", "the cell must still fail"
+    assert len(errors(cell)[0].traceback) == 1, "one line, no traceback"
+    for internal in ("dlgrade_runner", "Traceback", "pytest.main", "_pytest"):
+        assert internal not in text
+
+
+def test_a_correct_answer_passes_its_visible_tests(student_view):
+    cell = student_view[f"{CHAPTER}-layers-affine_backward-tests"]
+    assert not errors(cell) and "affine_backward: 1 of 1 public tests passed" in shown(cell)
+
+
+def test_a_stub_reads_not_started(student_view):
+    cell = student_view[f"{CHAPTER}-layers-sigmoid_forward-tests"]
+    assert "not started" in shown(cell) and "Traceback" not in shown(cell)
+
+
+def test_broken_code_is_named_with_its_cell_and_line(student_view):
+    text = shown(student_view[f"{CHAPTER}-layers-relu_forward-tests"])
+    assert re.search(r"relu_forward: broken: its cell \(In \[\d+\]\) does not run: line \d+: SyntaxError", text), text
+
+
+def test_the_progress_cell_shows_every_exercise_and_what_to_do_next(student_view):
+    text = shown(student_view[f"{CHAPTER}-progress"])
+    assert re.search(r"affine_forward\s+failing", text) and re.search(r"affine_backward\s+passing", text)
+    assert re.search(r"relu_forward\s+broken", text) and re.search(r"sigmoid_forward\s+not started", text)
+    assert "Next: affine_forward (failing: each row of x is flattened" in text
