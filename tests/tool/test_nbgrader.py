@@ -24,8 +24,8 @@ nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader", reason="nbgrader is the optional extra `nbgrader`: pip install -e '.[nbgrader]'")
 
 from grader.authoring.markers import remove_markers  # noqa: E402
-from grader.notebooks.nbgrader_course import write_course  # noqa: E402
 from grader.notebooks.convert import NotebookError, modules_from_notebook, write_modules  # noqa: E402
+from grader.notebooks.nbgrader_course import write_course  # noqa: E402
 from grader.paths import ROOT  # noqa: E402
 
 CHAPTER = "ch3"
