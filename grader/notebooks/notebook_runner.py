@@ -51,6 +51,7 @@ from pathlib import Path
 import pytest
 
 PASSING, FAILING, NOT_STARTED, BROKEN, NOT_RUN = "passing", "failing", "not started", "broken", "not run yet"
+UNCHECKED = "no public tests"  # only the hidden tests, at grading, tell
 
 
 # ------------------------------------------------------------------ the code under test
@@ -159,7 +160,7 @@ def describe(error: BaseException, hidden: bool) -> tuple[str, str]:
 class Outcome:
     def __init__(self, name: str, points: float, hidden: bool):
         self.name, self.points, self.hidden = name, points, hidden
-        self.status, self.message = PASSING, ""
+        self.status, self.message, self.output = PASSING, "", ""
 
 
 class _Collector:
@@ -199,6 +200,7 @@ class _Collector:
         if report.failed and outcome.status == PASSING:
             error = call.excinfo.value if call.excinfo else AssertionError("failed")
             outcome.status, outcome.message = describe(error, outcome.hidden)
+            outcome.output = report.capstdout + report.capstderr  # what the code printed, as pytest shows it
         elif report.skipped and outcome.status == PASSING:
             outcome.status, outcome.message = FAILING, "skipped"
         return report
@@ -284,7 +286,7 @@ class ExerciseTests:
         print("\n".join(report_lines(self.exercise, outcomes, broken)))
         if self._public_end is not None:
             return round(sum(o.points for o in outcomes if o.hidden and o.status == PASSING), 6)
-        if status != PASSING:
+        if status not in (PASSING, UNCHECKED):
             raise TestsFailed(f"{self.exercise}: {status}" + (f". Next: {PROGRESS.next_step()}" if PROGRESS else ""))
         return None
 
@@ -294,9 +296,11 @@ def _first_problem(outcomes: list[Outcome]) -> str:
 
 
 def exercise_status(outcomes: list[Outcome], broken: str | None = None) -> str:
-    public = [o for o in outcomes if not o.hidden] or outcomes
+    public = [o for o in outcomes if not o.hidden]
     if broken:
         return BROKEN
+    if not public:
+        return UNCHECKED
     failed = [o for o in public if o.status != PASSING]
     if not failed:
         return PASSING
@@ -311,7 +315,9 @@ def report_lines(exercise: str, outcomes: list[Outcome], broken: str | None) -> 
     if public:
         passed = sum(o.status == PASSING for o in public)
         lines.append(f"{exercise}: {passed} of {len(public)} public tests passed")
-        lines += [f"  {'ok  ' if o.status == PASSING else 'FAIL'} {o.name}" + _colon(o.message) for o in public]
+        for o in public:
+            lines.append(f"  {'ok  ' if o.status == PASSING else 'FAIL'} {o.name}" + _colon(o.message))
+            lines += _printed(o.output)
     if hidden:
         earned = sum(o.points for o in hidden if o.status == PASSING)
         lines.append(f"{exercise}: hidden tests {earned:g} of {sum(o.points for o in hidden):g} points")
@@ -323,6 +329,13 @@ def report_lines(exercise: str, outcomes: list[Outcome], broken: str | None) -> 
     if not outcomes:
         lines.append(f"{exercise}: no tests in this cell")
     return lines
+
+
+def _printed(output: str, limit: int = 10) -> list[str]:
+    """What the code printed during a failed test, indented under it (at most ``limit`` lines)."""
+    shown = output.strip().splitlines()
+    more = [f"      ... ({len(shown) - limit} more lines)"] if len(shown) > limit else []
+    return [f"      | {line[:200]}" for line in shown[:limit]] + more
 
 
 def _colon(message: str) -> str:
@@ -368,7 +381,7 @@ class _ProgressState:
             self.record(exercise, NOT_RUN, "")
 
     def next_step(self) -> str:
-        todo = next(((n, s, m) for n, (s, m) in self.states.items() if s != PASSING), None)
+        todo = next(((n, s, m) for n, (s, m) in self.states.items() if s not in (PASSING, UNCHECKED)), None)
         if todo is None:
             return "every exercise passes its public tests"
         name, status, message = todo
@@ -392,7 +405,14 @@ class _ProgressState:
         printer.text(self.text())
 
     def _repr_html_(self) -> str:
-        colors = {PASSING: "green", FAILING: "red", BROKEN: "red", NOT_STARTED: "#b58900", NOT_RUN: "gray"}
+        colors = {
+            PASSING: "green",
+            FAILING: "red",
+            BROKEN: "red",
+            NOT_STARTED: "#b58900",
+            NOT_RUN: "gray",
+            UNCHECKED: "gray",
+        }
         rows = "".join(
             f"<tr><td><code>{html.escape(n)}</code></td><td style='color:{colors[s]}'>{s}</td>"
             f"<td>{html.escape(m)}</td></tr>"

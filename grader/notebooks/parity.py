@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from rich.console import Console
 from rich.table import Table
 
@@ -56,10 +57,11 @@ class Variant:
 class Verdict:
     variant: Variant
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # road -> exercise -> score
+    problems: list[str] = field(default_factory=list)  # what the notebook showed that it should not
 
     def differences(self) -> list[str]:
         baseline = self.scores.get("pytest", {})
-        found = []
+        found = list(self.problems)
         for road in ROADS[1:]:
             theirs = self.scores.get(road)
             if theirs is None:
@@ -223,7 +225,22 @@ def check_chapter(
         if verdict.variant.student in graded:
             verdict.scores["nbgrader"] = graded[verdict.variant.student]
     timings["nbgrader"] = time.monotonic() - started
+    verdicts[0].problems += public_failures(course / "autograded" / "complete" / chapter / f"{chapter}.ipynb")
     return verdicts, skipped
+
+
+def public_failures(path: Path) -> list[str]:
+    """The public tests a notebook's test cells show failing (none, for the complete reference)."""
+    if not path.exists():
+        return [f"no autograded notebook {path.name}"]
+    found = []
+    for cell in nbformat.read(str(path), as_version=4).cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else ""
+            found += [f"public test failed: {line.strip()}" for line in text.splitlines() if "FAIL test_" in line]
+            if output.get("output_type") == "error":
+                found.append(f"a cell raised {output.get('ename')}: {output.get('evalue', '')[:200]}")
+    return found
 
 
 def _submitted(course: Path, student: str, chapter: str) -> Path:
