@@ -32,10 +32,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.curriculum import sort_key
+from grader.authoring.imports import base as import_base
+from grader.authoring.imports import import_nodes
 from grader.authoring.markers import BEGIN, END, remove_markers
-from grader.paths import ROOT, SOLUTIONS, chapters as chapters_in, source_files
 from grader.authoring.sync import HEADER, expected_tree, render
+from grader.curriculum import sort_key
+from grader.paths import ROOT, SOLUTIONS, source_files
+from grader.paths import chapters as chapters_in
 
 GRADER = ROOT / "grader"
 DATASETS = ROOT / "datasets"
@@ -124,7 +127,7 @@ def _check_chapter_imports(selected: list[str], solutions: Path) -> None:
     """A chapter importing another (``from ..ch3.layers import``) needs it released too."""
     for chapter in selected:
         for path in sorted((solutions / chapter).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            for node in import_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
                 if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
                     needed = node.module.split(".")[0]
                     if needed not in selected and re.fullmatch(r"ch\d+", needed):
@@ -159,15 +162,6 @@ def solved_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, s
     return solved
 
 
-def _import_nodes(tree: ast.AST, module_level: bool):
-    """Import statements; with ``module_level``, only those that run when the module is imported."""
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield node
-        elif not (module_level and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))):
-            yield from _import_nodes(node, module_level)
-
-
 def _module_file(name: str, grader: Path = GRADER) -> Path | None:
     """The file of grader module ``a.b`` (``a/b.py`` or ``a/b/__init__.py``), if it exists."""
     base = grader.joinpath(*name.split("."))
@@ -184,7 +178,7 @@ def _grader_imports(text: str, filename: str, module_level: bool = False) -> set
     if path.is_absolute() and GRADER in path.parents:
         package = list(path.relative_to(GRADER).parent.parts)
     names: set[str] = set()
-    for node in _import_nodes(ast.parse(text, filename), module_level):
+    for node in import_nodes(ast.parse(text, filename), module_level):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 parts = alias.name.split(".")
@@ -194,7 +188,7 @@ def _grader_imports(text: str, filename: str, module_level: bool = False) -> set
         if node.level == 0 and node.module and node.module.split(".")[0] == "grader":
             base = node.module.split(".")[1:]
         elif node.level > 0 and package is not None:
-            base = package[: len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+            base = import_base(node, package)
         else:
             continue
         for alias in node.names:  # ``from grader.a import b``: b may be a module or a name in a

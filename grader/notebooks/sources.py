@@ -12,6 +12,8 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.authoring.imports import base as import_base
+from grader.authoring.imports import import_nodes
 from grader.authoring.markers import remove_markers
 from grader.paths import ROOT, SOLUTIONS
 
@@ -142,13 +144,11 @@ def relative_imports(rel: str, text: str) -> list[str]:
     """The modules (paths under solutions/) that the module ``rel`` imports relatively."""
     package = rel.split("/")[:-1]
     found = []
-    for node in ast.walk(ast.parse(text)):
+    for node in import_nodes(ast.parse(text)):
         if isinstance(node, ast.ImportFrom) and node.level:
-            base = package[: len(package) - (node.level - 1)]
-            target = base + (node.module.split(".") if node.module else [])
-            found += (
-                ["/".join(target) + ".py"] if node.module else ["/".join(target + [a.name]) + ".py" for a in node.names]
-            )
+            where = import_base(node, package)
+            names = [[]] if node.module else [[alias.name] for alias in node.names]  # modules named
+            found += ["/".join([*where, *name]) + ".py" for name in names]
     return found
 
 
