@@ -2,8 +2,8 @@
 
 For each chapter, the submissions are the complete reference, the blank
 stubs, and every wrong answer of the corpus (``tests/mutants/chN.toml``)
-whose edit lies in a student's part (between the solution markers; an edit
-in given code is not something a student can hand in). Each becomes the
+whose edit lies in an exercise's function or class (a solution cell of the
+notebook; nbgrader puts given code back, so an edit there is left out). Each becomes the
 three forms a class hands in: a folder, a chapter notebook, and nbgrader's
 ``submitted/<student>/chN/chN.ipynb``. They are graded by
 
@@ -19,6 +19,7 @@ keeps the complete, the blank and two wrong answers per chapter.
 
 from __future__ import annotations
 
+import ast
 import csv
 import os
 import shutil
@@ -34,10 +35,11 @@ from rich.console import Console
 from rich.table import Table
 
 from grader.authoring import mutants as corpus
-from grader.authoring.markers import BEGIN, END
+from grader.authoring.markers import has_solutions
 from grader.grading.runner import run_suite
 from grader.notebooks.fill import folder_modules, write_student_notebook
 from grader.notebooks.nbgrader_course import write_course
+from grader.notebooks.sources import parse_source
 from grader.paths import EXERCISES, HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
 
 FOLDER, NOTEBOOK = "-folder", "-notebook"  # student names of the other forms in one `dlgrade grade`
@@ -75,11 +77,16 @@ class Verdict:
 
 
 def in_student_part(mutant: corpus.Mutant) -> bool:
-    """Whether the wrong answer's edit lies between solution markers (a student could write it)."""
+    """Whether the wrong answer edits an exercise's function or class: a solution cell in the notebook,
+    the student's own code in a folder (an edit of given code is undone by nbgrader, so it is left out)."""
     text = (SOLUTIONS / mutant.file).read_text(encoding="utf-8")
-    at = text.find(mutant.find)
-    before = text[:at]
-    return before.rfind(BEGIN) > before.rfind(END) and text.find(END, at) >= at + len(mutant.find)
+    same = len(os.path.commonprefix([mutant.find, mutant.replace]))
+    line = text[: text.find(mutant.find) + same].count("\n") + 1  # the first line the edit changes
+    return any(
+        first <= line <= last and isinstance(s.node, (ast.FunctionDef, ast.ClassDef)) and has_solutions(s.text)
+        for s in parse_source(SOLUTIONS / mutant.file).statements
+        for first, last in [s.lines]
+    )
 
 
 def variants(chapter: str, sample: bool = False) -> tuple[list[Variant], list[str]]:

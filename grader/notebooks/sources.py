@@ -30,6 +30,7 @@ class Statement:
     text: str
     defines: set[str]
     uses: set[str]
+    lines: tuple[int, int] = (0, 0)  # first and last line in the file, leading and closing comments included
 
 
 @dataclass
@@ -97,7 +98,8 @@ def parse_source(path: Path) -> Source:
         while first - 1 > previous_end and lines[first - 2].strip().startswith("#"):
             first -= 1
         last = _body_end(lines, node.end_lineno)
-        source.statements.append(Statement(node, "\n".join(lines[first - 1 : last]), _defined(node), used(node)))
+        text = "\n".join(lines[first - 1 : last])
+        source.statements.append(Statement(node, text, _defined(node), used(node), (first, last)))
         previous_end = last
     return source
 
