@@ -287,7 +287,9 @@ class ExerciseTests:
         if self._public_end is not None:
             return round(sum(o.points for o in outcomes if o.hidden and o.status == PASSING), 6)
         if status not in (PASSING, UNCHECKED):
-            raise TestsFailed(f"{self.exercise}: {status}" + (f". Next: {PROGRESS.next_step()}" if PROGRESS else ""))
+            upcoming = PROGRESS.next_step() if PROGRESS else ""
+            then = "" if not upcoming or upcoming.startswith(f"{self.exercise} ") else f". Next: {upcoming}"
+            raise TestsFailed(f"{self.exercise}: {status} (the lines above say why){then}")
         return None
 
 
@@ -496,7 +498,7 @@ class _RewriteAsserts(ast.NodeTransformer):
 
 def _show_failure(shell, etype, value, tb, tb_offset=None):
     """A failed test cell shows its one-line verdict, not a traceback into this file."""
-    shell.showtraceback((etype, value, tb), exception_only=True)
+    shell._showtraceback(etype, value, shell.InteractiveTB.get_exception_only(etype, value))
 
 
 def _install_hooks() -> None:

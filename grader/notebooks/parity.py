@@ -283,9 +283,15 @@ def run_parity(selected: list[str] | None = None, sample: bool = False, console:
                 problems.append(f"{chapter} {verdict.variant.student} ({verdict.variant.what}): {difference}")
         exercises = len(verdicts[0].scores.get("pytest", {})) if verdicts else 0
         split = ", ".join(f"{timings.get(k, 0):.0f}" for k in ("generate_assignment", "pytest", "grade", "nbgrader"))
-        table.add_row(
-            chapter, str(len(verdicts)), str(exercises), str(differing), f"{time.monotonic() - started:.0f} ({split})"
+        row = (
+            chapter,
+            str(len(verdicts)),
+            str(exercises),
+            str(differing),
+            f"{time.monotonic() - started:.0f} ({split})",
         )
+        table.add_row(*row)
+        console.print(f"{chapter}: {len(verdicts)} submissions, {differing} differences, {row[-1]} s", highlight=False)
     console.print(table)
     for note in notes:
         console.print(f"left out: {note}", highlight=False)

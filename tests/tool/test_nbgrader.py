@@ -313,14 +313,14 @@ def test_shipped_helpers_hold_no_tests_or_solutions(course):
 # ------------------------------------------------------------------ the student's view (issue: notebook feedback)
 
 
-def mixed(cell_id: str, text: str) -> str:
-    """affine_forward without the bias, relu_forward broken (a syntax error), affine_backward correct,
-    everything else not started."""
+def mixed(cell_id: str, text: str) -> str | None:
+    """affine_forward without the bias, sigmoid_forward broken (a syntax error), tanh_forward correct,
+    everything else not started (None: the released stub stays)."""
     if cell_id.endswith("-affine_forward"):
         return text.replace("out = rows @ w + b", "out = rows @ w")
-    if cell_id.endswith("-relu_forward"):
-        return text.replace("out = np.maximum(0, x)", "out = np.maximum(0, x")
-    if cell_id.endswith("-affine_backward"):
+    if cell_id.endswith("-sigmoid_forward"):
+        return text.replace("e = np.exp(-np.abs(x))", "e = np.exp(-np.abs(x)")
+    if cell_id.endswith("-tanh_forward"):
         return text
     return None
 
@@ -370,27 +370,30 @@ def test_a_failing_test_cell_shows_the_checks_message_and_no_runner_traceback(st
     assert "FAIL test_affine_forward_matches_cs231n_example: each row of x is flattened" in text
     assert len(errors(cell)) == 1 and errors(cell)[0].ename == "TestsFailed", "the cell must still fail"
     assert len(errors(cell)[0].traceback) == 1, "one line, no traceback"
+    assert "affine_forward: failing (the lines above say why)" in errors(cell)[0].traceback[0]
     for internal in ("dlgrade_runner", "Traceback", "pytest.main", "_pytest"):
         assert internal not in text
 
 
 def test_a_correct_answer_passes_its_visible_tests(student_view):
-    cell = student_view[f"{CHAPTER}-layers-affine_backward-tests"]
-    assert not errors(cell) and "affine_backward: 1 of 1 public tests passed" in shown(cell)
+    cell = student_view[f"{CHAPTER}-layers-tanh_forward-tests"]
+    assert not errors(cell) and "tanh_forward: 1 of 1 public tests passed" in shown(cell)
 
 
 def test_a_stub_reads_not_started(student_view):
-    cell = student_view[f"{CHAPTER}-layers-sigmoid_forward-tests"]
+    cell = student_view[f"{CHAPTER}-layers-relu_forward-tests"]
     assert "not started" in shown(cell) and "Traceback" not in shown(cell)
 
 
 def test_broken_code_is_named_with_its_cell_and_line(student_view):
-    text = shown(student_view[f"{CHAPTER}-layers-relu_forward-tests"])
-    assert re.search(r"relu_forward: broken: its cell \(In \[\d+\]\) does not run: line \d+: SyntaxError", text), text
+    text = shown(student_view[f"{CHAPTER}-layers-sigmoid_forward-tests"])
+    assert re.search(r"sigmoid_forward: broken: its cell \(In \[\d+\]\) does not run: line \d+: SyntaxError", text), (
+        text
+    )
 
 
 def test_the_progress_cell_shows_every_exercise_and_what_to_do_next(student_view):
     text = shown(student_view[f"{CHAPTER}-progress"])
-    assert re.search(r"affine_forward\s+failing", text) and re.search(r"affine_backward\s+passing", text)
-    assert re.search(r"relu_forward\s+broken", text) and re.search(r"sigmoid_forward\s+not started", text)
+    assert re.search(r"affine_forward\s+failing", text) and re.search(r"tanh_forward\s+passing", text)
+    assert re.search(r"sigmoid_forward\s+broken", text) and re.search(r"relu_forward\s+not started", text)
     assert "Next: affine_forward (failing: each row of x is flattened" in text
