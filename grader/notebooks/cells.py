@@ -70,6 +70,27 @@ def _check_markers(text: str, where: str) -> None:
                 raise CourseError(f"{where}: the text {marker!r} would confuse nbgrader: {line.strip()[:80]}")
 
 
+def _check_test_files(files: list[Source], notebook_names: set[str]) -> None:
+    """Test files whose text nbgrader can take and whose names do not shadow the notebook's."""
+    for source_file in files:
+        where = source_file.path.relative_to(ROOT).as_posix()
+        _check_markers(source_file.text, where)
+        for statement in source_file.statements:
+            clash = (statement.defines & (notebook_names | RESERVED)) - {"np"}
+            if clash and not isinstance(statement.node, (ast.Import, ast.ImportFrom)):
+                raise CourseError(f"{where}: {sorted(clash)[0]} is also a name of the notebook; rename it")
+
+
+def _check_marked(tests: list, exercises: list[str], rel: str) -> None:
+    """Every test is marked for an exercise of its module."""
+    for test in tests:
+        for exercise in test.exercises:
+            if exercise not in exercises:
+                raise CourseError(
+                    f"{rel}: {test.name} is marked for exercise {exercise!r}, which is not an exercise of {rel}"
+                )
+
+
 class Chapter:
     """One chapter's notebook, assembled cell by cell."""
 
@@ -180,15 +201,7 @@ class Chapter:
         hidden = parse_source(hidden_path) if hidden_path.exists() else None
         public_tests = test_functions(public, points) if public else []
         hidden_tests = test_functions(hidden, points) if hidden else []
-        for source_file in (public, hidden):
-            if source_file is None:
-                continue
-            where = source_file.path.relative_to(ROOT).as_posix()
-            _check_markers(source_file.text, where)
-            for statement in source_file.statements:
-                clash = (statement.defines & (set(chapter_names) | RESERVED)) - {"np"}
-                if clash and not isinstance(statement.node, (ast.Import, ast.ImportFrom)):
-                    raise CourseError(f"{where}: {sorted(clash)[0]} is also a name of the notebook; rename it")
+        _check_test_files([f for f in (public, hidden) if f], set(chapter_names))
         exercises = []
         pending: list[str] = []
         code_index = 0
@@ -230,12 +243,7 @@ class Chapter:
                 if isinstance(node, (ast.Import, ast.ImportFrom)):
                     self.visible_imports.add(statement.text)
         flush()
-        for test in public_tests + hidden_tests:
-            for exercise in test.exercises:
-                if exercise not in exercises:
-                    raise CourseError(
-                        f"{name}: {test.name} is marked for exercise {exercise!r}, which is not an exercise of {rel}"
-                    )
+        _check_marked(public_tests + hidden_tests, exercises, rel)
 
     def _tests(self, name, exercise, public, public_tests, hidden, hidden_tests, points, public_emitted):
         chapter = self.chapter
