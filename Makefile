@@ -9,7 +9,7 @@ OPENCL_STAMP := $(VENV)/.opencl
 OPENCL_PROBE := import solutions.ch10.opencl as ocl; print("OpenCL:", ", ".join(p.name for p in ocl.platforms()))
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test bench sync clean
+.PHONY: demo lint test bench sync clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,13 @@ $(OPENCL_STAMP): $(STAMP)
 	$(BIN)/python -c '$(OPENCL_PROBE)'
 	touch $@
 
-test: $(TEST_STAMP) $(OPENCL_STAMP)
+# Lint, format and type gates first: they take seconds and fail on any new finding.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint $(OPENCL_STAMP)
 	$(BIN)/python -m grader sync --check
 	$(BIN)/python -m pytest -q solutions
 	$(BIN)/python -m pytest -q tests

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from solutions.ch10 import opencl  # noqa: E402
+from solutions.ch10 import opencl
 
 KERNELS = ["matmul_naive", "matmul_tiled", "matmul_fast"]
 
@@ -50,7 +50,7 @@ def bench_device(device, size, repeat):
         error = np.max(np.abs(C - expected)) / np.max(np.abs(expected))
         if error > 1e-4:
             raise SystemExit(f"{name} on device {device}: wrong result (relative error {error:.1e})")
-        rates[name] = flops / best_seconds(lambda: function(A, B, device=device), repeat) / 1e9
+        rates[name] = flops / best_seconds(lambda function=function: function(A, B, device=device), repeat) / 1e9
     rates["numpy"] = flops / best_seconds(lambda: A @ B, repeat) / 1e9
     return rates
 

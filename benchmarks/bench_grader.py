@@ -55,7 +55,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         in_process = seconds(PYTEST, args.repeat)
-        isolated = seconds(PYTEST + ["--isolate"], args.repeat)
+        isolated = seconds([*PYTEST, "--isolate"], args.repeat)
         one = seconds(
             [sys.executable, "-m", "grader", "grade", str(SUBMISSION), "--chapters", "ch3", "--out", str(out)],
             args.repeat,

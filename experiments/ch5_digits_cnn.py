@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:
 from solutions.ch5.cnn import ThreeLayerConvNet  # noqa: E402
 from solutions.ch5.data import load_digits  # noqa: E402
 
-NET = dict(input_dim=(1, 8, 8), num_filters=16, filter_size=3, hidden_dim=100, num_classes=10)
+NET = {"input_dim": (1, 8, 8), "num_filters": 16, "filter_size": 3, "hidden_dim": 100, "num_classes": 10}
 
 
 def accuracy(net, X, y, batch_size=500):
@@ -56,7 +56,8 @@ def train(epochs=12, batch_size=32, learning_rate=3e-3, reg=1e-4, weight_scale=0
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     m = {k: np.zeros_like(v) for k, v in net.params.items()}
     v = {k: np.zeros_like(v) for k, v in net.params.items()}
-    losses, val_history, best = [], [], (-1.0, None)
+    losses, val_history = [], []
+    best: tuple[float, dict[str, np.ndarray]] = (-1.0, dict(net.params))
     steps_per_epoch = int(np.ceil(len(X) / batch_size))
     start = time.perf_counter()
     with tqdm(total=epochs * steps_per_epoch, desc="ch5 digits CNN", unit="batch", disable=not progress) as bar:

@@ -33,7 +33,7 @@ def train(rule, data, optim, params0, X_train, y_train, X_val, y_val, steps, bat
     """Validation losses after each of ``steps`` updates of ``rule`` (one config per parameter)."""
     update = getattr(optim, rule)
     params = {name: value.copy() for name, value in params0.items()}
-    configs = {name: None for name in params}
+    configs = dict.fromkeys(params)
     rng = np.random.default_rng(seed)  # the same batches for every rule
     losses = []
     for _ in range(steps):

@@ -2,45 +2,61 @@
 
 Each command lives in its own module, ``grader.<module>.run(args)``, and is
 offered only where that module exists: the student repository written by
-``dlgrade release`` ships ``check`` alone, with this very file.
+``dlgrade release`` ships ``check`` alone, with this very file. ``run``
+returns the exit status; an expected failure raises ``CommandError`` and
+reaches the user as one line (the statuses are in ``grader.errors``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import sys
 from pathlib import Path
 
+from grader.defaults import CALL_TIMEOUT_S, GRADE_JOBS, SELFTEST_JOBS, TEST_TIMEOUT_S
+from grader.errors import EXIT_INTERRUPTED, EXIT_OK, CommandError
+
 HERE = Path(__file__).resolve().parent
+EXIT_STATUSES = """exit status:
+  0  done, nothing failed
+  1  done, and it found failures (failing tests, a suite that cannot fail, ungradable submissions)
+  2  not done: a wrong argument or unusable input (the message says which)
+  130  interrupted"""
 
 
 def _chapter_list(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
-def _sync(parser) -> None:
+def _sync(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if exercises/ is out of date")
 
 
-def _check(parser) -> None:
+def _check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("chapter", nargs="?", help="chapter to check, e.g. ch3 (default: every chapter)")
 
 
-def _selftest(parser) -> None:
+def _selftest(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--chapters", type=_chapter_list, default=None, help="comma-separated chapters, e.g. ch3,ch5 (default: all)"
     )
-    parser.add_argument("--jobs", type=int, default=2, help="wrong answers checked in parallel (default 2)")
+    parser.add_argument(
+        "--jobs", type=int, default=SELFTEST_JOBS, help="wrong answers checked in parallel (default %(default)s)"
+    )
     parser.add_argument(
         "--paths",
         action="store_true",
-        help="instead: grade every submission of the corpus by pytest, dlgrade grade and nbgrader; fail on any difference",
+        help="instead: grade every submission of the corpus in-process, by dlgrade grade and by nbgrader; "
+        "fail on any difference",
     )
-    parser.add_argument("--sample", action="store_true", help="with --paths: the complete, the blank and two wrong answers")
+    parser.add_argument(
+        "--sample", action="store_true", help="with --paths: the complete, the blank and two wrong answers"
+    )
 
 
-def _grade(parser) -> None:
+def _grade(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "submissions",
         nargs="+",
@@ -52,10 +68,19 @@ def _grade(parser) -> None:
         "--out", required=True, type=Path, help="folder for grades.csv, per-student results and report.html"
     )
     parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
-    parser.add_argument("--jobs", type=int, default=1, help="students graded in parallel (default 1)")
+    parser.add_argument(
+        "--jobs", type=int, default=GRADE_JOBS, help="students graded in parallel (default %(default)s)"
+    )
     parser.add_argument("--resume", action="store_true", help="skip students already graded in --out")
-    parser.add_argument("--call-timeout", type=float, default=30.0, help="seconds one call of student code may take")
-    parser.add_argument("--test-timeout", type=float, default=120.0, help="seconds one test may take")
+    parser.add_argument(
+        "--call-timeout",
+        type=float,
+        default=CALL_TIMEOUT_S,
+        help="seconds one call of student code may take (default %(default)s)",
+    )
+    parser.add_argument(
+        "--test-timeout", type=float, default=TEST_TIMEOUT_S, help="seconds one test may take (default %(default)s)"
+    )
     parser.add_argument(
         "--unsafe",
         action="store_true",
@@ -63,8 +88,10 @@ def _grade(parser) -> None:
     )
 
 
-def _nbgrader(parser) -> None:
-    parser.add_argument("course_dir", type=Path, metavar="COURSE_DIR")
+def _nbgrader(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "course_dir", type=Path, metavar="COURSE_DIR", help="folder of the nbgrader course (created or updated)"
+    )
     parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
     parser.add_argument(
         "--example-class",
@@ -73,8 +100,10 @@ def _nbgrader(parser) -> None:
     )
 
 
-def _release(parser) -> None:
-    parser.add_argument("dest", type=Path, metavar="DEST")
+def _release(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "dest", type=Path, metavar="DEST", help="new folder for the student repository (must not exist yet)"
+    )
     parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
     parser.add_argument(
         "--zip", action="store_true", help="also write an archive of main for a learning-management system"
@@ -102,21 +131,50 @@ COMMANDS = [
 ]
 
 
+def version() -> str:
+    """The version of the installed distribution that holds this package."""
+    for distribution in importlib.metadata.packages_distributions().get(__package__ or "grader", []):
+        try:
+            return f"{distribution} {importlib.metadata.version(distribution)}"
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "not installed (run from a checkout)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dlgrade", description="Deep-learning course: exercises, tests and grading.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = argparse.ArgumentParser(
+        prog="dlgrade",
+        description="Deep-learning course: exercises, tests and grading.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s ({version()})")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, text, add_arguments in COMMANDS:
         if (HERE / f"{module.replace('.', '/')}.py").is_file():
-            command = commands.add_parser(name, help=text)
+            command = commands.add_parser(
+                name,
+                help=text,
+                description=text,
+                epilog=EXIT_STATUSES,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
             add_arguments(command)
             command.set_defaults(module=module)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
     try:
-        return importlib.import_module(f"grader.{args.module}").run(args)
+        return int(importlib.import_module(f"grader.{args.module}").run(args))
+    except CommandError as error:
+        print(f"dlgrade {args.command}: {error}", file=sys.stderr)
+        return error.code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

@@ -46,13 +46,14 @@ the kernel's event (profiling must be enabled on the queue, as
 """
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 try:
     import pyopencl as cl
 except ImportError:  # reported by platforms(), so that this module still imports
-    cl = None
+    cl = None  # type: ignore[assignment]
 
 INSTALL_HINT = 'pip install "pyopencl[pocl]"'
 SYSTEM_POCL_HINT = "sudo apt-get install pocl-opencl-icd (Debian, Ubuntu)"
@@ -85,7 +86,7 @@ class OpenCLUnavailable(RuntimeError):
 
 
 _PROBE = "__kernel void probe(__global float *x) { x[get_global_id(0)] += 1.0f; }"
-_USABLE = {}
+_USABLE: dict[int, bool] = {}
 
 
 def _compiles(platform):
@@ -128,7 +129,7 @@ def devices():
     return [device for platform in platforms() for device in platform.get_devices()]
 
 
-_QUEUES = {}
+_QUEUES: dict = {}
 
 
 def queue_for(device=0):
@@ -146,8 +147,8 @@ def queue_for(device=0):
     return _QUEUES[device]
 
 
-_PROGRAMS = {}
-_KERNELS = {}
+_PROGRAMS: dict = {}
+_KERNELS: dict = {}
 
 
 def kernel_for(queue, source, name):
@@ -368,7 +369,7 @@ def matmul_fast(A, B, device=0, events=None):
     return C
 
 
-HOST_FUNCTIONS = {
+HOST_FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "vector_add": vector_add,
     "matmul_naive": matmul_naive,
     "matmul_tiled": matmul_tiled,

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .network import TwoLayerNet, XOR_INPUTS, he_init, train_xor_network
+
+from .network import XOR_INPUTS, TwoLayerNet, he_init, train_xor_network
 
 
 @pytest.mark.exercise("he_init")

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .conv import (
     conv_backward_fast,
     conv_backward_naive,

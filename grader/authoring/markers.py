@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import ast
 
+from grader.errors import CommandError
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 NOT_STARTED = "not started, see its docstring"
 
 
-class MarkerError(ValueError):
+class MarkerError(CommandError, ValueError):
     """A solution file whose markers are unbalanced or misplaced."""
 
 
@@ -35,7 +37,7 @@ def _scopes(tree: ast.AST, prefix: str = "") -> list[tuple[int, int, str]]:
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             name = prefix + node.name
-            scopes.append((node.lineno, node.end_lineno, name))
+            scopes.append((node.lineno, node.end_lineno or node.lineno, name))
             scopes.extend(_scopes(node, name + "."))
     return scopes
 

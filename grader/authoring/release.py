@@ -20,24 +20,25 @@ user's configuration, so the same sources give the same commit hashes.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.authoring.imports import base as import_base
-from grader.authoring.imports import import_nodes
+from grader.authoring.imports import import_nodes, imported_from, relative_imports
 from grader.authoring.markers import BEGIN, END, remove_markers
 from grader.authoring.sync import HEADER, expected_tree, render
 from grader.curriculum import sort_key
-from grader.paths import ROOT, SOLUTIONS, source_files
+from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
+from grader.paths import ROOT, SOLUTIONS, is_chapter, source_files
 from grader.paths import chapters as chapters_in
 
 GRADER = ROOT / "grader"
@@ -82,12 +83,8 @@ venv/
 """
 
 
-class ReleaseError(Exception):
+class ReleaseError(CommandError):
     """A release that cannot be made; ``code`` is the exit status."""
-
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass
@@ -127,20 +124,20 @@ def _check_chapter_imports(selected: list[str], solutions: Path) -> None:
     """A chapter importing another (``from ..ch3.layers import``) needs it released too."""
     for chapter in selected:
         for path in sorted((solutions / chapter).rglob("*.py")):
-            for node in import_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-                if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
-                    needed = node.module.split(".")[0]
-                    if needed not in selected and re.fullmatch(r"ch\d+", needed):
-                        raise ReleaseError(
-                            f"{chapter} imports {needed} ({path.relative_to(solutions.parent)}): "
-                            f"add {needed} to --chapters"
-                        )
+            package = list(path.relative_to(solutions).parent.parts)
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for _, module in relative_imports(tree, package):
+                needed = module[0] if module else ""
+                if needed not in selected and is_chapter(needed):
+                    raise ReleaseError(
+                        f"{chapter} imports {needed} ({path.relative_to(solutions.parent)}): add {needed} to --chapters"
+                    )
 
 
 def _in_release(rel: str, selected: list[str]) -> bool:
     """Files of the selected chapters, and the package files above them."""
     top = rel.split("/", 1)[0]
-    return "/" not in rel or not re.fullmatch(r"ch\d+", top) or top in selected
+    return "/" not in rel or not is_chapter(top) or top in selected
 
 
 def exercise_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, str]:
@@ -188,7 +185,7 @@ def _grader_imports(text: str, filename: str, module_level: bool = False) -> set
         if node.level == 0 and node.module and node.module.split(".")[0] == "grader":
             base = node.module.split(".")[1:]
         elif node.level > 0 and package is not None:
-            base = import_base(node, package)
+            base = imported_from(node, package)
         else:
             continue
         for alias in node.names:  # ``from grader.a import b``: b may be a module or a name in a
@@ -264,7 +261,7 @@ def dataset_files(root: Path = ROOT) -> dict[str, Path]:
 def requirements(selected: list[str], pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
     """The course's requirements that students need, with the course's version bounds."""
     declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"].get("dependencies", [])
-    by_name = {re.match(r"[A-Za-z0-9_.-]+", d).group(0).lower(): d for d in declared}
+    by_name = {re.split(r"[^A-Za-z0-9_.-]", d, maxsplit=1)[0].lower(): d for d in declared}
     wanted = list(STUDENT_REQUIREMENTS) + ([OPENCL_REQUIREMENT] if OPENCL_CHAPTER in selected else [])
     return [by_name.get(w.split("[")[0], w) for w in wanted]
 
@@ -408,14 +405,14 @@ def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=repo, env=env or _git_env(), capture_output=True, text=True)
     except FileNotFoundError:
-        raise ReleaseError("git is not installed (or not on PATH)", code=1) from None
+        raise ReleaseError("git is not installed (or not on PATH)") from None
     if done.returncode != 0:
         message = (done.stderr.strip() or done.stdout.strip()).splitlines()
-        raise ReleaseError(f"git {args[0]} failed: {message[-1] if message else done.returncode}", code=1)
+        raise ReleaseError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
     return done.stdout
 
 
-def _write(root: Path, tree: dict[str, str | Path]) -> None:
+def _write(root: Path, tree: Mapping[str, str | Path]) -> None:
     for rel, content in tree.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -459,8 +456,8 @@ def solution_lines(
 def hidden_test_names(selected: list[str], hidden: Path = HIDDEN, solutions: Path = SOLUTIONS) -> set[str]:
     """Test function names of the hidden suites that the public tests do not also use."""
 
-    def names(paths) -> set[str]:
-        found = set()
+    def names(paths: Iterable[Path]) -> set[str]:
+        found: set[str] = set()
         for path in paths:
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
             found |= {
@@ -541,7 +538,7 @@ def find_leaks(
 
 
 def _empty_or_absent(dest: Path) -> None:
-    if dest.is_symlink() or dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+    if dest.is_symlink() or (dest.exists() and (not dest.is_dir() or any(dest.iterdir()))):
         raise ReleaseError(f"{dest} exists and is not an empty folder; choose a new one")
 
 
@@ -581,7 +578,8 @@ def release(dest: Path, requested: list[str] | None = None, archive: bool = Fals
         leaks = find_leaks(build, selected)
         if leaks:
             raise ReleaseError(
-                f"main would give away course-only text ({len(leaks)} finding(s)); first: {leaks[0]}", code=1
+                f"main would give away course-only text ({len(leaks)} finding(s)); first: {leaks[0]}",
+                code=EXIT_FAILURES,
             )
         _empty_or_absent(dest)
         if dest.exists():  # an empty folder, maybe the shell's current one: keep it, fill it
@@ -623,12 +621,8 @@ def write_archive(dest: Path) -> Path:
     return target
 
 
-def run(args) -> int:
-    try:
-        done = release(args.dest, args.chapters, archive=args.zip)
-    except ReleaseError as error:
-        print(f"dlgrade release: {error}", file=sys.stderr)
-        return error.code
+def run(args: argparse.Namespace) -> int:
+    done = release(args.dest, args.chapters, archive=args.zip)
     print(
         f"released {', '.join(done.chapters)} to {done.dest}: branch main {done.main[:10]} ({done.files} files), "
         f"branch solutions {done.solutions[:10]}"
@@ -636,4 +630,4 @@ def run(args) -> int:
     if done.archive:
         print(f"archive of main: {done.archive}")
     print("Publish main to students now; push the solutions branch after the deadline.")
-    return 0
+    return EXIT_OK

@@ -13,19 +13,19 @@ unless all three hold everywhere.
 
 from __future__ import annotations
 
+import argparse
 import tempfile
-from dataclasses import dataclass
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from grader.authoring import mutants as corpus
-from grader.paths import HIDDEN_TESTS, chapters
+from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading.runner import run_suite
-
-PASSED = "passed"
+from grader.paths import HIDDEN_TESTS, chapters
 
 
 def hidden_chapters(selected: list[str] | None = None) -> list[str]:
@@ -33,9 +33,7 @@ def hidden_chapters(selected: list[str] | None = None) -> list[str]:
     if selected:
         unknown = sorted(set(selected) - set(available))
         if unknown:
-            raise SystemExit(
-                f"dlgrade selftest: no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})"
-            )
+            raise CommandError(f"no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})")
         return [c for c in available if c in selected]
     return available
 
@@ -58,11 +56,11 @@ def check_mutant(mutant: corpus.Mutant) -> Verdict:
         result = run_suite([str(HIDDEN_TESTS / mutant.chapter)], str(submission), extra=["-x"])
     if result.error:
         return Verdict(mutant, problem=f"suite crashed: {result.error}")
-    failed = [t for t in result.tests if t["outcome"] in ("failed", "not started")]  # not the ones -x skipped
-    return Verdict(mutant, caught_by=failed[0]["exercise"] if failed else None)
+    failed = [t for t in result.tests if t.status in ("failed", "not started")]  # not the ones -x skipped
+    return Verdict(mutant, caught_by=failed[0].exercise if failed else None)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """``dlgrade selftest [--chapters ...] [--jobs N]``; ``--paths [--sample]`` compares the grading roads."""
     if getattr(args, "paths", False):
         from grader.notebooks.parity import run_parity
@@ -84,17 +82,11 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
         total = len(reference.tests)
         for name, result in (("solutions", reference), ("exercises", stubs)):
             if result.error:
-                problems.append(f"{chapter} on {name}: {result.error}\n{result.output[-2000:]}")
+                problems.append(f"{chapter} on {name}: {result.error}\n{result.output_tail()}")
         problems += [
-            f"{chapter}: fails on the reference: {t['nodeid']}: {t['message']}"
-            for t in reference.tests
-            if t["outcome"] != PASSED
+            f"{chapter}: fails on the reference: {t.nodeid}: {t.message}" for t in reference.tests if not t.passed
         ]
-        problems += [
-            f"{chapter}: passes on the stubs (cannot fail): {t['nodeid']}"
-            for t in stubs.tests
-            if t["outcome"] == PASSED
-        ]
+        problems += [f"{chapter}: passes on the stubs (cannot fail): {t.nodeid}" for t in stubs.tests if t.passed]
         wrong = corpus.load(chapter)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             verdicts = list(pool.map(check_mutant, wrong))
@@ -111,8 +103,8 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
         table.add_row(
             chapter,
             str(total),
-            f"{reference.count(PASSED)}/{total}",
-            f"{total - stubs.count(PASSED)}/{len(stubs.tests)}",
+            f"{reference.count('passed')}/{total}",
+            f"{total - stubs.count('passed')}/{len(stubs.tests)}",
             share,
         )
     console.print(table)
@@ -120,6 +112,6 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
         console.print(f"[red]FAIL[/red] {problem}", highlight=False)
     if problems:
         console.print(f"selftest: {len(problems)} problem(s)")
-        return 1
+        return EXIT_FAILURES
     console.print("selftest: every hidden test passes on solutions, fails on stubs, and every wrong answer is caught")
-    return 0
+    return EXIT_OK

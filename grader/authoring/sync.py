@@ -7,9 +7,11 @@ header naming its source. ``check`` reports any difference without writing.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from grader.authoring.markers import strip_solutions
+from grader.errors import EXIT_FAILURES, EXIT_OK
 from grader.paths import EXERCISES, SOLUTIONS, source_files
 
 HEADER = (
@@ -67,7 +69,7 @@ def sync(solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> list[str]:
     return changed
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """``dlgrade sync [--check]``."""
     if args.check:
         problems = differences()
@@ -75,9 +77,9 @@ def run(args) -> int:
             print(problem)
         if problems:
             print("exercises/ differs from what solutions/ generates: run `dlgrade sync` and commit.")
-            return 1
+            return EXIT_FAILURES
         print("exercises/ is up to date with solutions/.")
-        return 0
+        return EXIT_OK
     changed = sync()
     print(f"regenerated {len(changed)} file(s) in exercises/" + "".join(f"\n  {c}" for c in changed))
-    return 0
+    return EXIT_OK

@@ -10,6 +10,7 @@ they are known (``--resume`` skips those), then ``grades.csv`` and
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -20,46 +21,58 @@ from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
-from grader.isolation import sandbox
+from grader.defaults import CALL_TIMEOUT_S, STUDENT_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading.outputs import read_student, write_grades, write_student
-from grader.paths import HIDDEN_TESTS, ROOT, chapters
 from grader.grading.report import write_report
-from grader.grading.runner import run_suite
-from grader.grading.scoring import ExerciseScore, by_exercise, score_tests
+from grader.grading.runner import collect, run_suite
+from grader.grading.scoring import ExerciseScore, Outcome, by_exercise, score_tests
 from grader.grading.submissions import Submission, discover, is_nbgrader_submitted, stage
+from grader.isolation import sandbox
+from grader.paths import HIDDEN_TESTS, ROOT, chapters
 
 TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
 
 
-class GradeError(Exception):
-    """A problem with the command line: one line, exit 2."""
+class GradeError(CommandError):
+    """A problem with the command line or its input: one line, exit 2."""
 
 
 def suite_paths(selected: list[str]) -> list[str]:
     return [str(HIDDEN_TESTS / chapter) for chapter in selected]
 
 
-def expected_tests(selected: list[str]) -> list[dict]:
+def expected_tests(selected: list[str]) -> list[Outcome]:
     """Every hidden test of the chapters, collected without any student code."""
-    collected = run_suite(suite_paths(selected), "solutions", extra=["--collect-only", *TRUSTED_OPTIONS])
+    collected = collect(suite_paths(selected), extra=TRUSTED_OPTIONS)
     if collected.error or not collected.tests:
         raise GradeError(
-            f"cannot collect the hidden suites: {collected.error or 'no tests'}\n{collected.output[-2000:]}"
+            f"cannot collect the hidden suites: {collected.error or 'no tests'}\n{collected.output_tail()}"
         )
     return collected.tests
 
 
 class Grader:
-    def __init__(self, out: Path, selected: list[str], unsafe: bool, hide: list[Path], timeouts: tuple[float, float]):
+    """Grades one submission at a time (thread-safe) against the expected tests of ``selected``."""
+
+    def __init__(
+        self,
+        out: Path,
+        selected: list[str],
+        unsafe: bool,
+        hide: list[Path],
+        call_timeout: float = CALL_TIMEOUT_S,
+        test_timeout: float = TEST_TIMEOUT_S,
+    ):
         self.out, self.selected, self.unsafe = out, selected, unsafe
-        self.timeouts = [f"--call-timeout={timeouts[0]}", f"--test-timeout={timeouts[1]}"]
+        self.timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
         self.hide = [str(p.resolve()) for p in hide]
         self.expected = expected_tests(selected)
 
     def grade(self, submission: Submission) -> list[ExerciseScore]:
         started = time.monotonic()
         notes: list[str] = []
-        reported: list[dict] = []
+        reported: list[Outcome] = []
         problem = submission.problem
         if not problem:
             with tempfile.TemporaryDirectory(prefix="dlgrade-stage-") as scratch:
@@ -68,7 +81,9 @@ class Grader:
                 extra = ["--isolate", *self.timeouts, *TRUSTED_OPTIONS]
                 extra += [f"--hide={path}" for path in self.hide]
                 extra += ["--unsafe"] if self.unsafe else []
-                result = run_suite(suite_paths(self.selected), str(staged_folder), extra=extra, timeout=3600)
+                result = run_suite(
+                    suite_paths(self.selected), str(staged_folder), extra=extra, timeout=STUDENT_TIMEOUT_S
+                )
                 reported = result.tests
                 if result.error:
                     notes.append(f"grading stopped early: {result.error}")
@@ -90,16 +105,8 @@ def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
     return [p for p in hidden if p.exists()]
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
-    try:
-        return _run(args, console)
-    except GradeError as error:
-        console.print(f"dlgrade grade: {error}", highlight=False)
-        return 2
-
-
-def _run(args, console: Console) -> int:
     available = chapters(HIDDEN_TESTS)
     selected = args.chapters or available
     unknown = [c for c in selected if c not in available]
@@ -126,11 +133,11 @@ def _run(args, console: Console) -> int:
     for submission in submissions:
         earlier = read_student(out / submission.student) if args.resume else None
         if earlier:
-            grades[submission.student] = earlier[1]
+            grades[submission.student] = earlier
         else:
             todo.append(submission)
     grader = Grader(
-        out, selected, args.unsafe, folders_to_hide(args.submissions, out), (args.call_timeout, args.test_timeout)
+        out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout
     )
     with (
         ThreadPoolExecutor(max_workers=args.jobs) as pool,
@@ -158,4 +165,4 @@ def _run(args, console: Console) -> int:
     for student, messages in sorted(problems.items()):
         for message in messages:
             console.print(f"problem: {student}: {message}", highlight=False)
-    return 1 if problems else 0
+    return EXIT_FAILURES if problems else EXIT_OK

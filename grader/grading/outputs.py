@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
-from grader.grading.scoring import ExerciseScore, TestResult, to_dict
+from grader.fileio import atomic_write
+from grader.grading.scoring import ExerciseScore, Outcome
+from grader.paths import chapter_number
 
 HINTS = {
     "not started": "Not started yet: implement it; its docstring is the full specification.",
@@ -40,18 +40,8 @@ def hint(messages: list[str]) -> str:
     return "Run the public tests of this exercise and read the failing check."
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
-
-
-def gradescope(results: list[TestResult], exercises: list[ExerciseScore], seconds: float, notes: list[str]) -> dict:
-    chapter_numbers = {}
+def gradescope(results: list[Outcome], exercises: list[ExerciseScore], seconds: float, notes: list[str]) -> dict:
+    chapter_numbers: dict[str, dict[str, int]] = {}
     tests = []
     for result in results:
         number = chapter_numbers.setdefault(result.chapter, {})
@@ -59,7 +49,7 @@ def gradescope(results: list[TestResult], exercises: list[ExerciseScore], second
         tests.append(
             {
                 "name": f"{result.chapter} {result.exercise}: {result.name}",
-                "number": f"{result.chapter[2:]}.{index}",
+                "number": f"{chapter_number(result.chapter)}.{index}",
                 "score": result.points if result.passed else 0.0,
                 "max_score": result.points,
                 "status": "passed" if result.passed else "failed",
@@ -113,7 +103,7 @@ def feedback(student: str, exercises: list[ExerciseScore], notes: list[str]) -> 
 def write_student(
     folder: Path,
     student: str,
-    results: list[TestResult],
+    results: list[Outcome],
     exercises: list[ExerciseScore],
     seconds: float,
     notes: list[str],
@@ -121,17 +111,17 @@ def write_student(
     atomic_write(folder / "feedback.md", feedback(student, exercises, notes))
     atomic_write(
         folder / "scores.json",
-        json.dumps({"student": student, "notes": notes, "exercises": [to_dict(e) for e in exercises]}, indent=1),
+        json.dumps({"student": student, "notes": notes, "exercises": [e.to_json() for e in exercises]}, indent=1),
     )
     atomic_write(folder / "results.json", json.dumps(gradescope(results, exercises, seconds, notes), indent=1))
 
 
-def read_student(folder: Path) -> tuple[str, list[ExerciseScore]] | None:
+def read_student(folder: Path) -> list[ExerciseScore] | None:
     """The rows of a student graded earlier, or None if not (completely) graded."""
     if not (folder / "results.json").exists() or not (folder / "scores.json").exists():
         return None
     data = json.loads((folder / "scores.json").read_text(encoding="utf-8"))
-    return data["student"], [ExerciseScore(**row) for row in data["exercises"]]
+    return [ExerciseScore.from_json(row) for row in data["exercises"]]
 
 
 def write_grades(path: Path, grades: dict[str, list[ExerciseScore]]) -> None:

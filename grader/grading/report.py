@@ -15,17 +15,22 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
-from grader.grading.outputs import atomic_write  # noqa: E402
-from grader.grading.scoring import ExerciseScore  # noqa: E402
+from grader.fileio import atomic_write
+from grader.grading.scoring import ExerciseScore
 
 
-def _png(figure) -> str:
+def _png(figure: Figure) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     plt.close(figure)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _image(alt: str, png: str) -> str:
+    return f"<img alt='{alt}' src='data:image/png;base64,{png}'>"
 
 
 def _percent(score: float, possible: float) -> float:
@@ -63,14 +68,10 @@ def write_report(path: Path, grades: dict[str, list[ExerciseScore]], problems: d
     if exercises:
         labels = [f"{chapter} {name}" for chapter, name in exercises]
         parts.append("<h2>Score distribution per exercise</h2>")
-        parts.append(
-            f"<img alt='per exercise' src='data:image/png;base64,{_boxes('Per exercise', labels, list(exercises.values()))}'>"
-        )
+        parts.append(_image("per exercise", _boxes("Per exercise", labels, list(exercises.values()))))
         chapter_values = [[_percent(*t) for t in per_student.values()] for per_student in chapters.values()]
         parts.append("<h2>Score distribution per chapter</h2>")
-        parts.append(
-            f"<img alt='per chapter' src='data:image/png;base64,{_boxes('Per chapter', list(chapters), chapter_values)}'>"
-        )
+        parts.append(_image("per chapter", _boxes("Per chapter", list(chapters), chapter_values)))
     parts.append(
         "<h2>Students</h2><table><tr><th>student</th>"
         + "".join(f"<th>{html.escape(c)}</th>" for c in chapters)

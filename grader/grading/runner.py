@@ -1,7 +1,7 @@
 """Run a hidden or public suite in a fresh pytest process and read its report.
 
 The report (``--dl-report``) is the only thing trusted: every test the suite
-collects is listed there with its exercise, points and outcome. Plugin
+collects is listed there as an ``Outcome`` (exercise, points, status). Plugin
 autoloading is off and our plugin is named explicitly, so the run does not
 depend on what else is installed.
 """
@@ -13,9 +13,14 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
+from grader.defaults import OUTPUT_TAIL_CHARS, SUITE_TIMEOUT_S
+from grader.grading.scoring import ExerciseScore, Outcome, Status, by_exercise
 from grader.paths import ROOT
 
 
@@ -23,16 +28,24 @@ from grader.paths import ROOT
 class SuiteResult:
     """Outcomes of one pytest run, or why it produced none."""
 
-    tests: list[dict] = field(default_factory=list)
-    exercises: list[dict] = field(default_factory=list)
+    tests: list[Outcome] = field(default_factory=list)
     error: str = ""
     output: str = ""
+    exit_code: int | None = None  # pytest's; None when it did not finish
 
-    def count(self, outcome: str) -> int:
-        return sum(1 for t in self.tests if t["outcome"] == outcome)
+    @property
+    def exercises(self) -> list[ExerciseScore]:
+        return by_exercise(self.tests)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for t in self.tests if t.status == status)
+
+    def output_tail(self) -> str:
+        """The end of pytest's output, to show with an error."""
+        return self.output[-OUTPUT_TAIL_CHARS:]
 
 
-def pytest_command(paths: list[str], impl: str, report: str, extra: list[str] = ()) -> list[str]:
+def pytest_command(paths: list[str], impl: str, report: str, extra: Sequence[str] = ()) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -50,7 +63,7 @@ def pytest_command(paths: list[str], impl: str, report: str, extra: list[str] = 
     ]
 
 
-def run_suite(paths: list[str], impl: str, extra: list[str] = (), timeout: float = 600) -> SuiteResult:
+def run_suite(paths: list[str], impl: str, extra: Sequence[str] = (), timeout: float = SUITE_TIMEOUT_S) -> SuiteResult:
     """Run pytest on ``paths`` against ``impl``; never raises for test failures."""
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     with tempfile.TemporaryDirectory(prefix="dlgrade-run-") as tmp:
@@ -69,5 +82,16 @@ def run_suite(paths: list[str], impl: str, extra: list[str] = (), timeout: float
         output = done.stdout + done.stderr
         if not report.exists():
             return SuiteResult(error=f"pytest wrote no report (exit code {done.returncode})", output=output)
-        data = json.loads(report.read_text(encoding="utf-8"))
-        return SuiteResult(data["tests"], data["exercises"], output=output)
+        try:
+            tests = [Outcome.from_json(t) for t in json.loads(report.read_text(encoding="utf-8"))["tests"]]
+        except (ValueError, KeyError, TypeError) as error:
+            return SuiteResult(error=f"pytest wrote an unreadable report ({error})", output=output)
+        return SuiteResult(tests, output=output, exit_code=done.returncode)
+
+
+def collect(paths: list[str], extra: Sequence[str] = ()) -> SuiteResult:
+    """The tests of ``paths`` as pytest collects them (no code under test runs); an error if any file fails."""
+    collected = run_suite(paths, "solutions", extra=["--collect-only", *extra])
+    if not collected.error and collected.exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        collected.error = f"pytest could not collect every test (exit code {collected.exit_code})"
+    return collected

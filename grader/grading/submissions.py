@@ -1,6 +1,6 @@
 """Find students' submissions and copy them into a private folder.
 
-Layouts accepted (DESIGN.md): chapter folders at the top (``alice/ch3/layers.py``)
+Layouts accepted: chapter folders at the top (``alice/ch3/layers.py``)
 or under ``exercises/``, chapter notebooks (``alice/ch3.ipynb``), and nbgrader's
 ``submitted/<student>/<assignment>/<assignment>.ipynb``. Staging copies only
 chapter sources: regular files, never symlinks, each at most MAX_FILE bytes.
@@ -9,14 +9,13 @@ Notebooks become modules through ``grader.notebooks``.
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.implementations import chapter_root
+from grader.paths import is_chapter
 
-CHAPTER = re.compile(r"^ch\d+$")
 MAX_FILE = 1 << 20
 MAX_FILES = 400
 
@@ -70,7 +69,7 @@ def _copy_sources(source: Path, dest: Path, staged: Staged) -> None:
 def _notebooks(root: Path) -> list[Path]:
     """chN.ipynb at the top, or in an assignment folder chN/ (nbgrader)."""
     candidates = list(root.glob("ch*.ipynb")) + list(root.glob("ch*/ch*.ipynb"))
-    return sorted(p for p in candidates if CHAPTER.match(p.stem) and p.is_file() and not p.is_symlink())
+    return sorted(p for p in candidates if is_chapter(p.stem) and p.is_file() and not p.is_symlink())
 
 
 def stage(folder: Path, dest: Path) -> Staged:
@@ -78,7 +77,7 @@ def stage(folder: Path, dest: Path) -> Staged:
     staged = Staged()
     dest.mkdir(parents=True, exist_ok=True)
     root = chapter_root(folder)
-    for chapter in sorted(p for p in root.iterdir() if p.is_dir() and CHAPTER.match(p.name) and not p.is_symlink()):
+    for chapter in sorted(p for p in root.iterdir() if p.is_dir() and is_chapter(p.name) and not p.is_symlink()):
         _copy_sources(chapter, dest / chapter.name, staged)
     for notebook in _notebooks(root):
         from grader.notebooks.convert import modules_from_notebook

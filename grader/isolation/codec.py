@@ -15,13 +15,17 @@ Frame layout on the wire: 8-byte header length, header JSON (utf-8),
 from __future__ import annotations
 
 import json
+import math
 import struct
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 
 NUMERIC_KINDS = "biufc"
 MAX_DEPTH = 64
 MAX_FRAME = 2 << 30  # bytes in one message
+MAX_BUFFERS = 1 << 20  # arrays in one message
 _LENGTH = struct.Struct("<Q")
 
 
@@ -29,11 +33,29 @@ class CodecError(ValueError):
     """A message that is malformed or too large."""
 
 
-def is_plain_array(value) -> bool:
+class TruncatedFrame(CodecError, EOFError):
+    """The stream ended inside a message (the other side is gone, or sent a malformed length)."""
+
+
+class Stream(Protocol):
+    """A binary stream: a file opened ``rb``/``wb``, ``io.BytesIO`` or ``rpc.SocketStream``."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+    def write(self, data: bytes, /) -> object: ...
+
+    def flush(self) -> None: ...
+
+
+Refer = Callable[[Any], dict]  # an object that is not plain data -> its JSON reference
+Resolve = Callable[[dict], Any]  # a JSON reference -> the object it stands for
+
+
+def is_plain_array(value: object) -> bool:
     return isinstance(value, np.ndarray) and value.dtype.kind in NUMERIC_KINDS and not value.dtype.fields
 
 
-def encode(value, buffers: list, refer, depth: int = 0):
+def encode(value: Any, buffers: list[bytes], refer: Refer, depth: int = 0) -> Any:
     """JSON-able form of ``value``; array bytes are appended to ``buffers``.
 
     ``refer(value)`` returns the JSON reference for anything not plain data.
@@ -57,7 +79,7 @@ def encode(value, buffers: list, refer, depth: int = 0):
     return refer(value)
 
 
-def _array(array: np.ndarray, buffers: list) -> dict:
+def _array(array: np.ndarray, buffers: list[bytes]) -> dict:
     plain = np.ndarray.view(array, np.ndarray)
     if not plain.flags.c_contiguous:
         plain = plain.copy(order="C")  # (np.ascontiguousarray would turn 0-d into 1-d)
@@ -65,7 +87,7 @@ def _array(array: np.ndarray, buffers: list) -> dict:
     return {"i": len(buffers) - 1, "dtype": plain.dtype.str, "shape": list(plain.shape)}
 
 
-def decode(data, buffers: list, resolve, depth: int = 0):
+def decode(data: Any, buffers: list[bytes], resolve: Resolve, depth: int = 0) -> Any:
     """Inverse of ``encode``; ``resolve(ref_dict)`` turns a reference into an object."""
     if depth > MAX_DEPTH:
         raise CodecError("message nested too deeply")
@@ -83,24 +105,44 @@ def decode(data, buffers: list, resolve, depth: int = 0):
     if tag == "$s":
         return _decode_array(body, buffers)[()]
     if tag == "$t":
+        if not isinstance(body, list):
+            raise CodecError("malformed tuple in message")
         return tuple(decode(v, buffers, resolve, depth + 1) for v in body)
     if tag == "$d":
-        return {str(k): decode(v, buffers, resolve, depth + 1) for k, v in body}
+        if not all(isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in body):
+            raise CodecError("malformed dict in message")
+        return {key: decode(value, buffers, resolve, depth + 1) for key, value in body}
     return resolve(data)
 
 
-def _decode_array(body: dict, buffers: list) -> np.ndarray:
-    dtype = np.dtype(body["dtype"])
-    if dtype.kind not in NUMERIC_KINDS or dtype.fields:
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _decode_array(body: object, buffers: list[bytes]) -> np.ndarray:
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("dtype"), str)
+        and isinstance(body.get("shape"), list)
+        and all(_is_count(n) for n in body["shape"])
+        and _is_count(body.get("i"))
+        and body["i"] < len(buffers)
+    ):
+        raise CodecError("malformed array in message")
+    try:
+        dtype = np.dtype(body["dtype"])
+    except (TypeError, ValueError):
+        raise CodecError(f"unknown dtype {body['dtype']!r}") from None
+    if dtype.kind not in NUMERIC_KINDS or dtype.fields or dtype.subdtype:
         raise CodecError(f"array of dtype {dtype} not allowed")
-    shape = tuple(int(n) for n in body["shape"])
-    raw = buffers[int(body["i"])]
-    if len(raw) != dtype.itemsize * int(np.prod(shape, dtype=np.int64)):
+    shape = tuple(body["shape"])
+    raw = buffers[body["i"]]
+    if len(raw) != dtype.itemsize * math.prod(shape):
         raise CodecError("array buffer does not match its shape")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
-def write_frame(stream, header: dict, buffers: list[bytes]) -> None:
+def write_frame(stream: Stream, header: dict, buffers: list[bytes]) -> None:
     """Send one message (header and buffers) on a binary stream."""
     payload = json.dumps(header, allow_nan=True).encode("utf-8")
     parts = [_LENGTH.pack(len(payload)), payload, _LENGTH.pack(len(buffers))]
@@ -110,11 +152,20 @@ def write_frame(stream, header: dict, buffers: list[bytes]) -> None:
     stream.flush()
 
 
-def read_frame(stream) -> tuple[dict, list[bytes]]:
-    """Receive one message; raises EOFError when the other side is gone."""
-    header = json.loads(_read_sized(stream).decode("utf-8"))
+def read_frame(stream: Stream) -> tuple[dict, list[bytes]]:
+    """Receive one message.
+
+    Raises EOFError when the other side is gone before the message, and
+    CodecError for anything malformed (``TruncatedFrame``, also an EOFError,
+    when the stream ends inside the message).
+    """
+    payload = _read_sized(stream, first=True)
+    try:
+        header = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise CodecError(f"message header is not JSON ({type(error).__name__})") from None
     count = _read_length(stream)
-    if count > 1 << 20:
+    if count > MAX_BUFFERS:
         raise CodecError("too many buffers")
     buffers = [_read_sized(stream) for _ in range(count)]
     if not isinstance(header, dict):
@@ -122,24 +173,28 @@ def read_frame(stream) -> tuple[dict, list[bytes]]:
     return header, buffers
 
 
-def _read_length(stream) -> int:
-    raw = _read_exact(stream, _LENGTH.size)
-    return _LENGTH.unpack(raw)[0]
+def _read_length(stream: Stream, first: bool = False) -> int:
+    raw = _read_exact(stream, _LENGTH.size, first)
+    return int(_LENGTH.unpack(raw)[0])
 
 
-def _read_sized(stream) -> bytes:
-    size = _read_length(stream)
+def _read_sized(stream: Stream, first: bool = False) -> bytes:
+    size = _read_length(stream, first)
     if size > MAX_FRAME:
         raise CodecError(f"message part of {size} bytes is too large")
     return _read_exact(stream, size)
 
 
-def _read_exact(stream, size: int) -> bytes:
-    chunks, left = [], size
+def _read_exact(stream: Stream, size: int, first: bool = False) -> bytes:
+    """``size`` bytes; ``first``: these would be the message's first bytes."""
+    chunks: list[bytes] = []
+    left = size
     while left:
         chunk = stream.read(left)
         if not chunk:
-            raise EOFError("connection closed")
+            if first and left == size:
+                raise EOFError("connection closed")
+            raise TruncatedFrame("the stream ended inside a message")
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)

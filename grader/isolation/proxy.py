@@ -10,13 +10,21 @@ arrays; random generators advance as they would in-process.
 
 A worker that exits, crashes, runs out of memory or time costs only the
 current test: it is killed and started afresh on the next call.
+
+The worker keeps every object it handed out until told otherwise: when the
+last ``RemoteObject`` for a handle is gone here, the handle is queued, and
+once ``RELEASE_BATCH`` are queued the next request first sends them in one
+``release`` operation, which drops the worker's references.
 """
 
 from __future__ import annotations
 
 import builtins
+import collections
+import contextlib
 import fcntl
 import functools
+import io
 import json
 import os
 import random
@@ -26,16 +34,19 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import numpy as np
 
-from grader.isolation import codec
-from grader.isolation import sandbox
-from grader.implementations import OneLineError, SubmissionError
-from grader.paths import ROOT
-from grader.isolation.rpc import Endpoint, RemoteFailure
+from grader.defaults import CALL_TIMEOUT_S, ONE_THREAD_BLAS, TEST_TIMEOUT_S
 from grader.grading.submissions import stage
+from grader.implementations import OneLineError, SubmissionError
+from grader.isolation import codec, sandbox
+from grader.isolation.rpc import Endpoint, RemoteFailure
+from grader.paths import ROOT
 
 PASSED_THROUGH = (
     "ArithmeticError",
@@ -58,6 +69,12 @@ PASSED_THROUGH = (
     "ValueError",
     "ZeroDivisionError",
 )
+
+
+RELEASE_BATCH = 100  # dropped handles sent to the worker together, before the next request
+EXIT_GRACE_S = 0.05  # after the connection broke, time for the worker to exit so that its exit code is known
+KILL_WAIT_S = 10.0  # wait for a killed worker to be gone
+PIPE_CHUNK = 1 << 16  # bytes read at once from the worker's output
 
 
 class StudentCodeError(Exception):
@@ -111,7 +128,7 @@ def describe_exit(code: int | None) -> str:
 UID_RANGE = list(range(61000, 62000))
 
 
-def claim_uid() -> tuple[int, object]:
+def claim_uid() -> tuple[int, IO[str]]:
     """A worker uid no other grader on this machine is using, held by a lock until the handle closes.
 
     Leftovers of an earlier owner that died are killed first.
@@ -120,7 +137,7 @@ def claim_uid() -> tuple[int, object]:
     folder.mkdir(mode=0o700, exist_ok=True)
     start = random.randrange(len(UID_RANGE))  # rarely the uid just released, whose worker may still be going
     for uid in UID_RANGE[start:] + UID_RANGE[:start]:
-        handle = open(folder / f"{uid}.lock", "w")
+        handle = open(folder / f"{uid}.lock", "w")  # noqa: SIM115 (held while the uid is in use)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -152,13 +169,11 @@ def reap_uid(uid: int, patience: float = 10.0, few: int = 16) -> None:
     deadline = time.monotonic() + patience
     while len(pids := processes_of(uid)) > 0 and time.monotonic() < deadline:
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if len(pids) <= few:
             return
-        time.sleep(0.05)
+        time.sleep(EXIT_GRACE_S)
 
 
 class WorkerClient:
@@ -170,10 +185,12 @@ class WorkerClient:
         self.process: subprocess.Popen | None = None
         self.endpoint: Endpoint | None = None
         self.generation = 0
-        self.callbacks: dict[int, object] = {}
+        self.callbacks: dict[int, Callable[..., Any]] = {}
         self.module_attributes: dict[tuple[str, str], RemoteObject] = {}  # functions and classes, per worker
         self.test_deadline: float | None = None
         self._starting = threading.Lock()
+        self._holders: dict[int, weakref.WeakSet[RemoteObject]] = {}  # handle -> its live proxies here
+        self._dropped: collections.deque[tuple[int, int]] = collections.deque()  # (generation, handle)
 
     # lifecycle -----------------------------------------------------------
     def ensure_started(self) -> None:
@@ -195,9 +212,7 @@ class WorkerClient:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "PYTHONDONTWRITEBYTECODE": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
+            **ONE_THREAD_BLAS,
         }
         self.process = subprocess.Popen(
             sandbox.command(json.dumps(config), self.use_sandbox),
@@ -214,25 +229,26 @@ class WorkerClient:
         self.endpoint = Endpoint(parent, self.serve_callback)
         self.generation += 1
         self.module_attributes.clear()
+        self._holders.clear()
+        self._dropped.clear()
 
     @staticmethod
-    def _drain(pipe) -> None:
+    def _drain(pipe: io.BufferedReader) -> None:
         """Read and discard what the student's code prints, so the worker never blocks on a full pipe."""
-        for _ in iter(lambda: pipe.read1(65536), b""):
+        for _ in iter(lambda: pipe.read1(PIPE_CHUNK), b""):
             pass
 
     def stop(self) -> int | None:
         if self.process is None:
             return None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         try:
-            code = self.process.wait(timeout=10)
+            code = self.process.wait(timeout=KILL_WAIT_S)
         except subprocess.TimeoutExpired:
             code = None
-        self.endpoint.stream.sock.close()
+        if self.endpoint is not None:
+            self.endpoint.stream.sock.close()
         self.process = self.endpoint = None
         if self.use_sandbox:
             reap_uid(self.uid)
@@ -241,20 +257,24 @@ class WorkerClient:
     # requests --------------------------------------------------------------
     def request(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
         self.ensure_started()
+        endpoint = self.endpoint
+        assert endpoint is not None, "ensure_started starts the worker"
         limit = self.call_timeout
         deadline = time.monotonic() + limit
         if self.test_deadline is not None and self.test_deadline < deadline:
             deadline, limit = self.test_deadline, max(0.0, self.test_deadline - time.monotonic())
-        self.endpoint.stream.deadline = deadline
+        endpoint.stream.deadline = deadline
         try:
-            return self.endpoint.request(header, buffers)
+            if len(self._dropped) >= RELEASE_BATCH:
+                self._release(endpoint)
+            return endpoint.request(header, buffers)
         except RemoteFailure as failure:
             raise remote_exception(failure.error) from None
         except TimeoutError:
             self.stop()
             raise WorkerTimeout(f"your code took longer than {limit:.0f} s (infinite loop?)") from None
         except (EOFError, ConnectionError, codec.CodecError, json.JSONDecodeError):
-            time.sleep(0.05)
+            time.sleep(EXIT_GRACE_S)
             code = self.process.poll() if self.process else None
             self.stop()
             raise WorkerCrashed(describe_exit(code)) from None
@@ -262,7 +282,25 @@ class WorkerClient:
             if self.endpoint is not None:
                 self.endpoint.stream.deadline = None
 
-    def serve_callback(self, message: dict, data: list[bytes]):
+    # handles ---------------------------------------------------------------
+    def hold(self, proxy: RemoteObject, handle: int) -> None:
+        """Note a new proxy for ``handle``; when it is gone, the handle may be released."""
+        self._holders.setdefault(handle, weakref.WeakSet()).add(proxy)
+        weakref.finalize(proxy, self._dropped.append, (self.generation, handle))  # no I/O: runs in any GC
+
+    def _release(self, endpoint: Endpoint) -> None:
+        """Tell the worker to forget the dropped handles that no proxy here holds any more."""
+        handles = set()
+        while self._dropped:
+            generation, handle = self._dropped.popleft()
+            holders = self._holders.get(handle)
+            if generation == self.generation and holders is not None and not holders:
+                del self._holders[handle]
+                handles.add(handle)
+        if handles:
+            endpoint.request({"op": "release", "handles": sorted(handles)}, [])
+
+    def serve_callback(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
         if message.get("op") != "callback":
             raise ValueError("the worker may only call back the test's functions")
         function = self.callbacks[int(message["callback"])]
@@ -272,7 +310,7 @@ class WorkerClient:
         return {"value": self.encode(function(*args, **kwargs), buffers)}, buffers
 
     # values ----------------------------------------------------------------
-    def refer(self, value) -> dict:
+    def refer(self, value: object) -> dict:
         if isinstance(value, RemoteObject):
             if object.__getattribute__(value, "_generation") != self.generation:
                 raise StudentCodeError("an object from before the worker restarted cannot be used")
@@ -284,24 +322,24 @@ class WorkerClient:
             return {"$cb": id(value)}
         raise TypeError(f"a {type(value).__name__} cannot be sent to the student's code")
 
-    def resolve(self, ref: dict):
+    def resolve(self, ref: dict) -> RemoteObject:
         if "$h" in ref:
             return RemoteObject(self, {"handle": ref["$h"]}, ref.get("type", "object"))
         raise codec.CodecError("unexpected reference from the worker")
 
-    def encode(self, value, buffers: list):
+    def encode(self, value: Any, buffers: list[bytes]) -> Any:
         return codec.encode(value, buffers, self.refer)
 
-    def decode(self, data, buffers: list):
+    def decode(self, data: Any, buffers: list[bytes]) -> Any:
         return codec.decode(data, buffers, self.resolve)
 
-    def operation(self, op: str, target: dict, **fields):
+    def operation(self, op: str, target: dict, **fields: Any) -> Any:
         buffers: list[bytes] = []
         header = {"op": op, **target, **{k: self.encode(v, buffers) for k, v in fields.items()}}
         reply, data = self.request(header, buffers)
         return self.decode(reply["value"], data)
 
-    def call(self, target: dict, args: tuple, kwargs: dict):
+    def call(self, target: dict, args: tuple, kwargs: dict) -> Any:
         self.ensure_started()  # so that handles in the arguments are checked against this generation
         buffers: list[bytes] = []
         header = {
@@ -314,13 +352,13 @@ class WorkerClient:
         self._apply_changes(reply.get("changes", []), data, list(args), kwargs)
         return self.decode(reply["value"], data)
 
-    def _apply_changes(self, changes, data, args, kwargs) -> None:
+    def _apply_changes(self, changes: list, data: list[bytes], args: list, kwargs: dict) -> None:
         """Make in-place effects of the call visible on the caller's objects.
 
         Arrays are overwritten in place; dicts and lists get the worker's new
         contents (CS231n's bn_param and config dicts are updated this way).
         """
-        roots = {"args": args, "kwargs": kwargs}
+        roots: dict[str, Any] = {"args": args, "kwargs": kwargs}
         for path, change in sorted(changes, key=lambda c: -len(c[0])):  # innermost first
             try:
                 holder = roots[path[0]]
@@ -346,7 +384,7 @@ class WorkerClient:
 class RemoteObject:
     """A student's object that lives in the worker."""
 
-    __slots__ = ("_client", "_target", "_handle", "_generation", "_type")
+    __slots__ = ("__weakref__", "_client", "_generation", "_handle", "_target", "_type")
 
     def __init__(self, client: WorkerClient, target: dict, type_name: str):
         object.__setattr__(self, "_client", client)
@@ -354,13 +392,15 @@ class RemoteObject:
         object.__setattr__(self, "_handle", target.get("handle"))
         object.__setattr__(self, "_generation", client.generation)
         object.__setattr__(self, "_type", type_name)
+        if self._handle is not None:
+            client.hold(self, self._handle)
 
     def _check(self) -> dict:
         if "handle" in self._target and self._generation != self._client.generation:
             raise StudentCodeError(f"this {self._type} was lost when your code ended the worker")
         return self._target
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)  # numpy and pytest probe dunders; never ask the student's code
         client, module = self._client, self._target.get("module")
@@ -371,23 +411,42 @@ class RemoteObject:
             client.module_attributes[module, name] = value  # a module's functions: one lookup per worker
         return value
 
-    def __setattr__(self, name: str, value) -> None:
+    def __setattr__(self, name: str, value: Any) -> None:
         self._client.operation("setattr", self._check(), name=name, value=value)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._client.call(self._check(), args, kwargs)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Any:
         return self._client.operation("getitem", self._check(), key=key)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return self._client.operation("iter", self._check())
 
-    def __next__(self):
+    def __next__(self) -> Any:
         return self._client.operation("next", self._check())
 
     def __repr__(self) -> str:
         return f"<{self._type} in the student's code>"
+
+    __array_ufunc__ = None  # `array * obj` becomes obj.__rmul__(array), evaluated in the worker
+
+
+def _remote_operator(name: str, reflected: bool = False) -> Callable[..., Any]:
+    """``obj + other`` (or ``other + obj``): ``operator.name`` applied in the worker, as Python would."""
+
+    def method(self: RemoteObject, *other: Any) -> Any:
+        args = (*other, self) if reflected else (self, *other)
+        return self._client.call({"operator": name}, args, {})
+
+    return method
+
+
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"):
+    setattr(RemoteObject, f"__{_name}__", _remote_operator(_name))
+    setattr(RemoteObject, f"__r{_name}__", _remote_operator(_name, reflected=True))
+for _name in ("neg", "pos", "abs"):
+    setattr(RemoteObject, f"__{_name}__", _remote_operator(_name))
 
 
 class RemoteImplementation:
@@ -397,12 +456,13 @@ class RemoteImplementation:
         self,
         folder: Path,
         use_sandbox: bool,
-        hide: list[str] = (),
+        hide: Sequence[str] = (),
         limits: dict | None = None,
-        call_timeout: float = 30.0,
-        test_timeout: float = 120.0,
+        call_timeout: float = CALL_TIMEOUT_S,
+        test_timeout: float = TEST_TIMEOUT_S,
     ):
         self.root = folder
+        self._uid_lock: IO[str] | None = None
         uid, self._uid_lock = claim_uid() if use_sandbox else (os.getuid(), None)
         self._scratch = tempfile.TemporaryDirectory(prefix="dlgrade-worker-")
         scratch = Path(self._scratch.name)

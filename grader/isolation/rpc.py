@@ -12,8 +12,11 @@ from __future__ import annotations
 import itertools
 import socket
 import time
+from collections.abc import Callable
 
 from grader.isolation.codec import read_frame, write_frame
+
+Handler = Callable[[dict, list[bytes]], tuple[dict, list[bytes]]]  # (request, buffers) -> (reply, buffers)
 
 
 class RemoteFailure(Exception):
@@ -44,7 +47,7 @@ class SocketStream:
                 self.sock.settimeout(None)
             try:
                 self.buffer += self.sock.recv(1 << 20)
-            except socket.timeout:
+            except TimeoutError:
                 raise TimeoutError("deadline passed") from None
         chunk = bytes(self.buffer[:size])
         del self.buffer[:size]
@@ -59,9 +62,9 @@ class SocketStream:
 
 
 class Endpoint:
-    """One side of the channel; ``handle(op, message, buffers)`` serves requests."""
+    """One side of the channel; ``handle(message, buffers)`` serves requests and returns ``(reply, buffers)``."""
 
-    def __init__(self, sock: socket.socket, handle):
+    def __init__(self, sock: socket.socket, handle: Handler):
         self.stream = SocketStream(sock)
         self.handle = handle
         self._ids = itertools.count(1)

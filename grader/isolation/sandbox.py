@@ -15,8 +15,8 @@ namespaces. Before importing anything of the student's it (``enter``):
    open files, no core dumps);
 6. drops to an unprivileged uid of its own, with no groups.
 
-Without root or ``unshare`` no such guarantee exists: ``available()`` says
-why, and the grader refuses unless told ``--unsafe`` (then the worker is a
+Without root or ``unshare`` no such guarantee exists: ``unavailable_reason()``
+says why, and the grader refuses unless told ``--unsafe`` (then the worker is a
 plain child process with the same resource limits).
 """
 
@@ -30,6 +30,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from grader.defaults import ONE_THREAD_BLAS
 from grader.paths import ROOT
 
 MOUNT_POINT = Path("/mnt/work")
@@ -149,9 +150,7 @@ def enter(config: dict) -> Path:
             "HOME": str(MOUNT_POINT),
             "TMPDIR": "/tmp",
             "PATH": "/usr/bin:/bin",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
+            **ONE_THREAD_BLAS,
         }
     )
     return MOUNT_POINT / "submission"

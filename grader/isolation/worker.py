@@ -3,9 +3,12 @@
 Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
 sandbox of ``grader.isolation.sandbox`` when available). It loads the submission with
 the same loader as ``--impl=PATH`` and serves requests on a socket:
-``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``.
+``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``;
+a call may name an arithmetic operator instead of a function, so that a test
+can write ``3 - x`` on the student's objects (``OPERATORS``).
 Results that are plain data go back by value (``grader.isolation.codec``); anything
-else stays here behind a handle. After a call, arrays passed as arguments
+else stays here behind a handle, in ``Worker.objects``, until the test process
+sends ``release`` for it (it does when it no longer holds a proxy for it). After a call, arrays passed as arguments
 that the call modified, and the state of random generators it used, are
 sent back, so the caller sees exactly what an in-process call would do.
 """
@@ -13,18 +16,22 @@ sent back, so the caller sees exactly what an in-process call would do.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import socket
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from grader.isolation import codec
 from grader.implementations import from_folder
+from grader.isolation import codec
 from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
 
+OPERATORS = frozenset({"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs"})
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
@@ -37,7 +44,7 @@ def make_generator(state: dict) -> np.random.Generator:
     return np.random.Generator(bit_generator)
 
 
-def walk(value, path=()):
+def walk(value: object, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     """(path, item) for every array, generator, list and dict inside call arguments."""
     if isinstance(value, (np.ndarray, np.random.Generator)):
         yield path, value
@@ -45,14 +52,14 @@ def walk(value, path=()):
         if isinstance(value, list):
             yield path, value
         for index, item in enumerate(value):
-            yield from walk(item, path + (index,))
+            yield from walk(item, (*path, index))
     elif isinstance(value, dict):
         yield path, value
         for key, item in value.items():
-            yield from walk(item, path + (key,))
+            yield from walk(item, (*path, key))
 
 
-def snapshot(item):
+def snapshot(item: object) -> object:
     """What to compare after a call to see whether it changed ``item`` in place."""
     if isinstance(item, np.ndarray):
         return item.copy()
@@ -63,7 +70,7 @@ def snapshot(item):
     return None
 
 
-def changed(item, before) -> bool:
+def changed(item: object, before: Any) -> bool:
     if isinstance(item, np.ndarray):
         return item.shape != before.shape or not np.array_equal(item, before, equal_nan=True)
     return snapshot(item) != before
@@ -72,10 +79,10 @@ def changed(item, before) -> bool:
 class Callback:
     """A function of the test process, called through the channel."""
 
-    def __init__(self, worker: "Worker", number: int):
+    def __init__(self, worker: Worker, number: int):
         self.worker, self.number = worker, number
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.worker.call_back(self.number, args, kwargs)
 
 
@@ -89,12 +96,12 @@ class Worker:
         os.register_at_fork(after_in_child=sock.close)  # a child of the student's never speaks for the worker
 
     # references --------------------------------------------------------
-    def refer(self, value) -> dict:
+    def refer(self, value: object) -> dict:
         number = id(value)
         self.objects[number] = value
         return {"$h": number, "type": type(value).__name__, "callable": callable(value)}
 
-    def resolve(self, ref: dict):
+    def resolve(self, ref: dict) -> Any:
         if "$h" in ref:
             try:
                 return self.objects[int(ref["$h"])]
@@ -106,13 +113,13 @@ class Worker:
             return make_generator(ref["$rng"])
         raise ValueError(f"unknown reference {sorted(ref)}")
 
-    def encode(self, value, buffers: list):
+    def encode(self, value: Any, buffers: list[bytes]) -> Any:
         return codec.encode(value, buffers, self.refer)
 
-    def decode(self, data, buffers: list):
+    def decode(self, data: Any, buffers: list[bytes]) -> Any:
         return codec.decode(data, buffers, self.resolve)
 
-    def call_back(self, number: int, args, kwargs):
+    def call_back(self, number: int, args: tuple, kwargs: dict) -> Any:
         buffers: list[bytes] = []
         header = {
             "op": "callback",
@@ -127,17 +134,25 @@ class Worker:
         return self.decode(reply["value"], data)
 
     # requests ----------------------------------------------------------
-    def target(self, message: dict):
+    def target(self, message: dict) -> Any:
+        if "operator" in message:
+            if message["operator"] not in OPERATORS:
+                raise ValueError(f"unknown operator {message['operator']!r}")
+            return getattr(operator, message["operator"])
         if "module" in message:
             return self.implementation.load(str(message["module"]))
         return self.resolve({"$h": message["handle"]})
 
-    def handle(self, message: dict, data: list[bytes]):
+    def handle(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
         op = message.get("op")
         buffers: list[bytes] = []
         try:
             if op == "call":
                 return self.call(message, data)
+            if op == "release":  # the test process holds none of these objects any more
+                for handle in message["handles"]:
+                    self.objects.pop(int(handle), None)
+                return {"value": None}, []
             target = self.target(message)
             if op == "getattr":
                 value = getattr(target, str(message["name"]))
@@ -150,22 +165,19 @@ class Worker:
                 value = iter(target)
             elif op == "next":
                 value = next(target)
-            elif op == "release":
-                self.objects.pop(int(message["handle"]), None)
-                value = None
             else:
                 raise ValueError(f"unknown operation {op!r}")
         except Exception as error:
             return {"error": self.describe(error)}, []
         return {"value": self.encode(value, buffers)}, buffers
 
-    def call(self, message: dict, data: list[bytes]):
+    def call(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
         try:
             function = self.target(message)
             args = self.decode(message["args"], data)
             kwargs = self.decode(message["kwargs"], data)
-            watched = [(("args",) + path, item, snapshot(item)) for path, item in walk(args)]
-            watched += [(("kwargs",) + path, item, snapshot(item)) for path, item in walk(kwargs)]
+            watched = [(("args", *path), item, snapshot(item)) for path, item in walk(args)]
+            watched += [(("kwargs", *path), item, snapshot(item)) for path, item in walk(kwargs)]
             result = function(*args, **kwargs)
         except Exception as error:
             self.leave_if_forked()

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
-import tempfile
 import textwrap
 from dataclasses import dataclass
-from pathlib import Path
 
+from grader.grading.runner import collect
 from grader.notebooks.notebook_runner import pack_sources
 from grader.notebooks.sources import CourseError, Source, Statement, needed, reference_sources, used
 from grader.paths import HIDDEN_TESTS, ROOT, SOLUTIONS
@@ -25,36 +22,26 @@ RUNNER_NAME = "dlgrade_runner"
 TESTING_NAME = "dlgrade_testing"
 
 
-def collected_exercises(chapter: str) -> dict[tuple[str, str], dict[str, float]]:
+# (test file relative to the repository, test function) -> {exercise: points of its cases}
+Collected = dict[tuple[str, str], dict[str, float]]
+
+
+def collected_exercises(chapter: str) -> Collected:
     """(test file relative to the repository, test function) -> {exercise: points of its cases}.
 
     Asked of pytest, public and hidden tests alike, so exercise marks on single
     parameters (``pytest.param(..., marks=pytest.mark.exercise(...))``) count too.
     """
     folders = [str(f) for f in (SOLUTIONS / chapter, HIDDEN_TESTS / chapter) if f.is_dir()]
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "collected.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--dl-report={report}",
-            *folders,
-        ]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        if done.returncode not in (0, 5) or not report.exists():
-            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
-            raise CourseError(f"cannot collect the tests of {chapter}: {tail[0]}")
-        data = json.loads(report.read_text(encoding="utf-8"))
-    found: dict[tuple[str, str], dict[str, float]] = {}
-    for test in data["tests"]:
-        path, _, name = test["nodeid"].partition("::")
+    collected = collect(folders)
+    if collected.error:
+        tail = collected.output.strip().splitlines()[-1:] or ["no output"]
+        raise CourseError(f"cannot collect the tests of {chapter}: {collected.error}: {tail[0]}")
+    found: Collected = {}
+    for test in collected.tests:
+        path, _, name = test.nodeid.partition("::")
         per_exercise = found.setdefault((path, name.split("[")[0]), {})
-        per_exercise[test["exercise"]] = per_exercise.get(test["exercise"], 0.0) + float(test["points"])
+        per_exercise[test.exercise] = per_exercise.get(test.exercise, 0.0) + test.points
     return found
 
 
@@ -67,7 +54,7 @@ class TestFunction:
     node: ast.FunctionDef
 
 
-def test_functions(source: Source, collected: dict) -> list[TestFunction]:
+def test_functions(source: Source, collected: Collected) -> list[TestFunction]:
     """The test functions of a test file, with their exercises, as written (marks and all)."""
     rel = source.path.relative_to(ROOT).as_posix()
     found = []
@@ -126,7 +113,7 @@ def hidden_support(source: Source, uses: set[str]) -> list[tuple[str, ast.stmt]]
         s for s in source.statements if not (isinstance(s.node, ast.FunctionDef) and s.node.name.startswith("test"))
     ]
     autouse = {name for s in support if is_autouse(s.node) for name in s.defines}
-    texts = []
+    texts: list[tuple[str, ast.stmt]] = []
     for index in needed(support, uses | autouse | {"pytestmark"}):
         statement = support[index]
         node = statement.node

@@ -21,6 +21,8 @@ from grader.authoring.markers import BEGIN, END, has_solutions
 from grader.curriculum import MODULE_ORDER
 from grader.notebooks.cell_tests import (
     RUNNER_NAME,
+    Collected,
+    TestFunction,
     collected_exercises,
     hidden_support,
     rewrite_import,
@@ -44,8 +46,16 @@ GUARD = 'if __name__ != "__main__":  # as a module; in the notebook these names 
 RESERVED = {"tests", "ExerciseTests", "embedded_reference", "show_progress"}
 
 
-def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
-    data = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
+def _meta(
+    grade_id: str, *, solution: bool = False, grade: bool = False, locked: bool = False, points: float | None = None
+) -> dict:
+    data: dict[str, object] = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+    }
     if grade:
         data["points"] = points
     return {"nbgrader": data}
@@ -121,7 +131,7 @@ class Chapter:
         """Other chapters' modules this chapter imports: given, reference code in locked cells."""
         return {rel: text for rel, text in self._sources().items() if not rel.startswith(f"{self.chapter}/")}
 
-    def build(self):
+    def build(self) -> Chapter:
         folder = SOLUTIONS / self.chapter
         init = folder / "__init__.py"
         title = (
@@ -151,7 +161,7 @@ class Chapter:
         self.cells.insert(1, self._progress_cell())
         return self
 
-    def _progress_cell(self):
+    def _progress_cell(self) -> nbformat.NotebookNode:
         """The table of the chapter's exercises and the next one to do, updated by every test cell."""
         text = (
             "# Your progress: run this cell first. Its table updates every time you run a test cell below,\n"
@@ -173,7 +183,7 @@ class Chapter:
         """A module of an earlier chapter, as given code (its relative imports are the cells above)."""
         statements = [node for node in ast.parse(text).body if not (isinstance(node, ast.ImportFrom) and node.level)]
         code = "\n\n\n".join(
-            ast.get_source_segment(text, node)
+            ast.get_source_segment(text, node) or ""
             for node in statements
             if not (isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant))
         )
@@ -186,7 +196,14 @@ class Chapter:
         )
         self.cells.append(nbformat.v4.new_code_cell(code, id=grade_id, metadata=_meta(grade_id, locked=True)))
 
-    def _module(self, name, source: Source, points, chapter_names, public_emitted):
+    def _module(
+        self,
+        name: str,
+        source: Source,
+        points: Collected,
+        chapter_names: dict[str, str],
+        public_emitted: set[tuple[str, int]],
+    ) -> None:
         chapter = self.chapter
         rel = f"{chapter}/{name}.py"
         _check_markers(source.text, f"solutions/{rel}")
@@ -203,14 +220,14 @@ class Chapter:
         hidden_tests = test_functions(hidden, points) if hidden else []
         _check_test_files([f for f in (public, hidden) if f], set(chapter_names))
         exercises = []
-        pending: list[str] = []
+        pending: list[tuple[str, ast.stmt | None]] = []
         code_index = 0
 
-        def flush():
+        def flush() -> None:
             nonlocal code_index, pending
             if pending:
                 grade_id = f"{chapter}-{name}-code{code_index}"
-                code = join(*zip(*pending))
+                code = join(pending)
                 self.cells.append(
                     nbformat.v4.new_code_cell(code, id=_cell_id(grade_id), metadata=_meta(grade_id, locked=True))
                 )
@@ -245,7 +262,17 @@ class Chapter:
         flush()
         _check_marked(public_tests + hidden_tests, exercises, rel)
 
-    def _tests(self, name, exercise, public, public_tests, hidden, hidden_tests, points, public_emitted):
+    def _tests(
+        self,
+        name: str,
+        exercise: str,
+        public: Source | None,
+        public_tests: list[TestFunction],
+        hidden: Source | None,
+        hidden_tests: list[TestFunction],
+        points: Collected,
+        public_emitted: set[tuple[str, int]],
+    ) -> None:
         chapter = self.chapter
         mine_public = [t for t in public_tests if exercise in t.exercises]
         mine_hidden = [t for t in hidden_tests if exercise in t.exercises]
@@ -279,12 +306,12 @@ class Chapter:
                     if isinstance(support[index].node, (ast.Import, ast.ImportFrom)):
                         self.visible_imports.add(text)
             visible += [(t.text, t.node) for t in mine_public]
-        text = head + ("\n\n\n" + join(*zip(*visible)) if visible else "")
-        if mine_hidden:
+        text = head + ("\n\n\n" + join(visible) if visible else "")
+        if hidden and mine_hidden:
             uses = set().union(*(t.uses for t in mine_hidden))
             hidden_parts = hidden_support(hidden, uses) + [(t.text, t.node) for t in mine_hidden]
-            hidden_parts.insert(0, ("tests.begin_hidden()", None))
-            text += f"\n\n\n{HIDDEN_BEGIN}\n" + join(*zip(*hidden_parts)) + f"\n{HIDDEN_END}"
+            hidden_parts.insert(0, ("tests.begin_hidden()", ast.parse("tests.begin_hidden()").body[0]))
+            text += f"\n\n\n{HIDDEN_BEGIN}\n" + join(hidden_parts) + f"\n{HIDDEN_END}"
         text += "\n\n\ntests.run()"
         grade_id = f"{chapter}-{name}-{exercise}-tests"
         if mine_hidden:
@@ -295,7 +322,7 @@ class Chapter:
             meta = _meta(grade_id, locked=True)
         self.cells.append(nbformat.v4.new_code_cell(text, id=_cell_id(grade_id), metadata=meta))
 
-    def notebook(self):
+    def notebook(self) -> nbformat.NotebookNode:
         nb = nbformat.v4.new_notebook(cells=self.cells)
         nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
         nbformat.validate(nb)

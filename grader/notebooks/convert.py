@@ -23,7 +23,7 @@ class NotebookError(ValueError):
     """A notebook that cannot be read as a chapter notebook; the message says why."""
 
 
-def _read(path: Path):
+def _read(path: Path) -> nbformat.NotebookNode:
     try:
         return nbformat.read(str(path), as_version=4)
     except FileNotFoundError:
@@ -33,7 +33,7 @@ def _read(path: Path):
         raise NotebookError(f"{path}: not a readable notebook ({first})") from None
 
 
-def modules_from_notebook(path) -> dict[str, str]:
+def modules_from_notebook(path: str | Path) -> dict[str, str]:
     """``{"ch3/layers.py": source, ...}`` rebuilt from a chapter notebook's cells.
 
     Solution and locked code cells are found by their nbgrader ``grade_id``;
@@ -74,7 +74,7 @@ def modules_from_notebook(path) -> dict[str, str]:
     return modules
 
 
-def write_modules(path, folder) -> list[Path]:
+def write_modules(path: str | Path, folder: str | Path) -> list[Path]:
     """Write the modules of notebook ``path`` under ``folder``; return the files written."""
     folder = Path(folder)
     written = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -28,7 +29,7 @@ HIDDEN = re.compile(r"^[^\n]*BEGIN HIDDEN TESTS.*?END HIDDEN TESTS[^\n]*\n?", re
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION.*?### END SOLUTION[^\n]*$", re.DOTALL | re.MULTILINE)
 
 
-def _meta(cell) -> dict:
+def _meta(cell: nbformat.NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
@@ -68,7 +69,7 @@ def _assigned(node: ast.stmt) -> set[str]:
     return names
 
 
-def _locked_names(template, module: str) -> set[str]:
+def _locked_names(template: nbformat.NotebookNode, module: str) -> set[str]:
     """Names the template's locked cells of ``chN/module`` define (they are given, not the student's)."""
     names: set[str] = set()
     for cell in template.cells:
@@ -79,7 +80,7 @@ def _locked_names(template, module: str) -> set[str]:
     return names
 
 
-def _answers(template, module: str, text: str, exercises: list[str]) -> dict[str, str]:
+def _answers(template: nbformat.NotebookNode, module: str, text: str, exercises: list[str]) -> dict[str, str]:
     """exercise -> the cell text the student's module gives it."""
     segments = _segments(text)
     if segments is None:  # a syntax error: the whole file in the first cell, as it stands
@@ -90,17 +91,17 @@ def _answers(template, module: str, text: str, exercises: list[str]) -> dict[str
     for names, source in segments:
         exercise = next((e for e in exercises if e in names), None)
         if exercise:
-            answers[exercise] = "\n\n\n".join(extra + [source])
+            answers[exercise] = "\n\n\n".join([*extra, source])
             extra = []
         elif names - given:
             extra.append(source)
     if extra and exercises:
         last = exercises[-1]
-        answers[last] = "\n\n\n".join([answers[last]] + extra) if last in answers else "\n\n\n".join(extra)
+        answers[last] = "\n\n\n".join([answers[last], *extra]) if last in answers else "\n\n\n".join(extra)
     return answers
 
 
-def student_notebook(template, modules: dict[str, str]):
+def student_notebook(template: nbformat.NotebookNode, modules: dict[str, str]) -> nbformat.NotebookNode:
     """The notebook a student with these modules hands in (a new notebook; ``template`` unchanged)."""
     notebook = copy.deepcopy(template)
     cells: dict[str, list] = {}
@@ -143,7 +144,9 @@ def write_student_notebook(template_path: Path, modules: dict[str, str], dest: P
 EXAMPLE_CLASS = ("complete", "partial", "broken")  # examples/submissions/: full marks, some, none
 
 
-def fill_example_class(course_dir: Path, chapters: list[str], examples: Path, log=print) -> list[Path]:
+def fill_example_class(
+    course_dir: Path, chapters: list[str], examples: Path, log: Callable[[str], object] = print
+) -> list[Path]:
     """Hand in the example class's notebooks under ``course_dir/submitted/``; return them.
 
     Each student of ``examples`` that has a chapter (as a folder of modules)

@@ -18,12 +18,14 @@ and no path that breaks when the course folder moves.
 
 from __future__ import annotations
 
-import os
-import sys
+import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 
+from grader.errors import EXIT_OK
+from grader.fileio import atomic_write
 from grader.notebooks.cell_tests import RUNNER_NAME, TESTING_NAME
 from grader.notebooks.cells import Chapter
 from grader.notebooks.course_config import CONFIG_HEADER, config_text
@@ -31,20 +33,15 @@ from grader.notebooks.sources import CourseError
 from grader.paths import ROOT, chapters
 
 
-def build_notebook(chapter: str) -> tuple[object, dict[str, float], list[str]]:
+def build_notebook(chapter: str) -> tuple[nbformat.NotebookNode, dict[str, float], list[str]]:
     """(notebook, points per graded exercise, exercises without hidden tests)."""
     built = Chapter(chapter).build()
     return built.notebook(), built.points, built.ungraded
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def write_course(course_dir: Path, selected: list[str] | None = None, log=print) -> dict[str, dict[str, float]]:
+def write_course(
+    course_dir: Path, selected: list[str] | None = None, log: Callable[[str], object] = print
+) -> dict[str, dict[str, float]]:
     """Write the course; return the points of every graded exercise per chapter."""
     available = chapters()
     selected = selected or available
@@ -61,14 +58,14 @@ def write_course(course_dir: Path, selected: list[str] | None = None, log=print)
     if config.exists() and not config.read_text(encoding="utf-8").startswith(CONFIG_HEADER):
         log(f"kept {config} (not written by dlgrade)")
     else:
-        _write(config, config_text())
+        atomic_write(config, config_text())
     here = Path(__file__).resolve().parent
     result = {}
     for chapter, (notebook, points, ungraded) in built.items():
         folder = course_dir / "source" / chapter
-        _write(folder / f"{chapter}.ipynb", nbformat.writes(notebook) + "\n")
-        _write(folder / f"{RUNNER_NAME}.py", (here / "notebook_runner.py").read_text(encoding="utf-8"))
-        _write(folder / f"{TESTING_NAME}.py", (here.parent / "testing.py").read_text(encoding="utf-8"))
+        atomic_write(folder / f"{chapter}.ipynb", nbformat.writes(notebook) + "\n")
+        atomic_write(folder / f"{RUNNER_NAME}.py", (here / "notebook_runner.py").read_text(encoding="utf-8"))
+        atomic_write(folder / f"{TESTING_NAME}.py", (here.parent / "testing.py").read_text(encoding="utf-8"))
         result[chapter] = points
         log(
             f"{folder / (chapter + '.ipynb')}: {len(points)} graded exercises, {sum(points.values()):g} points"
@@ -77,13 +74,9 @@ def write_course(course_dir: Path, selected: list[str] | None = None, log=print)
     return result
 
 
-def run(args) -> int:
-    try:
-        written = write_course(args.course_dir, args.chapters)
-    except CourseError as error:
-        print(f"dlgrade nbgrader: {error}", file=sys.stderr)
-        return 1
-    if getattr(args, "example_class", False):
+def run(args: argparse.Namespace) -> int:
+    written = write_course(args.course_dir, args.chapters)
+    if args.example_class:
         from grader.notebooks.fill import fill_example_class
 
         fill_example_class(args.course_dir, list(written), ROOT / "examples" / "submissions")
@@ -92,6 +85,6 @@ def run(args) -> int:
             "nbgrader autograde <chapter> --force && nbgrader generate_feedback <chapter> --force && "
             "nbgrader export --to grades.csv (see docs/nbgrader.md)"
         )
-        return 0
+        return EXIT_OK
     print(f"Next: cd {args.course_dir} && nbgrader generate_assignment <chapter> (see docs/nbgrader.md)")
-    return 0
+    return EXIT_OK

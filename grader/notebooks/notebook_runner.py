@@ -36,6 +36,7 @@ import hashlib
 import html
 import importlib
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import io
 import json
@@ -46,7 +47,9 @@ import tempfile
 import traceback
 import types
 import zlib
+from collections.abc import Generator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,7 +67,7 @@ class NotebookModule:
         self._module = module
         self._namespace = namespace
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         if name in self._namespace:
             return self._namespace[name]
         module_getattr = self._namespace.get("__getattr__")  # a module's own __getattr__ (PEP 562)
@@ -93,7 +96,9 @@ class _Sources(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self.package = package
         self.files = files
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if fullname != self.package and not fullname.startswith(self.package + "."):
             return None
         rel = fullname[len(self.package) + 1 :].replace(".", "/")
@@ -103,10 +108,10 @@ class _Sources(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return importlib.util.spec_from_loader(fullname, self, is_package=False)
         return None
 
-    def create_module(self, spec):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
         return None
 
-    def exec_module(self, module):
+    def exec_module(self, module: types.ModuleType) -> None:
         rel = module.__name__[len(self.package) + 1 :].replace(".", "/")
         source = self.files.get(rel + ".py", self.files.get(rel + "/__init__.py", ""))
         exec(compile(source, f"<reference {rel}.py>", "exec"), module.__dict__)
@@ -118,7 +123,7 @@ def pack_sources(files: dict[str, str]) -> str:
     return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
 
 
-def embedded_reference(module: str, packed: str):
+def embedded_reference(module: str, packed: str) -> types.ModuleType:
     """The reference module ``chN.name`` from sources packed by ``pack_sources``.
 
     The hidden part of a test cell carries the reference it compares with,
@@ -169,34 +174,37 @@ class _Collector:
     def __init__(self, exercise: str, module: types.ModuleType, hidden: set[str], namespace: dict):
         self.exercise, self.module, self.hidden, self.namespace = exercise, module, hidden, namespace
         self.outcomes: list[Outcome] = []
+        self.by_item: dict[str, Outcome] = {}
 
-    def pytest_configure(self, config):
+    def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
-        config.dl_implementation = NotebookImplementation(self.namespace)
+        config.dl_implementation = NotebookImplementation(self.namespace)  # type: ignore[attr-defined]
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_pycollect_makemodule(self, module_path, parent):
+    def pytest_pycollect_makemodule(self, module_path: Path, parent: pytest.Collector) -> pytest.Module:
         collector = pytest.Module.from_parent(parent, path=module_path)
-        collector._getobj = lambda: self.module  # the cell's tests, not the (empty) file
+        collector._getobj = lambda: self.module  # type: ignore[method-assign]  # the cell's tests, not the file
         return collector
 
-    def pytest_collection_modifyitems(self, config, items):
-        def mine(item):
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        def mine(item: pytest.Item) -> bool:
             mark = item.get_closest_marker("exercise")
-            return mark is not None and mark.args and mark.args[0] == self.exercise
+            return mark is not None and bool(mark.args) and mark.args[0] == self.exercise
 
         config.hook.pytest_deselected(items=[i for i in items if not mine(i)])
         items[:] = [i for i in items if mine(i)]
         for item in items:
-            mark = item.get_closest_marker("exercise")
-            hidden = item.originalname in self.hidden
-            self.outcomes.append(Outcome(item.nodeid.split("::")[-1], float(mark.kwargs.get("points", 1)), hidden))
-            item.dl_outcome = self.outcomes[-1]
+            points = float(getattr(item.get_closest_marker("exercise"), "kwargs", {}).get("points", 1))
+            hidden = getattr(item, "originalname", item.name) in self.hidden
+            self.outcomes.append(Outcome(item.nodeid.split("::")[-1], points, hidden))
+            self.by_item[item.nodeid] = self.outcomes[-1]
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item, call):
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        outcome = item.dl_outcome
+        outcome = self.by_item[item.nodeid]
         if report.failed and outcome.status == PASSING:
             error = call.excinfo.value if call.excinfo else AssertionError("failed")
             outcome.status, outcome.message = describe(error, outcome.hidden)
@@ -206,11 +214,11 @@ class _Collector:
         return report
 
 
-def _is_test(name: str, value) -> bool:
+def _is_test(name: str, value: object) -> bool:
     return name.startswith("test") and callable(value) and not isinstance(value, type)
 
 
-def _is_autouse(value) -> bool:
+def _is_autouse(value: object) -> bool:
     marker = getattr(value, "_fixture_function_marker", None) or getattr(value, "_pytestfixturefunction", None)
     return bool(getattr(marker, "autouse", False))
 
@@ -275,7 +283,7 @@ class ExerciseTests:
         """The tests defined from here on are the hidden tests (autograde only)."""
         self._public_end = self._snapshot()
 
-    def run(self):
+    def run(self) -> float | None:
         """Run the tests; in a student's notebook raise on failure, at autograde return the points earned."""
         mine = self._defined_since(self._before)
         hidden = self._defined_since(self._public_end) if self._public_end is not None else set()
@@ -364,8 +372,9 @@ def show_progress(chapter: str, exercises: list[str]) -> None:
 class _ProgressState:
     """The one progress table of the kernel (empty until a Progress cell runs)."""
 
-    def __init__(self):
-        self.chapter, self.states, self.display_id = "", {}, ""
+    def __init__(self) -> None:
+        self.chapter, self.display_id = "", ""
+        self.states: dict[str, tuple[str, str]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.states)
@@ -403,7 +412,7 @@ class _ProgressState:
             ]
         )
 
-    def _repr_pretty_(self, printer, cycle) -> None:
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(self.text())
 
     def _repr_html_(self) -> str:
@@ -441,7 +450,7 @@ BROKEN_CELLS: dict[str, str] = {}  # exercise -> why the cell that defines it di
 DEFINITION = re.compile(r"^(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
 
-def _shell():
+def _shell() -> Any:
     try:
         from IPython import get_ipython
     except ImportError:
@@ -463,11 +472,11 @@ def _error_line(error: BaseException, cell: str) -> str:
     return f"{where}{type(error).__name__}: {text}" if text else f"{where}{type(error).__name__}"
 
 
-def _before_cell(info) -> None:
+def _before_cell(info: Any) -> None:
     CELL_SOURCE[0] = getattr(info, "raw_cell", "") or ""
 
 
-def _after_cell(result) -> None:
+def _after_cell(result: Any) -> None:
     """Remember which exercises a cell defines, and whether it ran."""
     raw = getattr(result.info, "raw_cell", "") or ""
     names = DEFINITION.findall(raw)
@@ -485,18 +494,18 @@ def _after_cell(result) -> None:
 class _RewriteAsserts(ast.NodeTransformer):
     """pytest's assertion rewriting for test cells, so a plain ``assert`` explains itself."""
 
-    def visit_Module(self, node):
+    def visit_Module(self, node: ast.Module) -> ast.Module:
         if any(isinstance(n, ast.ImportFrom) and n.module == "dlgrade_runner" for n in node.body):
             from _pytest.assertion.rewrite import rewrite_asserts
 
             rewrite_asserts(node, CELL_SOURCE[0].encode("utf-8"))
             for child in ast.walk(node):  # the imports pytest adds lack a valid end position
-                if hasattr(child, "lineno") and (child.end_lineno or 0) < child.lineno:
+                if isinstance(child, (ast.stmt, ast.expr, ast.alias)) and (child.end_lineno or 0) < child.lineno:
                     child.end_lineno, child.end_col_offset = child.lineno, child.col_offset
         return node
 
 
-def _show_failure(shell, etype, value, tb, tb_offset=None):
+def _show_failure(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
     """A failed test cell shows its one-line verdict, not a traceback into this file."""
     shell._showtraceback(etype, value, shell.InteractiveTB.get_exception_only(etype, value))
 

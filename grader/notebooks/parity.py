@@ -80,7 +80,7 @@ def in_student_part(mutant: corpus.Mutant) -> bool:
     """Whether the wrong answer edits an exercise's function or class: a solution cell in the notebook,
     the student's own code in a folder (an edit of given code is undone by nbgrader, so it is left out)."""
     text = (SOLUTIONS / mutant.file).read_text(encoding="utf-8")
-    same = len(os.path.commonprefix([mutant.find, mutant.replace]))
+    same = next((i for i, (a, b) in enumerate(zip(mutant.find, mutant.replace)) if a != b), len(mutant.find))
     line = text[: text.find(mutant.find) + same].count("\n") + 1  # the first line the edit changes
     return any(
         first <= line <= last and isinstance(s.node, (ast.FunctionDef, ast.ClassDef)) and has_solutions(s.text)
@@ -96,7 +96,7 @@ def variants(chapter: str, sample: bool = False) -> tuple[list[Variant], list[st
         Variant("blank", "the stubs, nothing started", folder_modules(EXERCISES, chapter)),
     ]
     skipped = []
-    wrong = [m for m in corpus.load(chapter)]
+    wrong = list(corpus.load(chapter))
     usable = [m for m in wrong if in_student_part(m)]
     skipped += [f"{chapter}: {m.description}: edits given code, not a student's part" for m in wrong if m not in usable]
     if sample:
@@ -145,7 +145,7 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 def pytest_scores(folder: Path, chapter: str) -> dict[str, float]:
     result = run_suite([str(HIDDEN_TESTS / chapter)], str(folder))
-    return {row["exercise"]: float(row["score"]) for row in result.exercises}
+    return {row.exercise: row.score for row in result.exercises}
 
 
 def grade_scores(paths: list[Path], chapter: str, out: Path) -> dict[str, dict[str, float]]:

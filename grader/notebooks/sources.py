@@ -9,16 +9,17 @@ imports relatively. Nothing here knows about cells or nbgrader.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.authoring.imports import base as import_base
-from grader.authoring.imports import import_nodes
+from grader.authoring.imports import relative_imports as imported_relatively
 from grader.authoring.markers import remove_markers
+from grader.errors import CommandError
 from grader.paths import ROOT, SOLUTIONS
 
 
-class CourseError(Exception):
+class CourseError(CommandError):
     """The sources cannot be turned into a course; the message says why."""
 
 
@@ -82,22 +83,17 @@ def parse_source(path: Path) -> Source:
     lines = text.splitlines()
     body = list(tree.body)
     docstring = ast.get_docstring(tree) or ""
-    if (
-        body
-        and isinstance(body[0], ast.Expr)
-        and isinstance(getattr(body[0], "value", None), ast.Constant)
-        and isinstance(body[0].value.value, str)
-    ):
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
     source = Source(path, text, docstring)
     previous_end = body[0].lineno - 1 if body else 0
     if tree.body and body and tree.body[0] is not body[0]:
-        previous_end = tree.body[0].end_lineno
+        previous_end = tree.body[0].end_lineno or previous_end
     for node in body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         while first - 1 > previous_end and lines[first - 2].strip().startswith("#"):
             first -= 1
-        last = _body_end(lines, node.end_lineno)
+        last = _body_end(lines, node.end_lineno or node.lineno)
         text = "\n".join(lines[first - 1 : last])
         source.statements.append(Statement(node, text, _defined(node), used(node), (first, last)))
         previous_end = last
@@ -119,13 +115,12 @@ def needed(statements: list[Statement], names: set[str]) -> list[int]:
     return sorted(chosen)
 
 
-def join(texts: list[str], nodes: list[ast.stmt | None] | None = None) -> str:
-    """Statements joined as in a source file: imports together, two blank lines around defs."""
-    nodes = nodes or [None] * len(texts)
+def join(parts: Sequence[tuple[str, ast.stmt | None]]) -> str:
+    """Statements ``(text, node)`` joined as in a source file: imports together, two blank lines around defs."""
     out = ""
-    for index, (text, node) in enumerate(zip(texts, nodes)):
+    for index, (text, node) in enumerate(parts):
         if index:
-            before, after = nodes[index - 1], node
+            before, after = parts[index - 1][1], node
             blocky = (ast.FunctionDef, ast.ClassDef, type(None))
             if isinstance(before, (ast.Import, ast.ImportFrom)) and isinstance(after, (ast.Import, ast.ImportFrom)):
                 out += "\n"
@@ -144,13 +139,11 @@ def markdown(docstring: str) -> str:
 
 def relative_imports(rel: str, text: str) -> list[str]:
     """The modules (paths under solutions/) that the module ``rel`` imports relatively."""
-    package = rel.split("/")[:-1]
     found = []
-    for node in import_nodes(ast.parse(text)):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            where = import_base(node, package)
-            names = [[]] if node.module else [[alias.name] for alias in node.names]  # modules named
-            found += ["/".join([*where, *name]) + ".py" for name in names]
+    for node, target in imported_relatively(ast.parse(text), rel.split("/")[:-1]):
+        found += (
+            ["/".join(target) + ".py"] if node.module else ["/".join([*target, a.name]) + ".py" for a in node.names]
+        )
     return found
 
 

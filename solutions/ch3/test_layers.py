@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .layers import (
     affine_backward,
     affine_forward,

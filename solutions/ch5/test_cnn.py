@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .cnn import ThreeLayerConvNet, conv_relu_pool_backward, conv_relu_pool_forward
 
 CONV = {"stride": 1, "pad": 1}

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .conv import (
     conv_backward_fast,
     conv_backward_naive,

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .pool import avg_pool_backward, avg_pool_forward, max_pool_backward_naive, max_pool_forward_naive
 
 POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}

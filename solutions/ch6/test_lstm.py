@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .lstm import (
     lstm_backward,
     lstm_forward,
@@ -123,10 +124,12 @@ def test_lstm_backward_matches_numerical_gradient():
 def test_peephole_lstm_without_peepholes_is_the_plain_lstm():
     rng = np.random.default_rng(2)
     N, D, H = 2, 3, 4
-    inputs = [rng.normal(size=s) for s in [(N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,)]]
+    x, prev_h, prev_c, Wx, Wh, b = (
+        rng.normal(size=s) for s in [(N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,)]
+    )
     zero = np.zeros(H)
-    h, c, _ = peephole_lstm_step_forward(*inputs, zero, zero, zero)
-    plain_h, plain_c, _ = lstm_step_forward(*inputs)
+    h, c, _ = peephole_lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b, zero, zero, zero)
+    plain_h, plain_c, _ = lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
     np.testing.assert_allclose(c, plain_c, rtol=1e-7, err_msg="with p_i = p_f = p_o = 0 the cell state is the LSTM's")
     np.testing.assert_allclose(h, plain_h, rtol=1e-7, err_msg="with p_i = p_f = p_o = 0 the output is the LSTM's")
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .rnn import birnn_forward, clip_grad_norm, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .sequence import (
     fit_toy_rnn,
     temporal_affine_backward,

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .normalization import batchnorm_backward, batchnorm_forward, dropout_backward, dropout_forward
 
 

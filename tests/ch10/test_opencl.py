@@ -23,7 +23,7 @@ from grader.testing import as_array, check_close, check_unchanged, fail, impleme
 opencl = implementation_of("ch10.opencl")
 ref = reference("ch10.opencl")
 
-TOL = dict(rtol=1e-4, atol=1e-5)  # float32: atol is relative to the largest |expected|
+TOL = {"rtol": 1e-4, "atol": 1e-5}  # float32: atol is relative to the largest |expected|
 
 
 def available_devices():
@@ -80,7 +80,7 @@ def no_repeated_kernel_retrieval():
         )
 
 
-def product_inputs(m, k, n, seed):
+def product_inputs(m, k, n, *, seed):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(m, k)), rng.normal(size=(k, n))
 
@@ -130,9 +130,9 @@ def test_global_id_scalars(opencl):
     rng = np.random.default_rng(100)
     for _ in range(20):
         w, s = int(rng.integers(0, 50)), int(rng.integers(1, 257))
-        l, f = int(rng.integers(0, s)), int(rng.integers(0, 1000))
-        check_close(opencl.global_id(w, s, l, f), w * s + l + f, "global_id(group, size, local, offset)")
-        check_close(opencl.global_id(w, s, l), w * s + l, "global_id without offset (it defaults to 0)")
+        local, f = int(rng.integers(0, s)), int(rng.integers(0, 1000))
+        check_close(opencl.global_id(w, s, local, f), w * s + local + f, "global_id(group, size, local, offset)")
+        check_close(opencl.global_id(w, s, local), w * s + local, "global_id without offset (it defaults to 0)")
 
 
 @pytest.mark.exercise("global_id", points=1)
@@ -336,7 +336,7 @@ def test_time_kernel_uses_profiling_events(opencl, device, name):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", each_exercise(["vector_add"] + MATMULS))
+@pytest.mark.parametrize("name", each_exercise(["vector_add", *MATMULS]))
 def test_repeated_calls_reuse_kernels(opencl, device, name):
     a = np.arange(12, dtype=np.float32).reshape(3, 4)
     args = (a, a) if name == "vector_add" else (a, a.T)

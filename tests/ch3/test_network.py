@@ -256,7 +256,7 @@ def test_two_layer_net_gradients_match_central_differences(network):
     for name in NAMES:
 
         def reference_loss(value, name=name):
-            return net_loss_autograd(*[value if n == name else params[n] for n in NAMES], X, y, reg)
+            return net_loss_autograd(**{**params, name: value}, X=X, y=y, reg=reg)
 
         def own_loss(value, name=name):
             net.params = {**params, name: np.array(value)}

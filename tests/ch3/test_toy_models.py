@@ -6,6 +6,8 @@ net's gradients against autograd and central differences (relu inputs
 kept away from 0), and linear regions of deeper and random ReLU nets.
 """
 
+import itertools
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
@@ -181,7 +183,7 @@ def test_tiny_net_gradients_match_central_differences(toy):
 
 def random_net(widths, seed):
     rng = np.random.default_rng(seed)
-    weights = [rng.normal(size=(a, b)) for a, b in zip(widths[:-1], widths[1:])]
+    weights = [rng.normal(size=(a, b)) for a, b in itertools.pairwise(widths)]
     biases = [rng.normal(size=b) for b in widths[1:]]
     return weights, biases
 

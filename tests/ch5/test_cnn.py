@@ -103,7 +103,7 @@ def test_conv_relu_pool_backward_matches_autograd(cnn, x_shape, w_shape, conv_pa
     grads = unpack_tuple(cnn.conv_relu_pool_backward(dout, cache), 3, "conv_relu_pool_backward")
     check_unchanged([dout], [dout_copy], "conv_relu_pool_backward")
     for index, (grad, name) in enumerate(zip(grads, ["dx", "dw", "db"])):
-        expected = autograd_vjp(lambda *v: block_autograd(*v, conv_param, pool_param), inputs, index, dout)
+        expected = autograd_vjp(lambda x, w, b: block_autograd(x, w, b, conv_param, pool_param), inputs, index, dout)
         check_close(grad, expected, f"conv_relu_pool_backward: {name} for x {x_shape}, w {w_shape}")
 
 
@@ -111,9 +111,9 @@ def test_conv_relu_pool_backward_matches_autograd(cnn, x_shape, w_shape, conv_pa
 
 # constructor arguments; input_dim non-square and odd, one channel or three, filter sizes 1, 3, 5
 NETS = [
-    dict(input_dim=(1, 8, 8), num_filters=4, filter_size=3, hidden_dim=10, num_classes=10),
-    dict(input_dim=(3, 6, 5), num_filters=2, filter_size=5, hidden_dim=7, num_classes=3),
-    dict(input_dim=(2, 7, 4), num_filters=3, filter_size=1, hidden_dim=5, num_classes=4),
+    {"input_dim": (1, 8, 8), "num_filters": 4, "filter_size": 3, "hidden_dim": 10, "num_classes": 10},
+    {"input_dim": (3, 6, 5), "num_filters": 2, "filter_size": 5, "hidden_dim": 7, "num_classes": 3},
+    {"input_dim": (2, 7, 4), "num_filters": 3, "filter_size": 1, "hidden_dim": 5, "num_classes": 4},
 ]
 NET_IDS = ["digits-like", "non-square-5x5-filters", "odd-height-1x1-filters"]
 
@@ -163,7 +163,7 @@ def test_parameter_shapes_and_initialisation(cnn, arguments):
 
 @pytest.mark.exercise("ThreeLayerConvNet", points=1)
 def test_weights_are_weight_scale_times_standard_normal_and_seeded(cnn):
-    arguments = dict(input_dim=(3, 10, 10), num_filters=16, filter_size=5, hidden_dim=40, num_classes=10)
+    arguments = {"input_dim": (3, 10, 10), "num_filters": 16, "filter_size": 5, "hidden_dim": 40, "num_classes": 10}
     first = cnn.ThreeLayerConvNet(**arguments, weight_scale=0.02, seed=5).params
     again = cnn.ThreeLayerConvNet(**arguments, weight_scale=0.02, seed=5).params
     other = cnn.ThreeLayerConvNet(**arguments, weight_scale=0.02, seed=6).params
@@ -171,13 +171,15 @@ def test_weights_are_weight_scale_times_standard_normal_and_seeded(cnn):
         std = float(np.std(first[name]))
         if not 0.018 < std < 0.022 or abs(float(np.mean(first[name]))) > 0.003:
             fail(
-                f"ThreeLayerConvNet.params['{name}'] must be weight_scale * N(0, 1): std {std:.4f} for weight_scale 0.02"
+                f"ThreeLayerConvNet.params['{name}'] must be weight_scale * N(0, 1): "
+                f"std {std:.4f} for weight_scale 0.02"
             )
     for name in ("W1", "W2", "W3"):
         check_close(again[name], first[name], f"ThreeLayerConvNet.params['{name}'] with the same seed twice")
         if np.allclose(other[name], first[name]):
             fail(
-                f"ThreeLayerConvNet.params['{name}'] is the same for seeds 5 and 6: draw from np.random.default_rng(seed)"
+                f"ThreeLayerConvNet.params['{name}'] is the same for seeds 5 and 6: "
+                "draw from np.random.default_rng(seed)"
             )
 
 

@@ -102,7 +102,7 @@ def check_conv_backward(module, kind, inputs, conv_param, rng, rtol=1e-6):
     grads = unpack_tuple(getattr(module, backward)(dout, cache), 3, backward)
     check_unchanged([dout], [dout_copy], backward)
     for index, (grad, name) in enumerate(zip(grads, ["dx", "dw", "db"])):
-        expected = autograd_vjp(lambda *v: conv_autograd(*v, conv_param), inputs, index, dout)
+        expected = autograd_vjp(lambda x, w, b: conv_autograd(x, w, b, conv_param), inputs, index, dout)
         check_close(grad, expected, f"{backward}: {name} with conv_param={conv_param}", rtol=rtol)
     return grads, dout
 

@@ -60,7 +60,7 @@ def lstm_autograd(x, h0, Wx, Wh, b):
     return anp.stack(states, axis=1)
 
 
-def step_inputs(N, D, H, seed):
+def step_inputs(N, D, H, *, seed):
     rng = np.random.default_rng(seed)
     return rng, [
         rng.normal(size=(N, D)),
@@ -72,7 +72,7 @@ def step_inputs(N, D, H, seed):
     ]
 
 
-def seq_inputs(N, T, D, H, seed):
+def seq_inputs(N, T, D, H, *, seed):
     rng = np.random.default_rng(seed)
     return rng, [
         rng.normal(size=(N, T, D)),
@@ -211,8 +211,8 @@ def peephole_by_the_book(x, prev_h, prev_c, Wx, Wh, b, p_i, p_f, p_o):
     return o * anp.tanh(c), c
 
 
-def peephole_inputs(N, D, H, seed, which="all"):
-    rng, inputs = step_inputs(N, D, H, seed)
+def peephole_inputs(N, D, H, *, seed, which="all"):
+    rng, inputs = step_inputs(N, D, H, seed=seed)
     peeps = [rng.normal(size=H) for _ in range(3)]
     if which != "all":
         peeps = [p if name == which else np.zeros(H) for p, name in zip(peeps, ["p_i", "p_f", "p_o"])]

@@ -39,7 +39,7 @@ STEP_SHAPES = [(1, 3, 4), (4, 5, 3), (2, 2, 6)]
 SEQ_SHAPES = [(1, 1, 3, 4), (3, 1, 2, 2), (2, 5, 3, 4), (1, 9, 4, 3), (3, 6, 2, 5)]
 
 
-def step_inputs(N, D, H, seed):
+def step_inputs(N, D, H, *, seed):
     rng = np.random.default_rng(seed)
     return rng, [
         rng.normal(size=(N, D)),
@@ -50,7 +50,7 @@ def step_inputs(N, D, H, seed):
     ]
 
 
-def seq_inputs(N, T, D, H, seed):
+def seq_inputs(N, T, D, H, *, seed):
     rng = np.random.default_rng(seed)
     return rng, [
         rng.normal(size=(N, T, D)),

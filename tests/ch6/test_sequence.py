@@ -32,7 +32,7 @@ ref = reference("ch6.sequence")
 AFFINE_SHAPES = [(1, 1, 3, 2), (2, 4, 3, 5), (3, 2, 5, 1)]  # (N, T, D, M)
 
 
-def affine_inputs(N, T, D, M, seed):
+def affine_inputs(N, T, D, M, *, seed):
     rng = np.random.default_rng(seed)
     return rng, [rng.normal(size=(N, T, D)), rng.normal(size=(D, M)), rng.normal(size=M)]
 

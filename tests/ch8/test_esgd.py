@@ -45,7 +45,7 @@ def run_updates(module, config, steps):
     rng = np.random.default_rng(3)
     w = rng.normal(size=(4,))
     out = []
-    for step in range(steps):
+    for _step in range(steps):
         dw, hv = rng.normal(size=4), rng.normal(size=4) * np.array([10.0, 1.0, 0.1, 3.0])
         cache = None if config is None else config.get("cache")
         copies = snapshot(w, dw, hv, *([] if cache is None else [cache]))

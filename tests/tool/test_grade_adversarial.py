@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from grader.authoring.markers import remove_markers
-from grader.paths import ROOT, SOLUTIONS
 from grader.isolation.sandbox import unavailable_reason
+from grader.paths import ROOT, SOLUTIONS
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 

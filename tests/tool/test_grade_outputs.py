@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.paths import ROOT
 from grader.isolation.sandbox import unavailable_reason
+from grader.paths import ROOT
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 EXAMPLES = ROOT / "examples" / "submissions"

@@ -24,6 +24,7 @@ nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader", reason="nbgrader is the optional extra `nbgrader`: pip install -e '.[nbgrader]'")
 
 from grader.authoring.markers import remove_markers  # noqa: E402
+from grader.grading.runner import run_suite  # noqa: E402
 from grader.notebooks.convert import NotebookError, modules_from_notebook, write_modules  # noqa: E402
 from grader.notebooks.nbgrader_course import write_course  # noqa: E402
 from grader.notebooks.parity import check_chapter  # noqa: E402
@@ -105,23 +106,11 @@ def hidden_points_by_exercise(chapter: str = CHAPTER) -> dict[str, float]:
 
 def isolated_scores(folder: Path | None, chapter: str = CHAPTER) -> tuple[dict[str, float], dict[str, float]]:
     """(score, max) per exercise from the hidden suite run in-process against ``folder``."""
-    report = Path(os.environ.get("TMPDIR", "/tmp")) / f"dl-nbgrader-{os.getpid()}-{id(folder)}.json"
-    args = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        f"--dl-report={report}",
-        str(ROOT / "tests" / chapter),
-    ]
-    args += [f"--impl={folder}"] if folder else ["--collect-only"]
-    subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
-    data = json.loads(report.read_text(encoding="utf-8"))
-    report.unlink()
-    rows = data["exercises"]
-    return {r["exercise"]: r["score"] for r in rows}, {r["exercise"]: r["max_score"] for r in rows}
+    suite = [str(ROOT / "tests" / chapter)]
+    result = run_suite(suite, str(folder)) if folder else run_suite(suite, "solutions", extra=["--collect-only"])
+    assert not result.error, result.error + result.output_tail()
+    rows = result.exercises
+    return {r.exercise: r.score for r in rows}, {r.exercise: r.max_score for r in rows}
 
 
 def cell_scores(root: Path, student: str) -> dict[str, float]:
@@ -298,7 +287,7 @@ def test_cli_rejects_unknown_chapter(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 1 and "unknown chapter ch99" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert done.returncode == 2 and "unknown chapter ch99" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_shipped_helpers_hold_no_tests_or_solutions(course):
@@ -337,7 +326,8 @@ def student_view(course):
     }
     notebook = nbformat.read(root / "release" / CHAPTER / f"{CHAPTER}.ipynb", 4)
     for cell in notebook.cells:
-        edited = mixed(grade_id(cell), answers[grade_id(cell)]) if grade_id(cell) in answers else None
+        cell_id = grade_id(cell)
+        edited = mixed(cell_id, answers[cell_id]) if cell_id is not None and cell_id in answers else None
         if edited is not None:
             cell.source = edited
     folder = root / "release" / CHAPTER

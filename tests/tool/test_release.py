@@ -20,8 +20,8 @@ import pytest
 
 from grader.authoring import release as rel
 from grader.authoring.markers import remove_markers
-from grader.paths import ROOT, SOLUTIONS
 from grader.authoring.sync import HEADER, expected_tree
+from grader.paths import ROOT, SOLUTIONS
 
 CHAPTERS = ["ch3"]
 
@@ -221,7 +221,7 @@ def test_a_chapter_needs_the_chapters_it_imports(tmp_path):
     for chapter, text in {"ch3": "", "ch5": "from ..ch3.layers import affine_forward\n"}.items():
         (tmp_path / chapter).mkdir()
         (tmp_path / chapter / "cnn.py").write_text(text)
-    with pytest.raises(rel.ReleaseError, match="ch5 imports ch3 .*: add ch3 to --chapters"):
+    with pytest.raises(rel.ReleaseError, match=r"ch5 imports ch3 .*: add ch3 to --chapters"):
         rel.select_chapters(["ch5"], solutions=tmp_path)
     assert rel.select_chapters(["ch5", "ch3"], solutions=tmp_path) == ["ch3", "ch5"]
 
@@ -322,3 +322,11 @@ def test_slow_pip_installed_release_runs_dlgrade_check(solutions_checkout, tmp_p
         timeout=120,
     )
     assert done.returncode == 0 and "exercises pass" in done.stdout, done.stdout + done.stderr
+
+
+def test_imports_only_for_type_checkers_are_not_shipped():
+    source = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from grader.isolation import proxy\n"
+    assert rel._grader_imports(source, "grader/x.py", module_level=True) == set()
+    assert rel._grader_imports(source.replace("TYPE_CHECKING:", "True:"), "grader/x.py", module_level=True) == {
+        "isolation.proxy"
+    }

@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from grader.authoring.markers import MarkerError, remove_markers, strip_solutions
-from grader.paths import ROOT
 from grader.authoring.sync import differences, expected_tree, sync
+from grader.paths import ROOT
 
 SOURCE = '''import numpy as np
 

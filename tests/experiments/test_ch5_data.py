@@ -12,7 +12,7 @@ def test_digits_split_sizes_and_ranges():
     for name in ("train", "val", "test"):
         X, y = data[f"X_{name}"], data[f"y_{name}"]
         assert X.shape == (len(y), 1, 8, 8) and X.dtype == np.float64
-        assert 0.0 <= X.min() and X.max() <= 1.0
+        assert X.min() >= 0.0 and X.max() <= 1.0
         assert set(np.unique(y)) == set(range(10)), f"every digit appears in the {name} set"
 
 

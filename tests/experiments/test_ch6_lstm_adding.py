@@ -6,21 +6,9 @@ predict-the-mean baseline (1/6) by a wide margin, and the loss figure is
 written as a PNG.
 """
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
-import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "ch6_lstm_adding.py"
-
-
-@pytest.fixture(scope="module")
-def experiment():
-    spec = importlib.util.spec_from_file_location("ch6_lstm_adding", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+SCRIPT = "ch6_lstm_adding"  # the experiment fixture (conftest.py) imports experiments/ch6_lstm_adding.py
 
 
 def test_adding_problem_targets_are_the_sum_of_the_two_marked_values(experiment):

@@ -1,19 +1,6 @@
 """The chapter 8 optimizer race (experiments/ch8_optimizers.py), in a quick version."""
 
-import importlib.util
-from pathlib import Path
-
-import pytest
-
-SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "ch8_optimizers.py"
-
-
-@pytest.fixture(scope="module")
-def experiment():
-    spec = importlib.util.spec_from_file_location("ch8_optimizers", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+SCRIPT = "ch8_optimizers"  # the experiment fixture (conftest.py) imports experiments/ch8_optimizers.py
 
 
 def test_quick_run_writes_figure_and_table(experiment, tmp_path, capsys):
