@@ -14,7 +14,9 @@ three forms a class hands in: a folder, a chapter notebook, and nbgrader's
   on a course written by ``dlgrade nbgrader``, scores read from its gradebook;
 
 and every exercise's score must be the same on every road. ``--sample``
-keeps the complete, the blank and two wrong answers per chapter.
+keeps the complete, the blank and two wrong answers per chapter (handed in
+together when they edit different files), and grades the notebook form only
+as nbgrader's ``submitted/`` (``dlgrade grade`` reads both the same way).
 """
 
 from __future__ import annotations
@@ -58,13 +60,14 @@ class Variant:
 @dataclass
 class Verdict:
     variant: Variant
+    roads: tuple[str, ...] = ROADS
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # road -> exercise -> score
     problems: list[str] = field(default_factory=list)  # what the notebook showed that it should not
 
     def differences(self) -> list[str]:
         baseline = self.scores.get("pytest", {})
         found = list(self.problems)
-        for road in ROADS[1:]:
+        for road in self.roads[1:]:
             theirs = self.scores.get(road)
             if theirs is None:
                 found.append(f"{road}: no scores")
@@ -90,21 +93,25 @@ def in_student_part(mutant: corpus.Mutant) -> bool:
 
 
 def variants(chapter: str, sample: bool = False) -> tuple[list[Variant], list[str]]:
-    """(the chapter's submissions, the corpus entries left out and why)."""
+    """(the chapter's submissions, the corpus entries left out and why).
+
+    The sample hands in its two wrong answers together, in one submission, when they edit different
+    files (one exercise each, so every exercise's score still tells them apart)."""
     found = [
         Variant("complete", "the reference solution", folder_modules(SOLUTIONS, chapter)),
         Variant("blank", "the stubs, nothing started", folder_modules(EXERCISES, chapter)),
     ]
-    skipped = []
-    wrong = list(corpus.load(chapter))
+    wrong = corpus.load(chapter)
     usable = [m for m in wrong if in_student_part(m)]
-    skipped += [f"{chapter}: {m.description}: edits given code, not a student's part" for m in wrong if m not in usable]
+    skipped = [f"{chapter}: {m.description}: edits given code, not a student's part" for m in wrong if m not in usable]
     if sample:
         usable = _spread(usable, 2)
-    for index, mutant in enumerate(usable, start=1):
+    groups = [usable] if sample and len({m.file for m in usable}) == len(usable) > 1 else [[m] for m in usable]
+    for index, group in enumerate(groups, start=1):
         modules = folder_modules(SOLUTIONS, chapter)
-        modules[mutant.file] = corpus.mutated_source(mutant)
-        found.append(Variant(f"wrong{index:02d}", mutant.description, modules))
+        for mutant in group:
+            modules[mutant.file] = corpus.mutated_source(mutant)
+        found.append(Variant(f"wrong{index:02d}", "; ".join(m.description for m in group), modules))
     return found, skipped
 
 
@@ -206,7 +213,8 @@ def check_chapter(
     template = course / "release" / chapter / f"{chapter}.ipynb"
     timings["generate_assignment"] = time.monotonic() - started
     started = time.monotonic()
-    verdicts = [Verdict(v) for v in found]
+    roads = tuple(r for r in ROADS if not (sample and r == "grade notebook"))  # as "grade submitted"
+    verdicts = [Verdict(v, roads) for v in found]
     folders, notebooks = [], []
     for verdict in verdicts:
         student = verdict.variant.student
@@ -220,7 +228,8 @@ def check_chapter(
         verdict.scores["pytest"] = pytest_scores(folder, chapter)
     timings["pytest"] = time.monotonic() - started
     started = time.monotonic()
-    graded = grade_scores([*folders, *notebooks, course / "submitted"], chapter, work / "graded")
+    forms = [*folders, *([] if sample else notebooks), course / "submitted"]
+    graded = grade_scores(forms, chapter, work / "graded")
     for verdict in verdicts:
         for road, suffix in (("grade folder", FOLDER), ("grade notebook", NOTEBOOK), ("grade submitted", "")):
             if verdict.variant.student + suffix in graded:
