@@ -10,8 +10,9 @@ three forms a class hands in: a folder, a chapter notebook, and nbgrader's
 - ``pytest``: the hidden suite in-process on the folder (``--impl=FOLDER``);
 - ``grade``: ``dlgrade grade`` on the folders, on the notebooks and on
   ``submitted/``;
-- ``nbgrader``: stock ``generate_assignment``, ``autograde`` and ``export``
-  on a course written by ``dlgrade nbgrader``, scores read from its gradebook;
+- ``nbgrader``: stock ``generate_assignment``, ``autograde``,
+  ``generate_feedback`` and ``export`` on a course written by ``dlgrade
+  nbgrader``, scores read from its gradebook (and checked against the export);
 
 and every exercise's score must be the same on every road. ``--sample``
 keeps the complete, the blank and two wrong answers per chapter (handed in
@@ -171,9 +172,11 @@ def grade_scores(paths: list[Path], chapter: str, out: Path) -> dict[str, dict[s
 def nbgrader_scores(course: Path, chapter: str, students: list[str]) -> dict[str, dict[str, float]]:
     """Stock autograde and export; per-exercise points from the gradebook, checked against the export."""
     autograde = nbgrader(course, "autograde", chapter, "--force")
+    feedback = nbgrader(course, "generate_feedback", chapter, "--force")
     export = nbgrader(course, "export", "--to", str(course / "grades.csv"))
-    if export.returncode != 0:
-        raise RuntimeError(f"nbgrader export failed: {export.stderr[-1000:]}")
+    for step, done in (("generate_feedback", feedback), ("export", export)):
+        if done.returncode != 0:
+            raise RuntimeError(f"nbgrader {step} failed: {done.stderr[-1000:]}")
     from nbgrader.api import Gradebook
 
     scores: dict[str, dict[str, float]] = {}
@@ -242,7 +245,17 @@ def check_chapter(
             verdict.scores["nbgrader"] = graded[verdict.variant.student]
     timings["nbgrader"] = time.monotonic() - started
     verdicts[0].problems += public_failures(course / "autograded" / "complete" / chapter / f"{chapter}.ipynb")
+    for verdict in verdicts:
+        verdict.problems += revealed(course / "feedback" / verdict.variant.student / chapter / f"{chapter}.html")
     return verdicts, skipped
+
+
+def revealed(path: Path) -> list[str]:
+    """What a student's feedback must not show: hidden tests, the reference."""
+    if not path.exists():
+        return [f"no feedback {path.name}"]
+    text = path.read_text(encoding="utf-8")
+    return [f"feedback shows {secret!r}" for secret in ("BEGIN HIDDEN TESTS", "embedded_reference") if secret in text]
 
 
 def public_failures(path: Path) -> list[str]:
