@@ -1,8 +1,9 @@
 """Loss functions, each returning ``(loss, grad)``.
 
-``grad`` is the gradient of the (scalar) loss with respect to the first
-argument, so it has that argument's shape. Losses are means over the
-batch: the gradient carries the same 1/N.
+``loss`` is one number; ``grad`` is the gradient of the loss with respect
+to the first argument, so it has that argument's shape. Losses are means
+over the batch: the gradient carries the same 1/N. Neither argument is
+modified.
 """
 
 import numpy as np
@@ -10,6 +11,11 @@ import numpy as np
 
 def mse_loss(y_hat, y):
     """Mean squared error: L = (1/N) * sum_i sum_j (y_hat[i, j] - y[i, j])**2.
+
+    Maximum likelihood with Gaussian noise of fixed variance gives it: the
+    negative log-likelihood is sum (y_hat - y)**2 / (2 sigma**2) plus a
+    constant. The book writes the sum over examples; the course takes the
+    mean (1/N of the sum, and 1/N of its gradient).
 
     Inputs:
     - y_hat: predictions, shape (N, M)
@@ -74,7 +80,11 @@ def categorical_cross_entropy(p, y):
 def softmax_loss(x, y):
     """Softmax (cross-entropy) loss on class scores, as in CS231n.
 
-    L = (1/N) * sum_i -log(softmax(x[i])[y[i]]); dL/dx = (softmax(x) - onehot(y)) / N.
+    L = (1/N) * sum_i -log(softmax(x[i])[y[i]]), and its gradient dx = dL/dx.
+
+    Numerically stable: scores of any size (x = [[1000, 1001]] or
+    [[-1000, -1001]]) give a finite loss and gradient, without overflow
+    warnings. A batch of one (N = 1) works like any other.
 
     Inputs:
     - x: scores, shape (N, C)

@@ -6,13 +6,14 @@ Run them with `pytest exercises/ch6/test_lstm.py`. Each test checks one idea.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot, unpack_tuple
 
 from .lstm import (
     lstm_backward,
     lstm_forward,
     lstm_step_backward,
     lstm_step_forward,
+    peephole_lstm_step_backward,
     peephole_lstm_step_forward,
     sigmoid,
 )
@@ -149,3 +150,65 @@ def test_peephole_output_gate_sees_the_new_cell_state():
         rtol=1e-7,
         err_msg="o = sigmoid(... + p_o * next_c): the output gate peeks at the new cell",
     )
+
+
+# The rules every LSTM function follows, previewing the grader's checks: a batch of one,
+# input and hidden sizes that differ, inputs left unchanged, one gradient per input shaped like it.
+SIZES = [("batch of one", (1, 3, 2, 2)), ("D != H", (3, 4, 5, 2))]
+
+
+def lstm_weights(rng, D, H):
+    return rng.normal(size=(D, 4 * H)), rng.normal(size=(H, 4 * H)), rng.normal(size=4 * H)
+
+
+@pytest.mark.parametrize(
+    "N, T, D, H", [pytest.param(*size, marks=pytest.mark.exercise("lstm_backward"), id=label) for label, size in SIZES]
+)
+def test_lstm_sequence_shapes_and_unchanged_inputs(N, T, D, H):
+    rng = np.random.default_rng(21)
+    call_backward(
+        lstm_forward, lstm_backward, (rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), *lstm_weights(rng, D, H))
+    )
+
+
+@pytest.mark.parametrize(
+    "N, T, D, H",
+    [pytest.param(*size, marks=pytest.mark.exercise("lstm_step_backward"), id=label) for label, size in SIZES],
+)
+def test_lstm_step_shapes_and_unchanged_inputs(N, T, D, H):
+    rng = np.random.default_rng(22)
+    inputs = (rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H)), *lstm_weights(rng, D, H))
+    copies = snapshot(*inputs)
+    _, _, cache = unpack_tuple(lstm_step_forward(*inputs), 3, "lstm_step_forward")
+    check_unchanged(inputs, copies, "lstm_step_forward")
+    dnext_h, dnext_c = np.ones((N, H)), np.zeros((N, H))  # each upstream gradient may come alone
+    grads = unpack_tuple(lstm_step_backward(dnext_h, dnext_c, cache), 6, "lstm_step_backward")
+    for grad, value in zip(grads, inputs):
+        assert np.shape(grad) == value.shape, (
+            f"lstm_step_backward: a gradient of shape {np.shape(grad)} for {value.shape}"
+        )
+
+
+@pytest.mark.exercise("peephole_lstm_step_backward")
+def test_peephole_lstm_step_backward_matches_central_differences():
+    rng = np.random.default_rng(5)
+    N, D, H = 2, 3, 2
+    x, h, c = rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    Wx, Wh, b = rng.normal(size=(D, 4 * H)), rng.normal(size=(H, 4 * H)), rng.normal(size=4 * H)
+    p_i, p_f, p_o = rng.normal(size=H), rng.normal(size=H), rng.normal(size=H)
+    _, _, cache = peephole_lstm_step_forward(x, h, c, Wx, Wh, b, p_i, p_f, p_o)
+    dnext_h, dnext_c = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    grads = peephole_lstm_step_backward(dnext_h, dnext_c, cache)
+
+    def weighted(**changed):  # sum of next_h * dnext_h + next_c * dnext_c
+        args = {"x": x, "prev_h": h, "prev_c": c, "Wx": Wx, "Wh": Wh, "b": b, "p_i": p_i, "p_f": p_f, "p_o": p_o}
+        next_h, next_c, _ = peephole_lstm_step_forward(**{**args, **changed})
+        return np.sum(next_h * dnext_h) + np.sum(next_c * dnext_c)
+
+    for index, name, value in [(2, "prev_c", c), (6, "p_i", p_i), (8, "p_o", p_o)]:
+
+        def of_value(v, name=name):
+            return weighted(**{name: v})
+
+        numeric = numerical_gradient(of_value, value)
+        np.testing.assert_allclose(grads[index], numeric, rtol=1e-5, atol=1e-9, err_msg=f"gradient of {name}")

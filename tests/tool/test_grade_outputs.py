@@ -78,7 +78,7 @@ def test_grades_csv_has_one_row_per_student_and_exercise(graded):
 
 def test_scores_follow_what_each_submission_does(graded):
     scores = totals(graded["out"])
-    assert scores["nested"] == 163.5  # an independent, complete implementation under exercises/
+    assert scores["nested"] == 170.5  # an independent, complete implementation under exercises/
     assert 0 < scores["partial"] < 40
     assert scores["garbage"] == scores["linked"] == 0
 
