@@ -371,7 +371,7 @@ def errors(cell) -> list:
 def test_a_failing_test_cell_shows_the_checks_message_and_no_runner_traceback(student_view):
     cell = student_view[f"{CHAPTER}-layers-affine_forward-tests"]
     text = shown(cell)
-    assert "FAIL test_affine_forward_matches_cs231n_example: each row of x is flattened" in text
+    assert "FAIL test_affine_forward_matches_cs231n_example: affine_forward output (each row of x flattened" in text
     assert len(errors(cell)) == 1 and errors(cell)[0].ename == "TestsFailed", "the cell must still fail"
     assert len(errors(cell)[0].traceback) == 1, "one line, no traceback"
     assert "affine_forward: failing (the lines above say why)" in errors(cell)[0].traceback[0]
@@ -400,4 +400,4 @@ def test_the_progress_cell_shows_every_exercise_and_what_to_do_next(student_view
     text = shown(student_view[f"{CHAPTER}-progress"])
     assert re.search(r"affine_forward\s+failing", text) and re.search(r"tanh_forward\s+passing", text)
     assert re.search(r"sigmoid_forward\s+broken", text) and re.search(r"relu_forward\s+not started", text)
-    assert "Next: affine_forward (failing: each row of x is flattened" in text
+    assert "Next: affine_forward (failing: affine_forward output (each row of x flattened" in text
