@@ -147,20 +147,7 @@ def test_every_chapter_scores_alike_on_every_road(chapter, tmp_path):
     complete, blank = verdicts[0].scores["nbgrader"], verdicts[1].scores["nbgrader"]
     assert complete == pytest.approx(hidden_points_by_exercise(chapter)) and not any(blank.values())
     differences = {v.variant.student: v.differences() for v in verdicts}
-    pending = {s: [d for d in found if KNOWN_GAP in d] for s, found in differences.items()}
-    assert {s: [d for d in found if KNOWN_GAP not in d] for s, found in differences.items()} == {s: [] for s in pending}
-    if any(pending.values()) and imports_other_chapters(chapter):
-        pytest.xfail(f"dlgrade grade on a notebook lacks the chapters {chapter} imports (issue 15): {pending}")
-    assert not any(pending.values()), pending
-
-
-# `dlgrade grade` stages a notebook's own chapter only, so a chapter that imports another fails there
-# until other chapters come from the reference on every road (issue 15); every other road must agree now.
-KNOWN_GAP = ", grade submitted "
-
-
-def imports_other_chapters(chapter: str) -> bool:
-    return any("from ..ch" in path.read_text(encoding="utf-8") for path in (ROOT / "solutions" / chapter).glob("*.py"))
+    assert differences == {s: [] for s in differences}
 
 
 def test_source_notebook_metadata_is_nbgrader_schema_3(course):
