@@ -851,7 +851,7 @@ def test_every_call_draws_afresh_with_the_right_statistics(graph):
     f = graph.function([], random.normal((4000,), 2.0, 3.0))
     draws = [np.asarray(f()) for _ in range(3)]
     for draw in draws:
-        if draw.shape != (4000,) or abs(draw.mean() - 2.0) > 0.2 or abs(draw.std() - 3.0) > 0.2:
+        if draw.shape != (4000,) or np.abs(draw.mean() - 2.0) > 0.2 or np.abs(draw.std() - 3.0) > 0.2:
             fail("RandomStreams.normal((4000,), avg=2, std=3): draws must have mean 2 and standard deviation 3")
     if np.allclose(draws[0], draws[1]) or np.allclose(draws[1], draws[2]):
         fail("RandomStreams: every call of the function must draw new values")

@@ -132,7 +132,7 @@ def test_cell_points_equal_the_hidden_suite(course):
     assert course["points"] == pytest.approx(hidden_points_by_exercise())
 
 
-@pytest.mark.parametrize("chapter", ["ch5", "ch6", "ch8", "ch10"])
+@pytest.mark.parametrize("chapter", ["ch4", "ch5", "ch6", "ch8", "ch10"])
 def test_every_chapter_notebook_earns_its_points_on_the_reference(chapter, tmp_path):
     """Each chapter builds; its source notebook (reference and hidden tests inside), run in a real
     kernel, earns in every test cell exactly the hidden suite's points for that exercise, including
