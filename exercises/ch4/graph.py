@@ -12,11 +12,23 @@ the graph symbolically: it walks the nodes backwards and asks each op for the
 graph of its gradient, so the result is more graph, which ``function``
 compiles like any other (and ``grad`` can differentiate again).
 
-With ``import exercises.ch4.graph as T`` (and ``theano = T``) the book's
-listings 4-1 to 4-14 run with only their imports changed. What differs from
-Theano: shapes are numpy's at run time (a (1, 3) array broadcasts like any
-numpy array); ``ifelse`` computes both branches and returns one; ``scan``
-runs forward only (no gradient); comparisons give 0/1 as int8, as in Theano.
+The book's listings 4-1 to 4-14 run with only their imports changed (and
+Python 3's print): ``import theano.tensor as T`` becomes
+``import exercises.ch4.graph as T``, ``import theano`` becomes
+``import exercises.ch4.graph as theano``, and ``from theano import function``,
+``from theano.ifelse import ifelse`` or
+``from theano.tensor.shared_randomstreams import RandomStreams`` become
+``from exercises.ch4.graph import ...`` (listings 4-10 to 4-12 also use
+scikit-learn's metrics). What differs from Theano: shapes are numpy's at run
+time (a (1, 3) array broadcasts like any numpy array); ``ifelse`` computes
+both branches and returns one; ``scan`` runs forward only (no gradient);
+comparisons give 0/1 as int8, as in Theano.
+
+Slips of the book: listing 4-7 prints the cross-entropy again where the
+squared error belongs (it is [[0.9604, 0.9604, 0]]); listing 4-10 labels both
+accuracies "before"; listing 4-11's "RMSE" is the mean squared error;
+listing 4-12 feeds a tanh output, which can be negative, into the binary
+cross-entropy (nan); listing 4-13 builds z3 with hinge_b where hinge_c is meant.
 
 The graph's pieces (variables, ops and the functions that build nodes) are
 given at the top. You write, in order: ``toposort`` and ``evaluate`` (running
