@@ -5,9 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+OPENCL_STAMP := $(VENV)/.opencl
+OPENCL_PROBE := import solutions.ch10.opencl as ocl; print("OpenCL:", ", ".join(p.name for p in ocl.platforms()))
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test bench sync clean
+.PHONY: demo lint test bench sync clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +27,24 @@ DEMO_CLASS := $(wildcard examples/submissions/*/)
 demo: $(STAMP)
 	$(BIN)/python -m grader grade $(DEMO_CLASS) --chapters ch3 --jobs 2 --out out/demo
 
-test: $(TEST_STAMP)
+# The PoCL that comes with pyopencl cannot compile for CPUs its LLVM does not know
+# (recent AMD Zen, for one); where so, add the system's PoCL (Debian/Ubuntu, as root).
+$(OPENCL_STAMP): $(STAMP)
+	@$(BIN)/python -c '$(OPENCL_PROBE)' 2>/dev/null || { \
+	  echo "pyopencl's PoCL cannot compile here: installing the system's PoCL (pocl-opencl-icd)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq pocl-opencl-icd >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq pocl-opencl-icd >/dev/null; }; }
+	$(BIN)/python -c '$(OPENCL_PROBE)'
+	touch $@
+
+# Lint, format and type gates first: they take seconds and fail on any new finding.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint $(OPENCL_STAMP)
 	$(BIN)/python -m grader sync --check
 	$(BIN)/python -m pytest -q solutions
 	$(BIN)/python -m pytest -q tests

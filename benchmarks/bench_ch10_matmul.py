@@ -12,6 +12,7 @@ on shared machines are noisy, so ``make bench`` only reports).
 
     python benchmarks/bench_ch10_matmul.py [--size 512] [--repeat 3] [--device N] [--check]
 """
+
 import argparse
 import sys
 import time
@@ -21,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from solutions.ch10 import opencl  # noqa: E402
+from solutions.ch10 import opencl
 
 KERNELS = ["matmul_naive", "matmul_tiled", "matmul_fast"]
 
@@ -49,7 +50,7 @@ def bench_device(device, size, repeat):
         error = np.max(np.abs(C - expected)) / np.max(np.abs(expected))
         if error > 1e-4:
             raise SystemExit(f"{name} on device {device}: wrong result (relative error {error:.1e})")
-        rates[name] = flops / best_seconds(lambda: function(A, B, device=device), repeat) / 1e9
+        rates[name] = flops / best_seconds(lambda function=function: function(A, B, device=device), repeat) / 1e9
     rates["numpy"] = flops / best_seconds(lambda: A @ B, repeat) / 1e9
     return rates
 
@@ -66,8 +67,10 @@ def main(argv=None):
     missed = []
     for device in devices:
         entry = report[device]
-        print(f"device {device}: {entry['device']} ({entry['type']}, {entry['platform']}, "
-              f"{entry['compute_units']} compute units)")
+        print(
+            f"device {device}: {entry['device']} ({entry['type']}, {entry['platform']}, "
+            f"{entry['compute_units']} compute units)"
+        )
         print(f"  {args.size}x{args.size}x{args.size} float32, whole host call, best of {args.repeat}")
         rates = bench_device(device, args.size, args.repeat)
         naive, numpy_rate = rates["matmul_naive"], rates["numpy"]
@@ -77,8 +80,10 @@ def main(argv=None):
         best = max(KERNELS, key=rates.get)
         speedup, share = rates[best] / naive, rates[best] / numpy_rate
         verdict = "met" if speedup >= 10 and share >= 0.2 else "MISSED"
-        print(f"  best kernel {best}: {speedup:.1f}x naive (target 10x), {100 * share:.0f} % of numpy "
-              f"(target 20 %): {verdict}")
+        print(
+            f"  best kernel {best}: {speedup:.1f}x naive (target 10x), {100 * share:.0f} % of numpy "
+            f"(target 20 %): {verdict}"
+        )
         if verdict != "met":
             missed.append(device)
     return 1 if args.check and missed else 0

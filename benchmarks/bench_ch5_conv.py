@@ -7,6 +7,7 @@ x (8, 3, 32, 32), w (16, 3, 3, 3), stride 1, pad 1, both in this one run, checks
 they agree, and prints the ratio (target: at least 20x). Each time is the best
 of --repeats runs; the machine may be shared, so compare ratios, not seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,10 +52,12 @@ def main(argv=None):
     x, w, b = rng.normal(size=(8, 3, 32, 32)), rng.normal(size=(16, 3, 3, 3)), rng.normal(size=16)
     conv_param = {"stride": 1, "pad": 1}
     dout = rng.normal(size=(8, 16, 32, 32))
-    naive, expected = best_of(args.repeats, lambda: forward_backward(conv_forward_naive, conv_backward_naive,
-                                                                       x, w, b, conv_param, dout))
-    fast, actual = best_of(args.repeats, lambda: forward_backward(conv_forward_fast, conv_backward_fast,
-                                                                    x, w, b, conv_param, dout))
+    naive, expected = best_of(
+        args.repeats, lambda: forward_backward(conv_forward_naive, conv_backward_naive, x, w, b, conv_param, dout)
+    )
+    fast, actual = best_of(
+        args.repeats, lambda: forward_backward(conv_forward_fast, conv_backward_fast, x, w, b, conv_param, dout)
+    )
     for name, a, e in zip(["out", "dx", "dw", "db"], actual, expected):
         np.testing.assert_allclose(a, e, rtol=1e-8, atol=1e-10, err_msg=f"fast and naive disagree on {name}")
     ratio = naive / fast

@@ -7,6 +7,7 @@ start-up is included, and other work on the machine lowers it).
 
     python benchmarks/bench_ch8_hogwild.py [--epochs 4] [--impl solutions]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,9 @@ def rate(parallel, problem, n_workers, epochs):
     start = time.perf_counter()
     parallel.hogwild(problem, n_workers=n_workers, epochs=epochs * n_workers, learning_rate=0.05, seed=0)
     elapsed = time.perf_counter() - start
-    updates = epochs * n_workers * len(problem["y"])  # each worker: epochs * n_workers passes over its N / n_workers examples
+    updates = (
+        epochs * n_workers * len(problem["y"])
+    )  # each worker: epochs * n_workers passes over its N / n_workers examples
     return updates / elapsed, elapsed
 
 

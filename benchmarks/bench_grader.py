@@ -8,6 +8,7 @@
 
 Usage: python benchmarks/bench_grader.py [--students N] [--repeat R]
 """
+
 import argparse
 import os
 import shutil
@@ -19,8 +20,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSION = ROOT / "examples" / "submissions" / "complete"
-PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "grader.pytest_plugin", "-p", "no:cacheprovider",
-          str(ROOT / "tests" / "ch3"), f"--impl={SUBMISSION}"]
+PYTEST = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "-q",
+    "-p",
+    "grader.pytest_plugin",
+    "-p",
+    "no:cacheprovider",
+    str(ROOT / "tests" / "ch3"),
+    f"--impl={SUBMISSION}",
+]
 ENV = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 
 
@@ -44,21 +55,43 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         in_process = seconds(PYTEST, args.repeat)
-        isolated = seconds(PYTEST + ["--isolate"], args.repeat)
-        one = seconds([sys.executable, "-m", "grader", "grade", str(SUBMISSION), "--chapters", "ch3",
-                       "--out", str(out)], args.repeat)
-        print(f"one ch3 submission: in-process {in_process:.2f} s, isolated {isolated:.2f} s "
-              f"(ratio {isolated / in_process:.2f}, target <= 1.5), whole `dlgrade grade` {one:.2f} s")
+        isolated = seconds([*PYTEST, "--isolate"], args.repeat)
+        one = seconds(
+            [sys.executable, "-m", "grader", "grade", str(SUBMISSION), "--chapters", "ch3", "--out", str(out)],
+            args.repeat,
+        )
+        print(
+            f"one ch3 submission: in-process {in_process:.2f} s, isolated {isolated:.2f} s "
+            f"(ratio {isolated / in_process:.2f}, target <= 1.5), whole `dlgrade grade` {one:.2f} s"
+        )
         klass = Path(tmp) / "class"
         for index in range(args.students):
             shutil.copytree(SUBMISSION, klass / f"student{index:03d}")
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "grader", "grade", *sorted(klass.iterdir()), "--chapters", "ch3",
-                        "--jobs", "2", "--out", str(Path(tmp) / "class-out")], cwd=ROOT, env=ENV, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grader",
+                "grade",
+                *sorted(klass.iterdir()),
+                "--chapters",
+                "ch3",
+                "--jobs",
+                "2",
+                "--out",
+                str(Path(tmp) / "class-out"),
+            ],
+            cwd=ROOT,
+            env=ENV,
+            check=True,
+            capture_output=True,
+        )
         batch = time.perf_counter() - started
-        print(f"{args.students} ch3 submissions, --jobs 2: {batch:.1f} s ({batch / args.students:.2f} s each; "
-              f"target for 100: < 180 s)")
+        print(
+            f"{args.students} ch3 submissions, --jobs 2: {batch:.1f} s ({batch / args.students:.2f} s each; "
+            f"target for 100: < 180 s)"
+        )
 
 
 if __name__ == "__main__":

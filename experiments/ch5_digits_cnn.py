@@ -10,6 +10,7 @@ exercises) on the 1,197 training images; the epoch with the best validation
 accuracy is kept and scored once on the 300 test images. Saves the loss curve
 and the learned filters as PNG files and prints test accuracy and wall time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,11 +39,11 @@ if str(ROOT) not in sys.path:
 from solutions.ch5.cnn import ThreeLayerConvNet  # noqa: E402
 from solutions.ch5.data import load_digits  # noqa: E402
 
-NET = dict(input_dim=(1, 8, 8), num_filters=16, filter_size=3, hidden_dim=100, num_classes=10)
+NET = {"input_dim": (1, 8, 8), "num_filters": 16, "filter_size": 3, "hidden_dim": 100, "num_classes": 10}
 
 
 def accuracy(net, X, y, batch_size=500):
-    predictions = [np.argmax(net.loss(X[i:i + batch_size]), axis=1) for i in range(0, len(X), batch_size)]
+    predictions = [np.argmax(net.loss(X[i : i + batch_size]), axis=1) for i in range(0, len(X), batch_size)]
     return float(np.mean(np.concatenate(predictions) == y))
 
 
@@ -55,7 +56,8 @@ def train(epochs=12, batch_size=32, learning_rate=3e-3, reg=1e-4, weight_scale=0
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     m = {k: np.zeros_like(v) for k, v in net.params.items()}
     v = {k: np.zeros_like(v) for k, v in net.params.items()}
-    losses, val_history, best = [], [], (-1.0, None)
+    losses, val_history = [], []
+    best: tuple[float, dict[str, np.ndarray]] = (-1.0, dict(net.params))
     steps_per_epoch = int(np.ceil(len(X) / batch_size))
     start = time.perf_counter()
     with tqdm(total=epochs * steps_per_epoch, desc="ch5 digits CNN", unit="batch", disable=not progress) as bar:
@@ -63,14 +65,14 @@ def train(epochs=12, batch_size=32, learning_rate=3e-3, reg=1e-4, weight_scale=0
         for epoch in range(epochs):
             order = rng.permutation(len(X))
             for first in range(0, len(X), batch_size):
-                batch = order[first:first + batch_size]
+                batch = order[first : first + batch_size]
                 loss, grads = net.loss(X[batch], y[batch])
                 losses.append(float(loss))
                 t += 1
                 for name, grad in grads.items():  # Adam with bias correction
                     m[name] = beta1 * m[name] + (1 - beta1) * grad
-                    v[name] = beta2 * v[name] + (1 - beta2) * grad ** 2
-                    m_hat, v_hat = m[name] / (1 - beta1 ** t), v[name] / (1 - beta2 ** t)
+                    v[name] = beta2 * v[name] + (1 - beta2) * grad**2
+                    m_hat, v_hat = m[name] / (1 - beta1**t), v[name] / (1 - beta2**t)
                     net.params[name] = net.params[name] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
                 bar.update(1)
                 bar.set_postfix(epoch=epoch + 1, loss=f"{loss:.3f}")
@@ -80,9 +82,16 @@ def train(epochs=12, batch_size=32, learning_rate=3e-3, reg=1e-4, weight_scale=0
                 best = (val, {k: p.copy() for k, p in net.params.items()})
     net.params = best[1]
     seconds = time.perf_counter() - start
-    return {"net": net, "losses": losses, "val_history": val_history, "val_accuracy": best[0],
-            "train_accuracy": accuracy(net, X, y), "test_accuracy": accuracy(net, data["X_test"], data["y_test"]),
-            "seconds": seconds, "steps_per_epoch": steps_per_epoch}
+    return {
+        "net": net,
+        "losses": losses,
+        "val_history": val_history,
+        "val_accuracy": best[0],
+        "train_accuracy": accuracy(net, X, y),
+        "test_accuracy": accuracy(net, data["X_test"], data["y_test"]),
+        "seconds": seconds,
+        "steps_per_epoch": steps_per_epoch,
+    }
 
 
 def plot_loss(result, path):
@@ -131,8 +140,10 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     plot_loss(result, args.out / "loss_curve.png")
     plot_filters(result["net"], args.out / "filters.png")
-    print(f"train accuracy {100 * result['train_accuracy']:.1f} %, best validation {100 * result['val_accuracy']:.1f} %, "
-          f"test accuracy {100 * result['test_accuracy']:.1f} %")
+    print(
+        f"train accuracy {100 * result['train_accuracy']:.1f} %, best validation {100 * result['val_accuracy']:.1f} %, "
+        f"test accuracy {100 * result['test_accuracy']:.1f} %"
+    )
     print(f"training wall time {result['seconds']:.1f} s ({args.epochs} epochs, {len(result['losses'])} minibatches)")
     print(f"saved {args.out / 'loss_curve.png'} and {args.out / 'filters.png'}")
     if args.json:

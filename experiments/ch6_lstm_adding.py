@@ -20,6 +20,7 @@ Expected result (T = 30, 800 steps of 64 sequences): the LSTM's test MSE is
 below 0.01 (about 0.001) in well under 60 s on one CPU core, while the plain
 RNN stays an order of magnitude worse (test MSE around 0.1; the baseline is 1/6).
 """
+
 from __future__ import annotations
 
 import sys
@@ -52,13 +53,15 @@ def adding_problem(num, length, rng):
 
 def init_params(cell, input_dim, hidden, rng):
     gates = 4 if cell == "lstm" else 1
-    params = {"Wx": rng.normal(scale=1 / np.sqrt(input_dim), size=(input_dim, gates * hidden)),
-              "Wh": rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, gates * hidden)),
-              "b": np.zeros(gates * hidden),
-              "w_out": rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, 1)),
-              "b_out": np.zeros(1)}
+    params = {
+        "Wx": rng.normal(scale=1 / np.sqrt(input_dim), size=(input_dim, gates * hidden)),
+        "Wh": rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, gates * hidden)),
+        "b": np.zeros(gates * hidden),
+        "w_out": rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, 1)),
+        "b_out": np.zeros(1),
+    }
     if cell == "lstm":
-        params["b"][hidden:2 * hidden] = 1.0  # forget gate open at the start: remember by default
+        params["b"][hidden : 2 * hidden] = 1.0  # forget gate open at the start: remember by default
     return params
 
 
@@ -71,7 +74,7 @@ def loss_and_grads(cell, params, x, y):
     last = h[:, -1, :]
     prediction = (last @ params["w_out"] + params["b_out"])[:, 0]
     error = prediction - y
-    loss = float(np.mean(error ** 2))
+    loss = float(np.mean(error**2))
     dpred = (2 * error / N)[:, None]  # (N, 1)
     dh = np.zeros_like(h)
     dh[:, -1, :] = dpred @ params["w_out"].T  # only the last state feeds the output
@@ -87,8 +90,9 @@ def predict(cell, params, x):
     return (h[:, -1, :] @ params["w_out"] + params["b_out"])[:, 0]
 
 
-def train(cell="lstm", length=30, steps=800, batch_size=64, hidden=24, learning_rate=0.01, max_norm=1.0,
-          seed=0, progress=True):
+def train(
+    cell="lstm", length=30, steps=800, batch_size=64, hidden=24, learning_rate=0.01, max_norm=1.0, seed=0, progress=True
+):
     """Train one model on fresh batches of the adding problem with Adam and gradient clipping.
 
     Returns a dict: 'losses' (training MSE per step), 'test_mse' (on 1000 held-out
@@ -111,7 +115,7 @@ def train(cell="lstm", length=30, steps=800, batch_size=64, hidden=24, learning_
         for k in params:  # Adam (t incremented before use, bias-corrected)
             m[k] = beta1 * m[k] + (1 - beta1) * grads[k]
             v[k] = beta2 * v[k] + (1 - beta2) * grads[k] ** 2
-            m_hat, v_hat = m[k] / (1 - beta1 ** t), v[k] / (1 - beta2 ** t)
+            m_hat, v_hat = m[k] / (1 - beta1**t), v[k] / (1 - beta2**t)
             params[k] = params[k] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
         losses.append(loss)
         if t % 50 == 0:
@@ -125,6 +129,7 @@ def train(cell="lstm", length=30, steps=800, batch_size=64, hidden=24, learning_
 def plot_losses(results, path):
     """Training loss curves (moving average over 25 steps) of each model, saved as a PNG."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

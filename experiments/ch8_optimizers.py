@@ -11,6 +11,7 @@ one figure; a table of final losses is printed.
     python experiments/ch8_optimizers.py --impl exercises # with your own optim.py
     python experiments/ch8_optimizers.py --steps 200 --out /tmp/opt.png
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,7 @@ def train(rule, data, optim, params0, X_train, y_train, X_val, y_val, steps, bat
     """Validation losses after each of ``steps`` updates of ``rule`` (one config per parameter)."""
     update = getattr(optim, rule)
     params = {name: value.copy() for name, value in params0.items()}
-    configs = {name: None for name in params}
+    configs = dict.fromkeys(params)
     rng = np.random.default_rng(seed)  # the same batches for every rule
     losses = []
     for _ in range(steps):
@@ -52,12 +53,15 @@ def run(steps=1000, n_samples=5000, n_val=1000, hidden_dim=100, batch_size=1, se
     X, y = data.two_moons(n_samples, noise=0.1, rng=rng)
     params0 = data.init_moons_net(hidden_dim, rng)
     X_train, y_train, X_val, y_val = X[:-n_val], y[:-n_val], X[-n_val:], y[-n_val:]
-    return {rule: train(rule, data, optim, params0, X_train, y_train, X_val, y_val, steps, batch_size, seed + 1)
-            for rule in rules}
+    return {
+        rule: train(rule, data, optim, params0, X_train, y_train, X_val, y_val, steps, batch_size, seed + 1)
+        for rule in rules
+    }
 
 
 def plot(curves, out):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -95,8 +99,9 @@ def main(argv=None):
     parser.add_argument("--impl", default="solutions", choices=["solutions", "exercises"])
     parser.add_argument("--out", default=str(DEFAULT_OUT))
     args = parser.parse_args(argv)
-    curves = run(args.steps, args.samples, min(1000, args.samples // 5), args.hidden, args.batch_size, args.seed,
-                 args.impl)
+    curves = run(
+        args.steps, args.samples, min(1000, args.samples // 5), args.hidden, args.batch_size, args.seed, args.impl
+    )
     out = plot(curves, args.out)
     print(table(curves))
     print(f"figure: {out}")

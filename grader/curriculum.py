@@ -1,8 +1,11 @@
-"""The order in which a chapter's modules are taught (CURRICULUM.md).
+"""The order in which a chapter's modules are taught, as the curriculum fixes it.
 
 Used to sort tests and progress tables so that "next exercise" follows the
 course, not the alphabet. Exercises inside a module follow its test file.
 """
+
+from grader.paths import chapter_number, is_chapter
+
 MODULE_ORDER = {
     "ch2": ["regression"],
     "ch3": ["layers", "losses", "gradcheck", "network", "toy_models"],
@@ -18,6 +21,6 @@ MODULE_ORDER = {
 
 def sort_key(chapter: str, module: str) -> tuple[int, int, str]:
     """Rank of ``chapter/module`` in the course; unknown modules go last."""
-    number = int(chapter[2:]) if chapter[2:].isdigit() else 999
+    number = chapter_number(chapter) if is_chapter(chapter) else 999
     order = MODULE_ORDER.get(chapter, [])
     return (number, order.index(module) if module in order else len(order), module)

@@ -8,6 +8,7 @@ imported under a private package name, so the student's own relative imports
 (``from .layers import affine_forward``) work and nothing clashes with the
 repository's packages.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +16,7 @@ import importlib
 import sys
 import types
 from pathlib import Path
+from types import ModuleType
 
 
 class OneLineError(Exception):
@@ -31,24 +33,33 @@ class Implementation:
     def __init__(self, package: str, root: Path | None = None):
         self.package = package
         self.root = root
-        self._modules: dict[str, object] = {}
+        self._modules: dict[str, ModuleType] = {}
 
     def __repr__(self) -> str:
         return f"Implementation({self.root or self.package})"
 
-    def load(self, module: str):
+    def load(self, module: str) -> ModuleType:
         """The module ``chN.name`` of this implementation."""
         if module not in self._modules:
             self._modules[module] = self._import(module)
         return self._modules[module]
 
-    def _import(self, module: str):
+    def _import(self, module: str) -> ModuleType:
         relpath = module.replace(".", "/") + ".py"
         try:
             return importlib.import_module(f"{self.package}.{module}")
         except ModuleNotFoundError as error:
-            if error.name and (error.name == f"{self.package}.{module}" or f"{self.package}.{module}".startswith(error.name + ".")):
+            if error.name and (
+                error.name == f"{self.package}.{module}" or f"{self.package}.{module}".startswith(error.name + ".")
+            ):
                 raise SubmissionError(f"{relpath} is missing") from None
+            if error.name and error.name.startswith(self.package + "."):  # an earlier chapter it builds on
+                wanted = error.name[len(self.package) + 1 :].split(".")
+                missing = "/".join(wanted) + (".py" if len(wanted) > 1 else "/")
+                raise SubmissionError(
+                    f"{relpath} imports {missing}, which is not in the submission: {relpath} "
+                    f"builds on chapter {wanted[0]}, so hand in your {wanted[0]} folder too"
+                ) from None
             raise SubmissionError(f"{relpath} does not import: {type(error).__name__}: {error}") from None
         except SyntaxError as error:
             raise SubmissionError(f"{relpath} has a syntax error on line {error.lineno}: {error.msg}") from None

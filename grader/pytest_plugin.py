@@ -7,70 +7,84 @@
 - A stub's NotImplementedError is reported as ``not started: affine_backward``
   and a failed check as its one-line message, not as a traceback wall.
 - After the run, a progress table per exercise and the next one to do;
-  ``--dl-report FILE`` writes every outcome as JSON for ``dlgrade``.
+  ``--dl-report FILE`` writes every test's ``Outcome`` (``grader.grading.scoring``)
+  as JSON for ``dlgrade``.
 """
+
 from __future__ import annotations
 
 import json
-import os
-import re
-from dataclasses import asdict, dataclass
+from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from grader.curriculum import sort_key
-from grader.implementations import OneLineError, SubmissionError, resolve
-from grader.scoring import TestResult, by_exercise
+from grader.defaults import CALL_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.fileio import atomic_write
+from grader.grading.scoring import ExerciseScore, Outcome, by_exercise
+from grader.implementations import Implementation, OneLineError, SubmissionError, resolve
+from grader.paths import is_chapter
 from grader.testing import ExerciseFailure
 
-CHAPTER = re.compile(r"^ch\d+$")
-NOT_STARTED, PASSED, FAILED, NOT_RUN = "not started", "passed", "failed", "not run"
+if TYPE_CHECKING:
+    from grader.isolation.proxy import RemoteImplementation
 
 
-@dataclass
-class Outcome:
-    """What one test found."""
-
-    nodeid: str
-    chapter: str
-    module: str
-    exercise: str
-    points: float
-    outcome: str = NOT_RUN
-    message: str = "did not report"
-
-
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("dlgrade", "deep-learning course")
-    group.addoption("--impl", default="solutions",
-                    help="code under test for the hidden suites: solutions, exercises or a submission folder")
-    group.addoption("--dl-report", metavar="FILE", default=None,
-                    help="write every test's exercise, points and outcome to FILE as JSON")
-    group.addoption("--isolate", action="store_true",
-                    help="run the --impl folder in a sandboxed worker process, never in this one")
+    group.addoption(
+        "--impl",
+        default="solutions",
+        help="code under test for the hidden suites: solutions, exercises or a submission folder",
+    )
+    group.addoption(
+        "--dl-report",
+        metavar="FILE",
+        default=None,
+        help="write every test's exercise, points and outcome to FILE as JSON",
+    )
+    group.addoption(
+        "--isolate", action="store_true", help="run the --impl folder in a sandboxed worker process, never in this one"
+    )
     group.addoption("--unsafe", action="store_true", help="with --isolate: allow a worker without the sandbox")
-    group.addoption("--hide", action="append", default=[], metavar="PATH",
-                    help="with --isolate: another folder the worker must not see (repeatable)")
-    group.addoption("--call-timeout", type=float, default=30.0, help="with --isolate: seconds per call")
-    group.addoption("--test-timeout", type=float, default=120.0, help="with --isolate: seconds per test")
+    group.addoption(
+        "--hide",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="with --isolate: another folder the worker must not see (repeatable)",
+    )
+    group.addoption(
+        "--call-timeout",
+        type=float,
+        default=CALL_TIMEOUT_S,
+        help="with --isolate: seconds per call (default %(default)s)",
+    )
+    group.addoption(
+        "--test-timeout",
+        type=float,
+        default=TEST_TIMEOUT_S,
+        help="with --isolate: seconds per test (default %(default)s)",
+    )
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
     try:
-        config.dl_implementation = choose_implementation(config)
+        config.dl_implementation = choose_implementation(config)  # type: ignore[attr-defined]
     except SubmissionError as error:
         raise pytest.UsageError(str(error)) from None
     config.pluginmanager.register(Progress(config), "dlgrade-progress")
 
 
-def choose_implementation(config):
+def choose_implementation(config: pytest.Config) -> Implementation | RemoteImplementation:
     spec = config.getoption("impl")
     if not config.getoption("isolate"):
         return resolve(spec)
-    from grader import sandbox
-    from grader.proxy import RemoteImplementation
+    from grader.isolation import sandbox
 
     folder = Path(spec)
     if not folder.is_dir():
@@ -78,21 +92,27 @@ def choose_implementation(config):
     reason = sandbox.unavailable_reason()
     if reason and not config.getoption("unsafe"):
         raise SubmissionError(f"cannot isolate: {reason}")
-    return RemoteImplementation(folder, use_sandbox=reason is None, hide=config.getoption("hide"),
-                                call_timeout=config.getoption("call_timeout"),
-                                test_timeout=config.getoption("test_timeout"))
+    from grader.isolation.proxy import RemoteImplementation
+
+    return RemoteImplementation(
+        folder,
+        use_sandbox=reason is None,
+        hide=config.getoption("hide"),
+        call_timeout=config.getoption("call_timeout"),
+        test_timeout=config.getoption("test_timeout"),
+    )
 
 
-def pytest_unconfigure(config):
-    implementation = getattr(config, "dl_implementation", None)
-    if hasattr(implementation, "close"):
-        implementation.close()
+def pytest_unconfigure(config: pytest.Config) -> None:
+    close = getattr(getattr(config, "dl_implementation", None), "close", None)
+    if close is not None:
+        close()
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """Give an isolated implementation its per-test time budget."""
-    implementation = item.config.dl_implementation
+    implementation = item.config.dl_implementation  # type: ignore[attr-defined]
     if hasattr(implementation, "begin_test"):
         implementation.begin_test()
     try:
@@ -102,7 +122,7 @@ def pytest_runtest_call(item):
             implementation.end_test()
 
 
-def not_started_name(error: BaseException) -> str | None:
+def not_started_name(error: BaseException | None) -> str | None:
     """The exercise a stub's NotImplementedError names (``Class.method`` -> ``Class``)."""
     if not isinstance(error, NotImplementedError):
         return None
@@ -130,7 +150,7 @@ def summary(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
 
 
-def describe(item) -> Outcome:
+def describe(item: pytest.Item) -> Outcome:
     path = Path(str(item.path))
     chapter = path.parent.name
     module = path.stem.removeprefix("test_")
@@ -143,83 +163,77 @@ def describe(item) -> Outcome:
 class Progress:
     """Collects outcomes, shortens messages, prints the progress table."""
 
-    def __init__(self, config):
+    def __init__(self, config: pytest.Config):
         self.config = config
         self.outcomes: dict[str, Outcome] = {}
 
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items):
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         ranks = {id(item): (sort_key(*_chapter_module(item)), index) for index, item in enumerate(items)}
         items.sort(key=lambda item: ranks[id(item)])
         for item in items:
             self.outcomes[item.nodeid] = describe(item)
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item, call):
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        record = self.outcomes.setdefault(item.nodeid, describe(item))
+        record = self.outcomes.get(item.nodeid) or describe(item)
         if report.failed:
             error = call.excinfo.value if call.excinfo else None
             short = one_line(error) if error is not None else None
             if short:
                 report.longrepr = short
-            record.outcome = NOT_STARTED if not_started_name(error) else FAILED
-            report.dl_not_started = record.outcome == NOT_STARTED
-            record.message = summary(error) if error is not None else "failed"
+            not_started = not_started_name(error) is not None
+            report.dl_not_started = not_started  # type: ignore[attr-defined]
+            message = summary(error) if error is not None else "failed"
+            record = replace(record, status="not started" if not_started else "failed", message=message)
         elif report.when == "call" and report.passed:
-            record.outcome = PASSED
-            record.message = ""
+            record = replace(record, status="passed", message="")
         elif report.skipped:
-            record.outcome, record.message = FAILED, "skipped"
+            record = replace(record, status="failed", message="skipped")
+        self.outcomes[item.nodeid] = record
         return report
 
-    def pytest_report_teststatus(self, report):
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, tuple[str, dict]] | None:
         """Stubs get their own status, so they neither fill FAILURES nor read as bugs."""
         if getattr(report, "dl_not_started", False):
             return "not started", "N", ("NOT STARTED", {"yellow": True})
         return None
 
-    def exercises(self) -> list[dict]:
-        """Per exercise, in course order: status, points earned and possible, first problem.
+    def exercises(self) -> list[ExerciseScore]:
+        """Per exercise, in course order: the same totals as the grader's, so a student's table and a grade agree."""
+        return by_exercise(list(self.outcomes.values()))
 
-        The same totals as the grader's (``grader.scoring``), so a student's table and a grade agree.
-        """
-        results = [TestResult(o.nodeid, o.chapter, o.module, o.exercise, o.points, o.outcome == PASSED, o.message)
-                   for o in self.outcomes.values()]
-        return [{**asdict(row), "status": row.status, "message": row.messages[0] if row.messages else ""}
-                for row in by_exercise(results)]
-
-    def pytest_sessionfinish(self, session):
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("dl_report")
         if path:
-            data = {"tests": [asdict(o) for o in self.outcomes.values()], "exercises": self.exercises()}
-            tmp = f"{path}.tmp{os.getpid()}"
-            with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=1)
-            os.replace(tmp, path)
+            data = {"tests": [o.to_json() for o in self.outcomes.values()]}
+            atomic_write(Path(path), json.dumps(data, indent=1))
 
-    def pytest_terminal_summary(self, terminalreporter):
-        rows = [row for row in self.exercises() if CHAPTER.match(row["chapter"])]  # not the tool's own tests
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        rows = [row for row in self.exercises() if is_chapter(row.chapter)]  # not the tool's own tests
         if not rows:
             return
         write = terminalreporter.write_line
         terminalreporter.section("progress by exercise")
-        width = max(len(r["exercise"]) for r in rows)
+        width = max(len(r.exercise) for r in rows)
         for row in rows:
-            write(f"  {row['chapter']:<5} {row['exercise']:<{width}}  {row['status']:<12}"
-                  f" {row['passed']}/{row['tests']} tests  {_points(row['score'])}/{_points(row['max_score'])} points")
-        todo = next((r for r in rows if r["status"] != "passing"), None)
+            write(
+                f"  {row.chapter:<5} {row.exercise:<{width}}  {row.status:<12}"
+                f" {row.passed}/{row.tests} tests  {row.score:g}/{row.max_score:g} points"
+            )
+        todo = next((r for r in rows if r.status != "passing"), None)
         if todo:
-            write(f"Next: {todo['exercise']} in {todo['chapter']}/{todo['module']}.py"
-                  + (f"  ({todo['message']})" if todo["message"] else ""))
+            write(
+                f"Next: {todo.exercise} in {todo.chapter}/{todo.module}.py"
+                + (f"  ({todo.message})" if todo.message else "")
+            )
         else:
             write("Every exercise here passes.")
 
 
-def _chapter_module(item) -> tuple[str, str]:
+def _chapter_module(item: pytest.Item) -> tuple[str, str]:
     path = Path(str(item.path))
     return path.parent.name, path.stem.removeprefix("test_")
-
-
-def _points(value: float) -> str:
-    return f"{value:g}"

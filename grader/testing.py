@@ -5,9 +5,13 @@ same test runs against the reference, the stubs, a submission folder, or a
 proxy to an isolated worker. Checks raise ``ExerciseFailure``, whose message
 is one readable line: what was wrong, never the hidden expected values.
 """
+
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any, NoReturn
 
 import numpy as np
 import pytest
@@ -17,27 +21,27 @@ class ExerciseFailure(AssertionError):
     """A check on a student's answer failed; the message is the whole story."""
 
 
-def implementation_of(module: str):
+def implementation_of(module: str) -> Any:
     """A fixture giving module ``chN.name`` of the implementation under test."""
 
     @pytest.fixture(scope="module")
-    def fixture(request):
-        return request.config.dl_implementation.load(module)
+    def fixture(request: pytest.FixtureRequest) -> Any:
+        return request.config.dl_implementation.load(module)  # type: ignore[attr-defined]  # set by the plugin
 
     fixture.__doc__ = f"The module {module} chosen by --impl."
     return fixture
 
 
-def reference(module: str):
+def reference(module: str) -> ModuleType:
     """The reference solution's module ``chN.name`` (trusted code)."""
     return importlib.import_module(f"solutions.{module}")
 
 
-def fail(message: str):
+def fail(message: str) -> NoReturn:
     raise ExerciseFailure(message)
 
 
-def as_array(value, what: str) -> np.ndarray:
+def as_array(value: object, what: str) -> np.ndarray:
     """``value`` as a plain numeric ndarray, or a failure naming ``what``."""
     if isinstance(value, np.ndarray) and type(value) is not np.ndarray:
         value = np.array(value)  # never trust an ndarray subclass's comparisons
@@ -50,7 +54,7 @@ def as_array(value, what: str) -> np.ndarray:
     return array.astype(np.float64)
 
 
-def check_close(actual, expected, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+def check_close(actual: object, expected: Any, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
     """``actual`` equals ``expected`` in shape and, elementwise, within tolerance.
 
     Passes when every |a - e| <= atol * max(1, max|e|) + rtol * |e|.
@@ -65,10 +69,13 @@ def check_close(actual, expected, what: str, rtol: float = 1e-6, atol: float = 1
     difference = np.abs(actual - expected)
     if np.any(difference > atol * scale + rtol * np.abs(expected)):
         relative = float(np.max(difference / np.maximum(np.abs(expected), 1e-12 * scale)))
-        fail(f"{what}: values differ from the expected ones (largest relative error {relative:.1e}, tolerance {rtol:.0e})")
+        fail(
+            f"{what}: values differ from the expected ones "
+            f"(largest relative error {relative:.1e}, tolerance {rtol:.0e})"
+        )
 
 
-def check_scalar(actual, expected: float, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+def check_scalar(actual: object, expected: float, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
     """``actual`` is one number close to ``expected``."""
     array = as_array(actual, what)
     if array.size != 1:
@@ -76,7 +83,7 @@ def check_scalar(actual, expected: float, what: str, rtol: float = 1e-6, atol: f
     check_close(array.reshape(()), expected, what, rtol=rtol, atol=atol)
 
 
-def unpack_pair(result, what: str):
+def unpack_pair(result: Any, what: str) -> tuple[Any, Any]:
     """A forward's ``(out, cache)`` or a loss's ``(loss, grad)``."""
     if not isinstance(result, tuple) or len(result) != 2:
         got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
@@ -84,7 +91,7 @@ def unpack_pair(result, what: str):
     return result
 
 
-def unpack_tuple(result, size: int, what: str) -> tuple:
+def unpack_tuple(result: Any, size: int, what: str) -> tuple:
     """A tuple of exactly ``size`` items (backward passes return one per input)."""
     if not isinstance(result, tuple) or len(result) != size:
         got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
@@ -92,19 +99,19 @@ def unpack_tuple(result, size: int, what: str) -> tuple:
     return result
 
 
-def snapshot(*arrays):
+def snapshot(*arrays: Any) -> list[np.ndarray]:
     """Copies of the inputs, to check later that a call left them unchanged."""
     return [np.array(a, copy=True) for a in arrays]
 
 
-def check_unchanged(arrays, copies, what: str) -> None:
+def check_unchanged(arrays: Sequence[Any], copies: Sequence[np.ndarray], what: str) -> None:
     """The call did not modify its inputs in place."""
     for index, (array, copy) in enumerate(zip(arrays, copies)):
         if not np.array_equal(np.asarray(array), copy, equal_nan=True):
             fail(f"{what}: modified its input #{index + 1} in place (inputs must be left unchanged)")
 
 
-def numerical_gradient(f, x: np.ndarray, dout=None, h: float = 1e-6) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, dout: Any = None, h: float = 1e-6) -> np.ndarray:
     """Central differences of sum(f(x) * dout) with respect to x, in float64.
 
     df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / 2h; x is restored afterwards.
@@ -123,11 +130,11 @@ def numerical_gradient(f, x: np.ndarray, dout=None, h: float = 1e-6) -> np.ndarr
     return grad
 
 
-def autograd_vjp(f, args, argnum: int, dout) -> np.ndarray:
+def autograd_vjp(f: Callable[..., Any], args: Sequence[Any], argnum: int, dout: Any) -> np.ndarray:
     """The vector-Jacobian product dout . d f(*args) / d args[argnum] by autograd."""
     from autograd import make_vjp
 
-    def of_one(value):
+    def of_one(value: Any) -> Any:
         full = list(args)
         full[argnum] = value
         return f(*full)
@@ -136,13 +143,13 @@ def autograd_vjp(f, args, argnum: int, dout) -> np.ndarray:
     return np.asarray(vjp(dout), dtype=np.float64)
 
 
-def away_from_zero(rng: np.random.Generator, shape, margin: float = 0.1) -> np.ndarray:
+def away_from_zero(rng: np.random.Generator, shape: int | tuple[int, ...], margin: float = 0.1) -> np.ndarray:
     """Normal samples with |value| >= margin, for functions with a kink at 0."""
     values = rng.normal(size=shape)
     return np.where(np.abs(values) < margin, np.sign(values + 1e-12) * (margin + np.abs(values)), values)
 
 
-def run_forward(module, name: str, inputs, params=()):
+def run_forward(module: Any, name: str, inputs: Sequence[Any], params: Sequence[Any] = ()) -> tuple[np.ndarray, Any]:
     """Call ``name`` of ``module`` on inputs (and fixed params); return (out, cache).
 
     Checks that it returns a pair and leaves its inputs unchanged.
@@ -153,7 +160,16 @@ def run_forward(module, name: str, inputs, params=()):
     return as_array(out, f"{name} output"), cache
 
 
-def check_backward(module, layer: str, inputs, autograd_forward, rng, names, params=(), rtol=1e-6):
+def check_backward(
+    module: Any,
+    layer: str,
+    inputs: Sequence[Any],
+    autograd_forward: Callable[..., Any],
+    rng: np.random.Generator,
+    names: Sequence[str],
+    params: Sequence[Any] = (),
+    rtol: float = 1e-6,
+) -> tuple[tuple, np.ndarray]:
     """``layer``_backward of ``module`` equals autograd's gradients of ``autograd_forward``.
 
     Runs the student's forward on ``inputs`` (plus non-differentiated ``params``),

@@ -7,6 +7,7 @@ Central differences, df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / (2h), have an
 error of order h**2 (forward differences only h). Each function perturbs
 ``x`` in place, one element at a time, and must restore it afterwards.
 """
+
 import numpy as np
 
 

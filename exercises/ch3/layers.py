@@ -8,6 +8,7 @@ Every forward returns ``(out, cache)``; the matching backward takes
 returns the gradients of the loss with respect to the forward's inputs, in
 the forward's order. What goes into ``cache`` is up to you.
 """
+
 import numpy as np
 
 

@@ -2,9 +2,18 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch3/network.py instead, then run `dlgrade sync`.
 """A two-layer network built from the chapter's layers and losses."""
+
 import numpy as np
 
-from .layers import affine_backward, affine_forward, relu_backward, relu_forward, sigmoid_forward, tanh_backward, tanh_forward
+from .layers import (
+    affine_backward,
+    affine_forward,
+    relu_backward,
+    relu_forward,
+    sigmoid_forward,
+    tanh_backward,
+    tanh_forward,
+)
 from .losses import binary_cross_entropy, softmax_loss
 
 

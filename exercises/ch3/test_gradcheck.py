@@ -2,6 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch3/test_gradcheck.py instead, then run `dlgrade sync`.
 """Public tests for gradcheck.py: numerical gradients of functions we know."""
+
 import numpy as np
 import pytest
 

@@ -6,12 +6,23 @@
 Run them with `pytest exercises/ch3/test_layers.py`. Each test checks one
 idea; read a failing test to see what your function was expected to do.
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .layers import (affine_backward, affine_forward, relu_backward, relu_forward, sigmoid_backward,
-                     sigmoid_forward, softmax, tanh_backward, tanh_forward)
+
+from .layers import (
+    affine_backward,
+    affine_forward,
+    relu_backward,
+    relu_forward,
+    sigmoid_backward,
+    sigmoid_forward,
+    softmax,
+    tanh_backward,
+    tanh_forward,
+)
 
 
 @pytest.mark.exercise("affine_forward")
@@ -20,9 +31,10 @@ def test_affine_forward_matches_cs231n_example():
     w = np.linspace(-0.2, 0.3, num=360).reshape(120, 3)
     b = np.linspace(-0.3, 0.1, num=3)
     out, _ = affine_forward(x, w, b)
-    expected = np.array([[1.49834967, 1.70660132, 1.91485297],
-                         [3.25553199, 3.51413270, 3.77273342]])
-    np.testing.assert_allclose(out, expected, rtol=1e-7, err_msg="each row of x is flattened to 120 numbers, then x @ w + b")
+    expected = np.array([[1.49834967, 1.70660132, 1.91485297], [3.25553199, 3.51413270, 3.77273342]])
+    np.testing.assert_allclose(
+        out, expected, rtol=1e-7, err_msg="each row of x is flattened to 120 numbers, then x @ w + b"
+    )
 
 
 @pytest.mark.exercise("affine_backward")
@@ -32,19 +44,27 @@ def test_affine_backward_matches_numerical_gradient():
     dout = rng.normal(size=(4, 5))
     _, cache = affine_forward(x, w, b)
     dx, dw, db = affine_backward(dout, cache)
-    np.testing.assert_allclose(dx, numerical_gradient(lambda v: affine_forward(v, w, b)[0], x, dout), rtol=1e-6, err_msg="dx")
-    np.testing.assert_allclose(dw, numerical_gradient(lambda v: affine_forward(x, v, b)[0], w, dout), rtol=1e-6, err_msg="dw")
-    np.testing.assert_allclose(db, numerical_gradient(lambda v: affine_forward(x, w, v)[0], b, dout), rtol=1e-6,
-                               err_msg="db: the bias is added to every row, so its gradient sums dout over the batch")
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda v: affine_forward(v, w, b)[0], x, dout), rtol=1e-6, err_msg="dx"
+    )
+    np.testing.assert_allclose(
+        dw, numerical_gradient(lambda v: affine_forward(x, v, b)[0], w, dout), rtol=1e-6, err_msg="dw"
+    )
+    np.testing.assert_allclose(
+        db,
+        numerical_gradient(lambda v: affine_forward(x, w, v)[0], b, dout),
+        rtol=1e-6,
+        err_msg="db: the bias is added to every row, so its gradient sums dout over the batch",
+    )
 
 
 @pytest.mark.exercise("relu_forward")
 def test_relu_forward_matches_cs231n_example():
     x = np.linspace(-0.5, 0.5, num=12).reshape(3, 4)
     out, _ = relu_forward(x)
-    expected = np.array([[0.0, 0.0, 0.0, 0.0],
-                         [0.0, 0.0, 0.04545455, 0.13636364],
-                         [0.22727273, 0.31818182, 0.40909091, 0.5]])
+    expected = np.array(
+        [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.04545455, 0.13636364], [0.22727273, 0.31818182, 0.40909091, 0.5]]
+    )
     np.testing.assert_allclose(out, expected, rtol=1e-6, atol=1e-8)
 
 
@@ -77,8 +97,9 @@ def test_sigmoid_backward_matches_numerical_gradient():
     x, dout = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
     _, cache = sigmoid_forward(x)
     expected = numerical_gradient(lambda v: sigmoid_forward(v)[0], x, dout)
-    np.testing.assert_allclose(sigmoid_backward(dout, cache), expected, rtol=1e-6,
-                               err_msg="the sigmoid's derivative is s * (1 - s)")
+    np.testing.assert_allclose(
+        sigmoid_backward(dout, cache), expected, rtol=1e-6, err_msg="the sigmoid's derivative is s * (1 - s)"
+    )
 
 
 @pytest.mark.exercise("tanh_forward")

@@ -2,11 +2,13 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch3/test_network.py instead, then run `dlgrade sync`.
 """Public tests for network.py: CS231n's TwoLayerNet check and XOR."""
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .network import TwoLayerNet, XOR_INPUTS, he_init, train_xor_network
+
+from .network import XOR_INPUTS, TwoLayerNet, he_init, train_xor_network
 
 
 @pytest.mark.exercise("he_init")
@@ -21,8 +23,10 @@ def cs231n_net(reg=0.0):
     """CS231n's fixed example: N, D, H, C = 3, 5, 50, 7."""
     net = TwoLayerNet(5, 50, 7, weight_scale=1e-2, reg=reg)
     net.params = {
-        "W1": np.linspace(-0.7, 0.3, num=250).reshape(5, 50), "b1": np.linspace(-0.1, 0.9, num=50),
-        "W2": np.linspace(-0.3, 0.4, num=350).reshape(50, 7), "b2": np.linspace(-0.9, 0.1, num=7),
+        "W1": np.linspace(-0.7, 0.3, num=250).reshape(5, 50),
+        "b1": np.linspace(-0.1, 0.9, num=50),
+        "W2": np.linspace(-0.3, 0.4, num=350).reshape(50, 7),
+        "b2": np.linspace(-0.9, 0.1, num=7),
     }
     return net, np.linspace(-5.5, 4.5, num=15).reshape(5, 3).T, np.array([0, 5, 1])
 
@@ -57,6 +61,7 @@ def test_two_layer_net_gradients():
     net.params = {k: v * 0.1 for k, v in net.params.items()}  # keep relu inputs away from 0
     _, grads = net.loss(X, y)
     for name in ("W1", "b1", "W2", "b2"):
+
         def loss_of(value, name=name):
             saved = net.params[name]
             net.params[name] = value
@@ -64,8 +69,14 @@ def test_two_layer_net_gradients():
                 return net.loss(X, y)[0]
             finally:
                 net.params[name] = saved
-        np.testing.assert_allclose(grads[name], numerical_gradient(loss_of, net.params[name]), rtol=1e-5, atol=1e-8,
-                                   err_msg=f"gradient of {name}")
+
+        np.testing.assert_allclose(
+            grads[name],
+            numerical_gradient(loss_of, net.params[name]),
+            rtol=1e-5,
+            atol=1e-8,
+            err_msg=f"gradient of {name}",
+        )
 
 
 @pytest.mark.exercise("train_xor_network")

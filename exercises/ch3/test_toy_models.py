@@ -2,11 +2,18 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch3/test_toy_models.py instead, then run `dlgrade sync`.
 """Public tests for toy_models.py: networks whose answers we know."""
+
 import numpy as np
 import pytest
 
-from .toy_models import (bump_network, count_linear_regions, dense_toy_weights, rnn_toy_weights, tiny_net_gradients,
-                         xor_network)
+from .toy_models import (
+    bump_network,
+    count_linear_regions,
+    dense_toy_weights,
+    rnn_toy_weights,
+    tiny_net_gradients,
+    xor_network,
+)
 
 
 @pytest.mark.exercise("xor_network")

@@ -2,6 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch3/toy_models.py instead, then run `dlgrade sync`.
 """Toy networks whose weights are known, from the blog posts the course follows."""
+
 import numpy as np
 
 from .layers import sigmoid_forward

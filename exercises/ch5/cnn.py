@@ -2,6 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch5/cnn.py instead, then run `dlgrade sync`.
 """A small convolutional network: the book's convolution-detector-pooling block, then two affine layers."""
+
 import numpy as np
 
 from ..ch3.layers import affine_backward, affine_forward, relu_backward, relu_forward
@@ -61,8 +62,17 @@ class ThreeLayerConvNet:
     np.random.default_rng(seed); biases start at zero.
     """
 
-    def __init__(self, input_dim=(3, 32, 32), num_filters=32, filter_size=7, hidden_dim=100, num_classes=10,
-                 weight_scale=1e-3, reg=0.0, seed=0):
+    def __init__(
+        self,
+        input_dim=(3, 32, 32),
+        num_filters=32,
+        filter_size=7,
+        hidden_dim=100,
+        num_classes=10,
+        weight_scale=1e-3,
+        reg=0.0,
+        seed=0,
+    ):
         raise NotImplementedError("ThreeLayerConvNet.__init__: not started, see its docstring")
 
     def loss(self, X, y=None):

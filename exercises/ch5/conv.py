@@ -19,6 +19,7 @@ rows and columns; rows or columns left over that do not fill a whole window
 are ignored. Forwards return ``(out, cache)``; backwards take
 ``(dout, cache)`` and return ``(dx, dw, db)``.
 """
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -63,7 +64,7 @@ def conv_output_size(size, window, stride, pad):
 
 
 def conv_forward_naive(x, w, b, conv_param):
-    """Convolutional layer, with loops: out[n, f, i, j] = sum_{c,p,q} xpad[n, c, i*S + p, j*S + q] * w[f, c, p, q] + b[f].
+    """Convolution, with loops: out[n, f, i, j] = sum_{c,p,q} xpad[n, c, i*S + p, j*S + q] * w[f, c, p, q] + b[f].
 
     xpad is x with `pad` rows/columns of zeros added on every side (top,
     bottom, left and right) of each image; S is the stride.

@@ -12,6 +12,7 @@ of shape (H, W) gives
 outputs per channel (rows or columns that do not fill a whole window are
 ignored). Windows overlap when S is smaller than the window.
 """
+
 import numpy as np
 
 

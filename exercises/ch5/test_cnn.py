@@ -5,10 +5,12 @@
 
 Run them with `pytest exercises/ch5/test_cnn.py`.
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .cnn import ThreeLayerConvNet, conv_relu_pool_backward, conv_relu_pool_forward
 
 CONV = {"stride": 1, "pad": 1}
@@ -31,9 +33,11 @@ def test_conv_relu_pool_backward_matches_numerical_gradient():
     out, cache = conv_relu_pool_forward(x, w, b, CONV, POOL)
     dout = rng.normal(size=out.shape)
     grads = conv_relu_pool_backward(dout, cache)
-    numeric = [numerical_gradient(lambda v: conv_relu_pool_forward(v, w, b, CONV, POOL)[0], x, dout),
-               numerical_gradient(lambda v: conv_relu_pool_forward(x, v, b, CONV, POOL)[0], w, dout),
-               numerical_gradient(lambda v: conv_relu_pool_forward(x, w, v, CONV, POOL)[0], b, dout)]
+    numeric = [
+        numerical_gradient(lambda v: conv_relu_pool_forward(v, w, b, CONV, POOL)[0], x, dout),
+        numerical_gradient(lambda v: conv_relu_pool_forward(x, v, b, CONV, POOL)[0], w, dout),
+        numerical_gradient(lambda v: conv_relu_pool_forward(x, w, v, CONV, POOL)[0], b, dout),
+    ]
     for grad, expected, name in zip(grads, numeric, ["dx", "dw", "db"]):
         np.testing.assert_allclose(grad, expected, rtol=1e-5, atol=1e-8, err_msg=name)
 
@@ -42,8 +46,7 @@ def test_conv_relu_pool_backward_matches_numerical_gradient():
 def test_three_layer_convnet_parameter_shapes():
     net = ThreeLayerConvNet(input_dim=(1, 8, 8), num_filters=6, filter_size=3, hidden_dim=20, num_classes=10)
     shapes = {name: value.shape for name, value in net.params.items()}
-    assert shapes == {"W1": (6, 1, 3, 3), "b1": (6,), "W2": (6 * 4 * 4, 20), "b2": (20,),
-                      "W3": (20, 10), "b3": (10,)}
+    assert shapes == {"W1": (6, 1, 3, 3), "b1": (6,), "W2": (6 * 4 * 4, 20), "b2": (20,), "W3": (20, 10), "b3": (10,)}
     for name in ("b1", "b2", "b3"):
         np.testing.assert_array_equal(net.params[name], 0.0, err_msg=f"{name} starts at zero")
 
@@ -64,10 +67,19 @@ def test_three_layer_convnet_initial_loss_is_log_of_the_number_of_classes():
 def test_three_layer_convnet_gradients():
     rng = np.random.default_rng(3)
     X, y = rng.normal(size=(2, 2, 6, 5)), np.array([1, 3])
-    net = ThreeLayerConvNet(input_dim=(2, 6, 5), num_filters=3, filter_size=3, hidden_dim=7, num_classes=4,
-                            weight_scale=0.5, reg=0.1, seed=4)
+    net = ThreeLayerConvNet(
+        input_dim=(2, 6, 5),
+        num_filters=3,
+        filter_size=3,
+        hidden_dim=7,
+        num_classes=4,
+        weight_scale=0.5,
+        reg=0.1,
+        seed=4,
+    )
     _, grads = net.loss(X, y)
     for name in sorted(net.params):
+
         def loss_of(value, name=name):
             saved = net.params[name]
             net.params[name] = value
@@ -75,5 +87,11 @@ def test_three_layer_convnet_gradients():
                 return net.loss(X, y)[0]
             finally:
                 net.params[name] = saved
-        np.testing.assert_allclose(grads[name], numerical_gradient(loss_of, net.params[name]), rtol=1e-5, atol=1e-7,
-                                   err_msg=f"gradient of {name}")
+
+        np.testing.assert_allclose(
+            grads[name],
+            numerical_gradient(loss_of, net.params[name]),
+            rtol=1e-5,
+            atol=1e-7,
+            err_msg=f"gradient of {name}",
+        )

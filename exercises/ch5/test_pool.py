@@ -5,10 +5,12 @@
 
 Run them with `pytest exercises/ch5/test_pool.py`.
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .pool import avg_pool_backward, avg_pool_forward, max_pool_backward_naive, max_pool_forward_naive
 
 POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
@@ -18,13 +20,23 @@ POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
 def test_max_pool_forward_naive_matches_cs231n_example():
     x = np.linspace(-0.3, 0.4, num=2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
     out, _ = max_pool_forward_naive(x, POOL_2X2)
-    expected = np.array([[[[-0.26315789, -0.24842105], [-0.20421053, -0.18947368]],
-                          [[-0.14526316, -0.13052632], [-0.08631579, -0.07157895]],
-                          [[-0.02736842, -0.01263158], [0.03157895, 0.04631579]]],
-                         [[[0.09052632, 0.10526316], [0.14947368, 0.16421053]],
-                          [[0.20842105, 0.22315789], [0.26736842, 0.28210526]],
-                          [[0.32631579, 0.34105263], [0.38526316, 0.4]]]])
-    np.testing.assert_allclose(out, expected, rtol=1e-7, atol=1e-8, err_msg="2x2 windows, stride 2: out is (2, 3, 2, 2)")
+    expected = np.array(
+        [
+            [
+                [[-0.26315789, -0.24842105], [-0.20421053, -0.18947368]],
+                [[-0.14526316, -0.13052632], [-0.08631579, -0.07157895]],
+                [[-0.02736842, -0.01263158], [0.03157895, 0.04631579]],
+            ],
+            [
+                [[0.09052632, 0.10526316], [0.14947368, 0.16421053]],
+                [[0.20842105, 0.22315789], [0.26736842, 0.28210526]],
+                [[0.32631579, 0.34105263], [0.38526316, 0.4]],
+            ],
+        ]
+    )
+    np.testing.assert_allclose(
+        out, expected, rtol=1e-7, atol=1e-8, err_msg="2x2 windows, stride 2: out is (2, 3, 2, 2)"
+    )
 
 
 @pytest.mark.exercise("max_pool_forward_naive")
@@ -47,8 +59,13 @@ def test_max_pool_backward_naive_matches_numerical_gradient():
     out, cache = max_pool_forward_naive(x, pool_param)
     dout = np.random.default_rng(1).normal(size=out.shape)
     expected = numerical_gradient(lambda v: max_pool_forward_naive(v, pool_param)[0], x, dout)
-    np.testing.assert_allclose(max_pool_backward_naive(dout, cache), expected, rtol=1e-6, atol=1e-8,
-                               err_msg="each dout goes to the maximum of its window, nowhere else")
+    np.testing.assert_allclose(
+        max_pool_backward_naive(dout, cache),
+        expected,
+        rtol=1e-6,
+        atol=1e-8,
+        err_msg="each dout goes to the maximum of its window, nowhere else",
+    )
 
 
 @pytest.mark.exercise("avg_pool_forward")
@@ -66,5 +83,10 @@ def test_avg_pool_backward_matches_numerical_gradient():
     out, cache = avg_pool_forward(x, pool_param)
     dout = rng.normal(size=out.shape)
     expected = numerical_gradient(lambda v: avg_pool_forward(v, pool_param)[0], x, dout)
-    np.testing.assert_allclose(avg_pool_backward(dout, cache), expected, rtol=1e-6, atol=1e-8,
-                               err_msg="each cell of a window gets dout / (PH * PW); overlapping windows add up")
+    np.testing.assert_allclose(
+        avg_pool_backward(dout, cache),
+        expected,
+        rtol=1e-6,
+        atol=1e-8,
+        err_msg="each cell of a window gets dout / (PH * PW); overlapping windows add up",
+    )

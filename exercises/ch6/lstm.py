@@ -17,6 +17,7 @@ Row-vector (CS231n) convention: with a = x @ Wx + prev_h @ Wh + b of shape
 The cell state is the "constant error carousel": its gradient flows from one
 step to the previous one multiplied only by the forget gate.
 """
+
 import numpy as np
 
 

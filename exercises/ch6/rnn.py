@@ -10,6 +10,7 @@ one gradient per forward input, in the forward's order. Training the unrolled
 network is backpropagation through time (BPTT): the gradient reaching h_t is
 what its own output receives plus what h_{t+1} sends back.
 """
+
 import numpy as np
 
 

@@ -5,12 +5,13 @@
 
 Run them with `pytest exercises/ch6/test_rnn.py`. Each test checks one idea.
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .rnn import (birnn_forward, clip_grad_norm, rnn_backward, rnn_forward, rnn_step_backward,
-                  rnn_step_forward)
+
+from .rnn import birnn_forward, clip_grad_norm, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 
 
 @pytest.mark.exercise("rnn_step_forward")
@@ -22,9 +23,13 @@ def test_rnn_step_forward_matches_cs231n_example():
     Wh = np.linspace(-0.3, 0.7, num=H * H).reshape(H, H)
     b = np.linspace(-0.2, 0.4, num=H)
     next_h, _ = rnn_step_forward(x, prev_h, Wx, Wh, b)
-    expected = np.array([[-0.58172089, -0.50182032, -0.41232771, -0.31410098],
-                         [0.66854692, 0.79562378, 0.87755553, 0.92795967],
-                         [0.97934501, 0.99144213, 0.99646691, 0.99854353]])
+    expected = np.array(
+        [
+            [-0.58172089, -0.50182032, -0.41232771, -0.31410098],
+            [0.66854692, 0.79562378, 0.87755553, 0.92795967],
+            [0.97934501, 0.99144213, 0.99646691, 0.99854353],
+        ]
+    )
     np.testing.assert_allclose(next_h, expected, rtol=1e-6, err_msg="next_h = tanh(x @ Wx + prev_h @ Wh + b)")
 
 
@@ -38,12 +43,19 @@ def test_rnn_step_backward_matches_numerical_gradient():
     grads = rnn_step_backward(dnext_h, cache)
     inputs = [x, h, Wx, Wh, b]
     for index, (grad, name) in enumerate(zip(grads, ["dx", "dprev_h", "dWx", "dWh", "db"])):
+
         def f(value, index=index):
             args = list(inputs)
             args[index] = value
             return rnn_step_forward(*args)[0]
-        np.testing.assert_allclose(grad, numerical_gradient(f, inputs[index], dnext_h), rtol=1e-5, atol=1e-8,
-                                   err_msg=f"{name}: the tanh's derivative is 1 - next_h ** 2")
+
+        np.testing.assert_allclose(
+            grad,
+            numerical_gradient(f, inputs[index], dnext_h),
+            rtol=1e-5,
+            atol=1e-8,
+            err_msg=f"{name}: the tanh's derivative is 1 - next_h ** 2",
+        )
 
 
 @pytest.mark.exercise("rnn_forward")
@@ -55,13 +67,20 @@ def test_rnn_forward_matches_cs231n_example():
     Wh = np.linspace(-0.4, 0.1, num=H * H).reshape(H, H)
     b = np.linspace(-0.7, 0.1, num=H)
     h, _ = rnn_forward(x, h0, Wx, Wh, b)
-    expected = np.array([
-        [[-0.42070749, -0.27279261, -0.11074945, 0.05740409, 0.22236251],
-         [-0.39525808, -0.22554661, -0.0409454, 0.14649412, 0.32397316],
-         [-0.42305111, -0.24223728, -0.04287027, 0.15997045, 0.35014525]],
-        [[-0.55857474, -0.39065825, -0.19198182, 0.02378408, 0.23735671],
-         [-0.27150199, -0.07088804, 0.13562939, 0.33099728, 0.50158768],
-         [-0.51014825, -0.30524429, -0.06755202, 0.17806392, 0.40333043]]])
+    expected = np.array(
+        [
+            [
+                [-0.42070749, -0.27279261, -0.11074945, 0.05740409, 0.22236251],
+                [-0.39525808, -0.22554661, -0.0409454, 0.14649412, 0.32397316],
+                [-0.42305111, -0.24223728, -0.04287027, 0.15997045, 0.35014525],
+            ],
+            [
+                [-0.55857474, -0.39065825, -0.19198182, 0.02378408, 0.23735671],
+                [-0.27150199, -0.07088804, 0.13562939, 0.33099728, 0.50158768],
+                [-0.51014825, -0.30524429, -0.06755202, 0.17806392, 0.40333043],
+            ],
+        ]
+    )
     np.testing.assert_allclose(h, expected, rtol=1e-6, err_msg="each step feeds its hidden state to the next")
 
 
@@ -75,22 +94,37 @@ def test_rnn_backward_matches_numerical_gradient():
     grads = rnn_backward(dh, cache)
     inputs = [x, h0, Wx, Wh, b]
     for index, (grad, name) in enumerate(zip(grads, ["dx", "dh0", "dWx", "dWh", "db"])):
+
         def f(value, index=index):
             args = list(inputs)
             args[index] = value
             return rnn_forward(*args)[0]
-        np.testing.assert_allclose(grad, numerical_gradient(f, inputs[index], dh), rtol=1e-5, atol=1e-8,
-                                   err_msg=f"{name}: the gradient of h_t is dh[:, t] plus what step t + 1 sends "
-                                           "back, and weight gradients add up over the steps")
+
+        np.testing.assert_allclose(
+            grad,
+            numerical_gradient(f, inputs[index], dh),
+            rtol=1e-5,
+            atol=1e-8,
+            err_msg=f"{name}: the gradient of h_t is dh[:, t] plus what step t + 1 sends "
+            "back, and weight gradients add up over the steps",
+        )
 
 
 @pytest.mark.exercise("birnn_forward")
 def test_birnn_output_at_the_first_step_sees_the_last_input():
     rng = np.random.default_rng(2)
     N, T, D, H, M = 1, 5, 2, 3, 2
-    params = {"Wx_f": rng.normal(size=(D, H)), "Wh_f": rng.normal(size=(H, H)), "b_f": rng.normal(size=H),
-              "Wx_b": rng.normal(size=(D, H)), "Wh_b": rng.normal(size=(H, H)), "b_b": rng.normal(size=H),
-              "Wy_f": rng.normal(size=(H, M)), "Wy_b": rng.normal(size=(H, M)), "by": rng.normal(size=M)}
+    params = {
+        "Wx_f": rng.normal(size=(D, H)),
+        "Wh_f": rng.normal(size=(H, H)),
+        "b_f": rng.normal(size=H),
+        "Wx_b": rng.normal(size=(D, H)),
+        "Wh_b": rng.normal(size=(H, H)),
+        "b_b": rng.normal(size=H),
+        "Wy_f": rng.normal(size=(H, M)),
+        "Wy_b": rng.normal(size=(H, M)),
+        "by": rng.normal(size=M),
+    }
     x, h0 = rng.normal(size=(N, T, D)), np.zeros((N, H))
     y, _ = birnn_forward(x, h0, h0, params)
     assert y.shape == (N, T, M), "y has one row of M scores per step"
@@ -108,9 +142,17 @@ def test_birnn_output_at_the_first_step_sees_the_last_input():
 def test_birnn_with_a_one_step_sequence_is_two_rnn_steps():
     rng = np.random.default_rng(3)
     D, H, M = 2, 3, 2
-    params = {"Wx_f": rng.normal(size=(D, H)), "Wh_f": rng.normal(size=(H, H)), "b_f": rng.normal(size=H),
-              "Wx_b": rng.normal(size=(D, H)), "Wh_b": rng.normal(size=(H, H)), "b_b": rng.normal(size=H),
-              "Wy_f": rng.normal(size=(H, M)), "Wy_b": rng.normal(size=(H, M)), "by": rng.normal(size=M)}
+    params = {
+        "Wx_f": rng.normal(size=(D, H)),
+        "Wh_f": rng.normal(size=(H, H)),
+        "b_f": rng.normal(size=H),
+        "Wx_b": rng.normal(size=(D, H)),
+        "Wh_b": rng.normal(size=(H, H)),
+        "b_b": rng.normal(size=H),
+        "Wy_f": rng.normal(size=(H, M)),
+        "Wy_b": rng.normal(size=(H, M)),
+        "by": rng.normal(size=M),
+    }
     x, hf0, hb0 = rng.normal(size=(1, 1, D)), rng.normal(size=(1, H)), rng.normal(size=(1, H))
     y, _ = birnn_forward(x, hf0, hb0, params)
     hf = np.tanh(x[:, 0] @ params["Wx_f"] + hf0 @ params["Wh_f"] + params["b_f"])

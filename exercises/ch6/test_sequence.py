@@ -5,12 +5,19 @@
 
 Run them with `pytest exercises/ch6/test_sequence.py`. Each test checks one idea.
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .sequence import (fit_toy_rnn, temporal_affine_backward, temporal_affine_forward, temporal_softmax_loss,
-                       toy_sequences)
+
+from .sequence import (
+    fit_toy_rnn,
+    temporal_affine_backward,
+    temporal_affine_forward,
+    temporal_softmax_loss,
+    toy_sequences,
+)
 
 
 @pytest.mark.exercise("temporal_affine_forward")
@@ -29,11 +36,21 @@ def test_temporal_affine_backward_matches_numerical_gradient():
     dout = rng.normal(size=(2, 3, 5))
     _, cache = temporal_affine_forward(x, w, b)
     dx, dw, db = temporal_affine_backward(dout, cache)
-    np.testing.assert_allclose(dx, numerical_gradient(lambda v: temporal_affine_forward(v, w, b)[0], x, dout), rtol=1e-6)
-    np.testing.assert_allclose(dw, numerical_gradient(lambda v: temporal_affine_forward(x, v, b)[0], w, dout), rtol=1e-6,
-                               err_msg="dw sums over the batch and over time")
-    np.testing.assert_allclose(db, numerical_gradient(lambda v: temporal_affine_forward(x, w, v)[0], b, dout), rtol=1e-6,
-                               err_msg="db sums over the batch and over time")
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda v: temporal_affine_forward(v, w, b)[0], x, dout), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        dw,
+        numerical_gradient(lambda v: temporal_affine_forward(x, v, b)[0], w, dout),
+        rtol=1e-6,
+        err_msg="dw sums over the batch and over time",
+    )
+    np.testing.assert_allclose(
+        db,
+        numerical_gradient(lambda v: temporal_affine_forward(x, w, v)[0], b, dout),
+        rtol=1e-6,
+        err_msg="db sums over the batch and over time",
+    )
 
 
 @pytest.mark.exercise("temporal_softmax_loss")
@@ -72,5 +89,6 @@ def test_toy_sequences_follow_the_recurrence():
 def test_fit_toy_rnn_recovers_the_known_weights():
     x, y = toy_sequences(32, 20, seed=1)
     W, U, b = fit_toy_rnn(x, y)
-    np.testing.assert_allclose([W, U, b], [-0.5, 1.0, 0.0], atol=0.02,
-                               err_msg="a linear RNN trained by BPTT finds W = -0.5, U = 1, b = 0")
+    np.testing.assert_allclose(
+        [W, U, b], [-0.5, 1.0, 0.0], atol=0.02, err_msg="a linear RNN trained by BPTT finds W = -0.5, U = 1, b = 0"
+    )

@@ -10,6 +10,7 @@
 - ``init_moons_net`` / ``moons_net_loss``: affine - tanh - affine - softmax
   built from chapter 3's layers, with an L2 penalty, for the optimizer race.
 """
+
 import numpy as np
 
 from ..ch3.layers import affine_backward, affine_forward, tanh_backward, tanh_forward
@@ -75,8 +76,12 @@ def init_moons_net(hidden_dim=50, rng=None, input_dim=2, num_classes=2):
     Weights from N(0, 1 / fan_in) (LeCun), biases zero.
     """
     rng = np.random.default_rng(0) if rng is None else rng
-    return {"W1": rng.normal(0.0, input_dim**-0.5, size=(input_dim, hidden_dim)), "b1": np.zeros(hidden_dim),
-            "W2": rng.normal(0.0, hidden_dim**-0.5, size=(hidden_dim, num_classes)), "b2": np.zeros(num_classes)}
+    return {
+        "W1": rng.normal(0.0, input_dim**-0.5, size=(input_dim, hidden_dim)),
+        "b1": np.zeros(hidden_dim),
+        "W2": rng.normal(0.0, hidden_dim**-0.5, size=(hidden_dim, num_classes)),
+        "b2": np.zeros(num_classes),
+    }
 
 
 def moons_net_loss(params, X, y, reg=0.01):

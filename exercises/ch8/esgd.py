@@ -13,6 +13,7 @@ about two gradients and never form H: autograd gives them.
 Loss functions here take the parameters first: f(w, *args) -> float,
 written with autograd.numpy so that autograd can differentiate them.
 """
+
 import autograd
 import autograd.numpy as anp
 import numpy as np

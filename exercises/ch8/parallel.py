@@ -21,6 +21,7 @@ start as copies of the parent, so worker functions and data need no
 pickling. Worker functions live at module level. A parent must never hang
 when a child fails: check exit codes, and use timeouts where it waits.
 """
+
 import multiprocessing
 import queue
 
@@ -132,6 +133,7 @@ def downpour_replica(k, problem, indices, epochs, learning_rate, sync_every, see
     pulls the current global weights. Finally it sends ("done", k). Waits for
     replies at most 60 s.
     """
+
     raise NotImplementedError("downpour_replica: not started, see its docstring")
 
 

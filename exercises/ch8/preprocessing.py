@@ -8,6 +8,7 @@ Each scaling works column by column (feature by feature) unless it says
 otherwise, never modifies its input, and leaves all-zero columns (rows for
 unit_norm_scale) at zero instead of dividing by zero.
 """
+
 import numpy as np
 
 

@@ -2,6 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch8/test_esgd.py instead, then run `dlgrade sync`.
 """Public tests for esgd.py."""
+
 import numpy as np
 import pytest
 

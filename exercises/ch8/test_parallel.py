@@ -2,7 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch8/test_parallel.py instead, then run `dlgrade sync`.
 """Public tests for parallel.py (a few seconds: processes start and talk)."""
-import numpy as np
+
 import pytest
 
 from .data import sparse_logistic_loss, sparse_logistic_problem

@@ -2,6 +2,7 @@
 # Students: fill in the parts that raise NotImplementedError.
 # Course maintainers: edit solutions/ch8/test_preprocessing.py instead, then run `dlgrade sync`.
 """Public tests for preprocessing.py."""
+
 import numpy as np
 import pytest
 

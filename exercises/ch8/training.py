@@ -4,6 +4,7 @@
 """Training loops and tricks: mini-batches, batch / stochastic / mini-batch
 gradient descent, gradient noise and early stopping.
 """
+
 import numpy as np
 
 

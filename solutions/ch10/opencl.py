@@ -14,8 +14,9 @@ What you write: the report of the devices, the NDRange formula, four
 kernels (their OpenCL C source, returned by ``*_source()``) and the host
 code that runs each one, and a timer that reads the device's own clock.
 
-Given (outside the exercises, do not change): ``platforms()`` raises one
-clear error when there is no OpenCL at all; ``queue_for(device)`` makes one
+Given (outside the exercises, do not change): ``platforms()`` lists the
+platforms that can build kernels on this machine and raises one clear error
+when there is none; ``queue_for(device)`` makes one
 context and one profiling-enabled queue per device; ``kernel_for(queue,
 source, name)`` builds each program once per context and hands out the same
 ``cl.Kernel`` object every time. Building is slow (tens of milliseconds even
@@ -40,23 +41,30 @@ that. ``time_kernel`` reads the start and end stamps the device records in
 the kernel's event (profiling must be enabled on the queue, as
 ``queue_for`` does) and reports the whole host call's wall time beside it.
 """
+
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 try:
     import pyopencl as cl
 except ImportError:  # reported by platforms(), so that this module still imports
-    cl = None
+    cl = None  # type: ignore[assignment]
 
 INSTALL_HINT = 'pip install "pyopencl[pocl]"'
+SYSTEM_POCL_HINT = "sudo apt-get install pocl-opencl-icd (Debian, Ubuntu)"
 TILE = 16  # side of the square tiles of matmul_tiled (the kernel's TILE must match)
 ROWS = 8  # rows of C per work item in matmul_fast
 COLS = 8  # columns of C per work item in matmul_fast (one float8)
 
 
-_SOURCES = {"VECTOR_ADD_SRC": "vector_add_source", "MATMUL_NAIVE_SRC": "matmul_naive_source",
-            "MATMUL_TILED_SRC": "matmul_tiled_source", "MATMUL_FAST_SRC": "matmul_fast_source"}
+_SOURCES = {
+    "VECTOR_ADD_SRC": "vector_add_source",
+    "MATMUL_NAIVE_SRC": "matmul_naive_source",
+    "MATMUL_TILED_SRC": "matmul_tiled_source",
+    "MATMUL_FAST_SRC": "matmul_fast_source",
+}
 
 
 def __getattr__(name):
@@ -74,8 +82,28 @@ class OpenCLUnavailable(RuntimeError):
     """No OpenCL platform (or no pyopencl) on this machine."""
 
 
+_PROBE = "__kernel void probe(__global float *x) { x[get_global_id(0)] += 1.0f; }"
+_USABLE: dict[int, bool] = {}
+
+
+def _compiles(platform):
+    """Whether every device of ``platform`` can build a kernel (checked once per platform).
+
+    A platform's compiler can be older than the processor: PoCL bundled with
+    pyopencl fails on CPUs its LLVM does not know ("unknown target CPU 'generic'").
+    """
+    key = platform.int_ptr
+    if key not in _USABLE:
+        try:
+            cl.Program(cl.Context(platform.get_devices()), _PROBE).build()
+            _USABLE[key] = True
+        except cl.Error:
+            _USABLE[key] = False
+    return _USABLE[key]
+
+
 def platforms():
-    """Every OpenCL platform, or OpenCLUnavailable saying how to get one."""
+    """Every OpenCL platform that can build kernels here, or OpenCLUnavailable saying how to get one."""
     if cl is None:
         raise OpenCLUnavailable(f"pyopencl is not installed; run: {INSTALL_HINT} (PoCL adds a CPU device)")
     try:
@@ -84,7 +112,13 @@ def platforms():
         found = []
     if not found:
         raise OpenCLUnavailable(f"no OpenCL platform found; run: {INSTALL_HINT} to get PoCL's CPU device")
-    return found
+    usable = [platform for platform in found if _compiles(platform)]
+    if not usable:
+        raise OpenCLUnavailable(
+            "no OpenCL platform here can compile a kernel for this processor (the PoCL that comes with "
+            f"pyopencl does not know every recent CPU); install your system's PoCL as well: {SYSTEM_POCL_HINT}"
+        )
+    return usable
 
 
 def devices():
@@ -92,7 +126,7 @@ def devices():
     return [device for platform in platforms() for device in platform.get_devices()]
 
 
-_QUEUES = {}
+_QUEUES: dict = {}
 
 
 def queue_for(device=0):
@@ -110,8 +144,8 @@ def queue_for(device=0):
     return _QUEUES[device]
 
 
-_PROGRAMS = {}
-_KERNELS = {}
+_PROGRAMS: dict = {}
+_KERNELS: dict = {}
 
 
 def kernel_for(queue, source, name):
@@ -167,22 +201,31 @@ def device_report():
     Returns: list of dicts, at least one.
     """
     ### BEGIN SOLUTION
-    types = [("GPU", cl.device_type.GPU), ("CPU", cl.device_type.CPU),
-             ("ACCELERATOR", cl.device_type.ACCELERATOR), ("CUSTOM", cl.device_type.CUSTOM)]
+    types = [
+        ("GPU", cl.device_type.GPU),
+        ("CPU", cl.device_type.CPU),
+        ("ACCELERATOR", cl.device_type.ACCELERATOR),
+        ("CUSTOM", cl.device_type.CUSTOM),
+    ]
     report = []
     for platform in platforms():
         for device in platform.get_devices():
             kind = next((label for label, bit in types if device.type & bit), "OTHER")
-            report.append({
-                "platform": platform.name, "vendor": platform.vendor,
-                "version": platform.version, "profile": platform.profile,
-                "device": device.name, "type": kind,
-                "compute_units": int(device.max_compute_units),
-                "clock_mhz": int(device.max_clock_frequency),
-                "local_memory_bytes": int(device.local_mem_size),
-                "constant_memory_bytes": int(device.max_constant_buffer_size),
-                "global_memory_bytes": int(device.global_mem_size),
-            })
+            report.append(
+                {
+                    "platform": platform.name,
+                    "vendor": platform.vendor,
+                    "version": platform.version,
+                    "profile": platform.profile,
+                    "device": device.name,
+                    "type": kind,
+                    "compute_units": int(device.max_compute_units),
+                    "clock_mhz": int(device.max_clock_frequency),
+                    "local_memory_bytes": int(device.local_mem_size),
+                    "constant_memory_bytes": int(device.max_constant_buffer_size),
+                    "global_memory_bytes": int(device.global_mem_size),
+                }
+            )
     ### END SOLUTION
     return report
 
@@ -483,8 +526,12 @@ def matmul_fast(A, B, device=0, events=None):
     return C
 
 
-HOST_FUNCTIONS = {"vector_add": vector_add, "matmul_naive": matmul_naive,
-                  "matmul_tiled": matmul_tiled, "matmul_fast": matmul_fast}
+HOST_FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
+    "vector_add": vector_add,
+    "matmul_naive": matmul_naive,
+    "matmul_tiled": matmul_tiled,
+    "matmul_fast": matmul_fast,
+}
 
 
 def time_kernel(name, *args, device=0):
@@ -511,7 +558,7 @@ def time_kernel(name, *args, device=0):
     if name not in HOST_FUNCTIONS:
         raise ValueError(f"time_kernel: unknown kernel {name!r}; choose one of {sorted(HOST_FUNCTIONS)}")
     ### BEGIN SOLUTION
-    events = []
+    events: list = []
     start = time.perf_counter()
     result = HOST_FUNCTIONS[name](*args, device=device, events=events)
     wall_s = time.perf_counter() - start

@@ -4,13 +4,25 @@ Run them with `pytest exercises/ch10/test_opencl.py`. Without any OpenCL
 device, every test fails with the message to `pip install "pyopencl[pocl]"`.
 Results are float32, so they are compared with float32 tolerances.
 """
+
 import warnings
 
 import numpy as np
 import pytest
 
-from .opencl import (device_report, global_id, matmul_fast, matmul_naive, matmul_tiled, matmul_fast_source,
-                     matmul_naive_source, matmul_tiled_source, time_kernel, vector_add, vector_add_source)
+from .opencl import (
+    device_report,
+    global_id,
+    matmul_fast,
+    matmul_fast_source,
+    matmul_naive,
+    matmul_naive_source,
+    matmul_tiled,
+    matmul_tiled_source,
+    time_kernel,
+    vector_add,
+    vector_add_source,
+)
 
 
 def small_matrices(m, k, n, seed=0):
@@ -22,8 +34,19 @@ def small_matrices(m, k, n, seed=0):
 def test_device_report_lists_every_device_with_the_books_fields():
     report = device_report()
     assert isinstance(report, list) and len(report) >= 1, "one dict per OpenCL device, at least one"
-    keys = {"platform", "vendor", "version", "profile", "device", "type", "compute_units", "clock_mhz",
-            "local_memory_bytes", "constant_memory_bytes", "global_memory_bytes"}
+    keys = {
+        "platform",
+        "vendor",
+        "version",
+        "profile",
+        "device",
+        "type",
+        "compute_units",
+        "clock_mhz",
+        "local_memory_bytes",
+        "constant_memory_bytes",
+        "global_memory_bytes",
+    }
     for entry in report:
         assert set(entry) == keys, f"keys must be exactly {sorted(keys)}"
         assert entry["type"] in {"GPU", "CPU", "ACCELERATOR", "CUSTOM", "OTHER"}
@@ -76,8 +99,13 @@ def test_matmul_naive_non_square():
 def test_matmul_tiled_sizes_not_multiples_of_the_tile():
     A, B = small_matrices(20, 37, 18, seed=1)
     assert "__local" in matmul_tiled_source() and "barrier" in matmul_tiled_source()
-    np.testing.assert_allclose(matmul_tiled(A, B), A @ B, rtol=1e-5, atol=1e-5,
-                               err_msg="20x37 @ 37x18: partial tiles at the edges must load zeros, not skip")
+    np.testing.assert_allclose(
+        matmul_tiled(A, B),
+        A @ B,
+        rtol=1e-5,
+        atol=1e-5,
+        err_msg="20x37 @ 37x18: partial tiles at the edges must load zeros, not skip",
+    )
 
 
 @pytest.mark.exercise("matmul_fast")

@@ -4,6 +4,7 @@
 argument, so it has that argument's shape. Losses are means over the
 batch: the gradient carries the same 1/N.
 """
+
 import numpy as np
 
 

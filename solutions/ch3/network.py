@@ -1,7 +1,16 @@
 """A two-layer network built from the chapter's layers and losses."""
+
 import numpy as np
 
-from .layers import affine_backward, affine_forward, relu_backward, relu_forward, sigmoid_forward, tanh_backward, tanh_forward
+from .layers import (
+    affine_backward,
+    affine_forward,
+    relu_backward,
+    relu_forward,
+    sigmoid_forward,
+    tanh_backward,
+    tanh_forward,
+)
 from .losses import binary_cross_entropy, softmax_loss
 
 
@@ -99,8 +108,12 @@ def train_xor_network(hidden_dim=8, learning_rate=1.0, epochs=3000, seed=0):
     """
     ### BEGIN SOLUTION
     rng = np.random.default_rng(seed)
-    params = {"W1": he_init(2, hidden_dim, rng), "b1": np.zeros(hidden_dim),
-              "W2": he_init(hidden_dim, 1, rng), "b2": np.zeros(1)}
+    params = {
+        "W1": he_init(2, hidden_dim, rng),
+        "b1": np.zeros(hidden_dim),
+        "W2": he_init(hidden_dim, 1, rng),
+        "b2": np.zeros(1),
+    }
     losses = []
     for _ in range(epochs):
         hidden, affine1 = affine_forward(XOR_INPUTS, params["W1"], params["b1"])

@@ -1,4 +1,5 @@
 """Public tests for gradcheck.py: numerical gradients of functions we know."""
+
 import numpy as np
 import pytest
 

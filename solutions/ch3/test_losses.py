@@ -1,8 +1,10 @@
 """Public tests for losses.py: the book's numbers and gradient checks."""
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .losses import binary_cross_entropy, categorical_cross_entropy, mse_loss, softmax_loss, svm_loss
 
 # The book's listing 4-7: one example, three outputs.

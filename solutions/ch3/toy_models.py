@@ -1,4 +1,5 @@
 """Toy networks whose weights are known, from the blog posts the course follows."""
+
 import numpy as np
 
 from .layers import sigmoid_forward

@@ -1,4 +1,5 @@
 """A small convolutional network: the book's convolution-detector-pooling block, then two affine layers."""
+
 import numpy as np
 
 from ..ch3.layers import affine_backward, affine_forward, relu_backward, relu_forward
@@ -68,8 +69,17 @@ class ThreeLayerConvNet:
     np.random.default_rng(seed); biases start at zero.
     """
 
-    def __init__(self, input_dim=(3, 32, 32), num_filters=32, filter_size=7, hidden_dim=100, num_classes=10,
-                 weight_scale=1e-3, reg=0.0, seed=0):
+    def __init__(
+        self,
+        input_dim=(3, 32, 32),
+        num_filters=32,
+        filter_size=7,
+        hidden_dim=100,
+        num_classes=10,
+        weight_scale=1e-3,
+        reg=0.0,
+        seed=0,
+    ):
         ### BEGIN SOLUTION
         C, H, W = input_dim
         rng = np.random.default_rng(seed)

@@ -16,6 +16,7 @@ rows and columns; rows or columns left over that do not fill a whole window
 are ignored. Forwards return ``(out, cache)``; backwards take
 ``(dout, cache)`` and return ``(dx, dw, db)``.
 """
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -36,7 +37,7 @@ def convolve1d(signal, kernel):
     ### BEGIN SOLUTION
     length, size = len(signal), len(kernel)
     flipped = kernel[::-1]
-    out = np.array([np.dot(signal[t:t + size], flipped) for t in range(length - size + 1)])
+    out = np.array([np.dot(signal[t : t + size], flipped) for t in range(length - size + 1)])
     ### END SOLUTION
     return out
 
@@ -56,7 +57,7 @@ def cross_correlate1d(signal, kernel):
     """
     ### BEGIN SOLUTION
     length, size = len(signal), len(kernel)
-    out = np.array([np.dot(signal[t:t + size], kernel) for t in range(length - size + 1)])
+    out = np.array([np.dot(signal[t : t + size], kernel) for t in range(length - size + 1)])
     ### END SOLUTION
     return out
 
@@ -67,7 +68,7 @@ def conv_output_size(size, window, stride, pad):
 
 
 def conv_forward_naive(x, w, b, conv_param):
-    """Convolutional layer, with loops: out[n, f, i, j] = sum_{c,p,q} xpad[n, c, i*S + p, j*S + q] * w[f, c, p, q] + b[f].
+    """Convolution, with loops: out[n, f, i, j] = sum_{c,p,q} xpad[n, c, i*S + p, j*S + q] * w[f, c, p, q] + b[f].
 
     xpad is x with `pad` rows/columns of zeros added on every side (top,
     bottom, left and right) of each image; S is the stride.
@@ -93,7 +94,7 @@ def conv_forward_naive(x, w, b, conv_param):
         for f in range(F):
             for i in range(H_out):
                 for j in range(W_out):
-                    window = xpad[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+                    window = xpad[n, :, i * stride : i * stride + HH, j * stride : j * stride + WW]
                     out[n, f, i, j] = np.sum(window * w[f]) + b[f]
     cache = (x, w, b, conv_param)
     ### END SOLUTION
@@ -134,7 +135,7 @@ def conv_backward_naive(dout, cache):
                     cols = slice(j * stride, j * stride + WW)
                     dxpad[n, :, rows, cols] += dout[n, f, i, j] * w[f]
                     dw[f] += dout[n, f, i, j] * xpad[n, :, rows, cols]
-    dx = dxpad[:, :, pad:pad + H, pad:pad + W]
+    dx = dxpad[:, :, pad : pad + H, pad : pad + W]
     db = dout.sum(axis=(0, 2, 3))
     ### END SOLUTION
     return dx, dw, db
@@ -209,6 +210,6 @@ def conv_backward_fast(dout, cache):
             rows = slice(p, p + stride * (H_out - 1) + 1, stride)
             columns = slice(q, q + stride * (W_out - 1) + 1, stride)
             dxpad[:, :, rows, columns] += dcols[:, :, :, :, p, q].transpose(0, 3, 1, 2)
-    dx = dxpad[:, :, pad:pad + H, pad:pad + W]
+    dx = dxpad[:, :, pad : pad + H, pad : pad + W]
     ### END SOLUTION
     return dx, dw, db

@@ -2,6 +2,7 @@
 
 Nothing to implement here: this module ships to students as it is.
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -40,5 +41,11 @@ def load_digits(split_seed=0, num_validation=300, num_test=300):
     y = labels.astype(np.int64)
     order = np.random.default_rng(split_seed).permutation(len(y))
     test, val, train = np.split(order, [num_test, num_test + num_validation])
-    return {"X_train": X[train], "y_train": y[train], "X_val": X[val], "y_val": y[val],
-            "X_test": X[test], "y_test": y[test]}
+    return {
+        "X_train": X[train],
+        "y_train": y[train],
+        "X_val": X[val],
+        "y_val": y[val],
+        "X_test": X[test],
+        "y_test": y[test],
+    }

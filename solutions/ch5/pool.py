@@ -9,6 +9,7 @@ of shape (H, W) gives
 outputs per channel (rows or columns that do not fill a whole window are
 ignored). Windows overlap when S is smaller than the window.
 """
+
 import numpy as np
 
 
@@ -35,7 +36,7 @@ def max_pool_forward_naive(x, pool_param):
     out = np.zeros((N, C, H_out, W_out))
     for i in range(H_out):
         for j in range(W_out):
-            window = x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]
+            window = x[:, :, i * stride : i * stride + ph, j * stride : j * stride + pw]
             out[:, :, i, j] = window.max(axis=(2, 3))
     cache = (x, pool_param)
     ### END SOLUTION
@@ -65,7 +66,7 @@ def max_pool_backward_naive(dout, cache):
     n_index, c_index = np.meshgrid(np.arange(N), np.arange(C), indexing="ij")
     for i in range(H_out):
         for j in range(W_out):
-            window = x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]
+            window = x[:, :, i * stride : i * stride + ph, j * stride : j * stride + pw]
             flat = window.reshape(N, C, ph * pw).argmax(axis=2)  # (N, C)
             p, q = np.unravel_index(flat, (ph, pw))
             dx[n_index, c_index, i * stride + p, j * stride + q] += dout[:, :, i, j]
@@ -91,7 +92,7 @@ def avg_pool_forward(x, pool_param):
     out = np.zeros((N, C, H_out, W_out))
     for p in range(ph):  # add the window's cells one offset at a time
         for q in range(pw):
-            out += x[:, :, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride]
+            out += x[:, :, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride]
     out /= ph * pw
     cache = (x.shape, pool_param)
     ### END SOLUTION
@@ -118,6 +119,6 @@ def avg_pool_backward(dout, cache):
     share = dout / (ph * pw)
     for p in range(ph):
         for q in range(pw):
-            dx[:, :, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride] += share
+            dx[:, :, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride] += share
     ### END SOLUTION
     return dx

@@ -2,12 +2,20 @@
 
 Run them with `pytest exercises/ch5/test_conv.py`.
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .conv import (conv_backward_fast, conv_backward_naive, conv_forward_fast, conv_forward_naive, convolve1d,
-                   cross_correlate1d)
+
+from .conv import (
+    conv_backward_fast,
+    conv_backward_naive,
+    conv_forward_fast,
+    conv_forward_naive,
+    convolve1d,
+    cross_correlate1d,
+)
 
 
 @pytest.mark.exercise("convolve1d")
@@ -50,19 +58,28 @@ def cs231n_conv_example():
     return x, w, b, {"stride": 2, "pad": 1}
 
 
-CS231N_CONV_OUT = np.array([[[[-0.08759809, -0.10987781], [-0.18387192, -0.2109216]],
-                             [[0.21027089, 0.21661097], [0.22847626, 0.23004637]],
-                             [[0.50813986, 0.54309974], [0.64082444, 0.67101435]]],
-                            [[[-0.98053589, -1.03143541], [-1.19128892, -1.24695841]],
-                             [[0.69108355, 0.66880383], [0.59480972, 0.56776003]],
-                             [[2.36270298, 2.36904306], [2.38090835, 2.38247847]]]])
+CS231N_CONV_OUT = np.array(
+    [
+        [
+            [[-0.08759809, -0.10987781], [-0.18387192, -0.2109216]],
+            [[0.21027089, 0.21661097], [0.22847626, 0.23004637]],
+            [[0.50813986, 0.54309974], [0.64082444, 0.67101435]],
+        ],
+        [
+            [[-0.98053589, -1.03143541], [-1.19128892, -1.24695841]],
+            [[0.69108355, 0.66880383], [0.59480972, 0.56776003]],
+            [[2.36270298, 2.36904306], [2.38090835, 2.38247847]],
+        ],
+    ]
+)
 
 
 @pytest.mark.exercise("conv_forward_naive")
 def test_conv_forward_naive_matches_cs231n_example():
     out, _ = conv_forward_naive(*cs231n_conv_example())
-    np.testing.assert_allclose(out, CS231N_CONV_OUT, rtol=1e-7, atol=1e-8,
-                               err_msg="pad 1 on every side, stride 2: out is (2, 3, 2, 2)")
+    np.testing.assert_allclose(
+        out, CS231N_CONV_OUT, rtol=1e-7, atol=1e-8, err_msg="pad 1 on every side, stride 2: out is (2, 3, 2, 2)"
+    )
 
 
 @pytest.mark.exercise("conv_forward_naive")
@@ -71,8 +88,9 @@ def test_conv_forward_naive_detects_edges():
     x = np.array([[[[0.0, 1.0, 1.0], [0.0, 1.0, 1.0], [0.0, 1.0, 1.0]]]])
     w = np.array([[[[-1.0, 1.0]]]])  # shape (1, 1, 1, 2)
     out, _ = conv_forward_naive(x, w, np.zeros(1), {"stride": 1, "pad": 0})
-    np.testing.assert_allclose(out, [[[[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]]]],
-                               err_msg="layers cross-correlate: w is not flipped")
+    np.testing.assert_allclose(
+        out, [[[[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]]]], err_msg="layers cross-correlate: w is not flipped"
+    )
 
 
 def conv_gradients(forward, backward, conv_param, seed):
@@ -81,9 +99,11 @@ def conv_gradients(forward, backward, conv_param, seed):
     out, cache = forward(x, w, b, conv_param)
     dout = rng.normal(size=out.shape)
     grads = backward(dout, cache)
-    numeric = [numerical_gradient(lambda v: forward(v, w, b, conv_param)[0], x, dout),
-               numerical_gradient(lambda v: forward(x, v, b, conv_param)[0], w, dout),
-               numerical_gradient(lambda v: forward(x, w, v, conv_param)[0], b, dout)]
+    numeric = [
+        numerical_gradient(lambda v: forward(v, w, b, conv_param)[0], x, dout),
+        numerical_gradient(lambda v: forward(x, v, b, conv_param)[0], w, dout),
+        numerical_gradient(lambda v: forward(x, w, v, conv_param)[0], b, dout),
+    ]
     for grad, expected, name in zip(grads, numeric, ["dx", "dw", "db"]):
         np.testing.assert_allclose(grad, expected, rtol=1e-6, atol=1e-8, err_msg=name)
 
@@ -104,8 +124,13 @@ def test_conv_forward_fast_equals_naive():
     rng = np.random.default_rng(1)
     x, w, b = rng.normal(size=(3, 2, 7, 6)), rng.normal(size=(4, 2, 3, 2)), rng.normal(size=4)
     for conv_param in ({"stride": 1, "pad": 0}, {"stride": 2, "pad": 1}):
-        np.testing.assert_allclose(conv_forward_fast(x, w, b, conv_param)[0], conv_forward_naive(x, w, b, conv_param)[0],
-                                   rtol=1e-10, atol=1e-12, err_msg=f"conv_param={conv_param}")
+        np.testing.assert_allclose(
+            conv_forward_fast(x, w, b, conv_param)[0],
+            conv_forward_naive(x, w, b, conv_param)[0],
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"conv_param={conv_param}",
+        )
 
 
 @pytest.mark.exercise("conv_backward_fast")

@@ -14,6 +14,7 @@ Row-vector (CS231n) convention: with a = x @ Wx + prev_h @ Wh + b of shape
 The cell state is the "constant error carousel": its gradient flows from one
 step to the previous one multiplied only by the forget gate.
 """
+
 import numpy as np
 
 
@@ -43,9 +44,9 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b  # (N, 4H)
     i = sigmoid(a[:, :H])
-    f = sigmoid(a[:, H:2 * H])
-    o = sigmoid(a[:, 2 * H:3 * H])
-    g = np.tanh(a[:, 3 * H:])
+    f = sigmoid(a[:, H : 2 * H])
+    o = sigmoid(a[:, 2 * H : 3 * H])
+    g = np.tanh(a[:, 3 * H :])
     next_c = f * prev_c + i * g
     tanh_c = np.tanh(next_c)
     next_h = o * tanh_c
@@ -79,12 +80,12 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     """
     ### BEGIN SOLUTION
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c = cache
-    dc = dnext_c + dnext_h * o * (1 - tanh_c ** 2)
+    dc = dnext_c + dnext_h * o * (1 - tanh_c**2)
     dprev_c = dc * f
     di = dc * g * i * (1 - i)
     df = dc * prev_c * f * (1 - f)
     do = dnext_h * tanh_c * o * (1 - o)
-    dg = dc * i * (1 - g ** 2)
+    dg = dc * i * (1 - g**2)
     da = np.hstack([di, df, do, dg])  # (N, 4H)
     dx = da @ Wx.T
     dprev_h = da @ Wh.T
@@ -195,10 +196,10 @@ def peephole_lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b, p_i, p_f, p_o):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b  # (N, 4H)
     i = sigmoid(a[:, :H] + p_i * prev_c)
-    f = sigmoid(a[:, H:2 * H] + p_f * prev_c)
-    z = np.tanh(a[:, 3 * H:])
+    f = sigmoid(a[:, H : 2 * H] + p_f * prev_c)
+    z = np.tanh(a[:, 3 * H :])
     next_c = i * z + f * prev_c
-    o = sigmoid(a[:, 2 * H:3 * H] + p_o * next_c)
+    o = sigmoid(a[:, 2 * H : 3 * H] + p_o * next_c)
     next_h = o * np.tanh(next_c)
     cache = (i, f, o, z, next_c)
     ### END SOLUTION

@@ -7,6 +7,7 @@ one gradient per forward input, in the forward's order. Training the unrolled
 network is backpropagation through time (BPTT): the gradient reaching h_t is
 what its own output receives plus what h_{t+1} sends back.
 """
+
 import numpy as np
 
 
@@ -51,7 +52,7 @@ def rnn_step_backward(dnext_h, cache):
     """
     ### BEGIN SOLUTION
     x, prev_h, Wx, Wh, next_h = cache
-    da = dnext_h * (1 - next_h ** 2)  # tanh' = 1 - tanh^2, at this step's output
+    da = dnext_h * (1 - next_h**2)  # tanh' = 1 - tanh^2, at this step's output
     dx = da @ Wx.T
     dprev_h = da @ Wh.T
     dWx = x.T @ da

@@ -6,6 +6,7 @@ ignoring the steps a mask switches off. The toy task checks that a linear RNN
 h_t = W h_{t-1} + U x_t + b, trained with backpropagation through time,
 finds the weights we know: W = -0.5, U = 1, b = 0.
 """
+
 import numpy as np
 
 

@@ -2,12 +2,20 @@
 
 Run them with `pytest exercises/ch6/test_lstm.py`. Each test checks one idea.
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .lstm import (lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward,
-                   peephole_lstm_step_forward, sigmoid)
+
+from .lstm import (
+    lstm_backward,
+    lstm_forward,
+    lstm_step_backward,
+    lstm_step_forward,
+    peephole_lstm_step_forward,
+    sigmoid,
+)
 
 
 @pytest.mark.exercise("lstm_step_forward")
@@ -20,13 +28,23 @@ def test_lstm_step_forward_matches_cs231n_example():
     Wh = np.linspace(-0.7, 2.2, num=4 * H * H).reshape(H, 4 * H)
     b = np.linspace(0.3, 0.7, num=4 * H)
     next_h, next_c, _ = lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
-    expected_h = np.array([[0.24635157, 0.28610883, 0.32240467, 0.35525807, 0.38474904],
-                           [0.49223563, 0.55611431, 0.61507696, 0.66844003, 0.7159181],
-                           [0.56735664, 0.66310127, 0.74419266, 0.80889665, 0.858299]])
-    expected_c = np.array([[0.32986176, 0.39145139, 0.451556, 0.51014116, 0.56717407],
-                           [0.66382255, 0.76674007, 0.87195994, 0.97902709, 1.08751345],
-                           [0.74192008, 0.90592151, 1.07717006, 1.25120233, 1.42395676]])
-    np.testing.assert_allclose(next_c, expected_c, rtol=1e-6, err_msg="next_c = f * prev_c + i * g, gates in the order i, f, o, g")
+    expected_h = np.array(
+        [
+            [0.24635157, 0.28610883, 0.32240467, 0.35525807, 0.38474904],
+            [0.49223563, 0.55611431, 0.61507696, 0.66844003, 0.7159181],
+            [0.56735664, 0.66310127, 0.74419266, 0.80889665, 0.858299],
+        ]
+    )
+    expected_c = np.array(
+        [
+            [0.32986176, 0.39145139, 0.451556, 0.51014116, 0.56717407],
+            [0.66382255, 0.76674007, 0.87195994, 0.97902709, 1.08751345],
+            [0.74192008, 0.90592151, 1.07717006, 1.25120233, 1.42395676],
+        ]
+    )
+    np.testing.assert_allclose(
+        next_c, expected_c, rtol=1e-6, err_msg="next_c = f * prev_c + i * g, gates in the order i, f, o, g"
+    )
     np.testing.assert_allclose(next_h, expected_h, rtol=1e-6, err_msg="next_h = o * tanh(next_c)")
 
 
@@ -39,14 +57,17 @@ def test_lstm_step_backward_matches_numerical_gradient():
     _, _, cache = lstm_step_forward(*inputs)
     grads = lstm_step_backward(dnext_h, dnext_c, cache)
     for index, (grad, name) in enumerate(zip(grads, ["dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"])):
+
         def f(value, index=index):
             args = list(inputs)
             args[index] = value
             next_h, next_c, _ = lstm_step_forward(*args)
             return np.concatenate([next_h, next_c], axis=1)
+
         expected = numerical_gradient(f, inputs[index], np.concatenate([dnext_h, dnext_c], axis=1))
-        np.testing.assert_allclose(grad, expected, rtol=1e-5, atol=1e-8,
-                                   err_msg=f"{name}: both next_h and next_c send gradient back")
+        np.testing.assert_allclose(
+            grad, expected, rtol=1e-5, atol=1e-8, err_msg=f"{name}: both next_h and next_c send gradient back"
+        )
 
 
 @pytest.mark.exercise("lstm_forward")
@@ -58,13 +79,20 @@ def test_lstm_forward_matches_cs231n_example():
     Wh = np.linspace(-0.3, 0.6, num=4 * H * H).reshape(H, 4 * H)
     b = np.linspace(0.2, 0.7, num=4 * H)
     h, _ = lstm_forward(x, h0, Wx, Wh, b)
-    expected = np.array([
-        [[0.01764008, 0.01823233, 0.01882671, 0.0194232],
-         [0.11287491, 0.12146228, 0.13018446, 0.13902939],
-         [0.31358768, 0.33338627, 0.35304453, 0.37250975]],
-        [[0.45767879, 0.4761092, 0.4936887, 0.51041945],
-         [0.6704845, 0.69350089, 0.71486014, 0.7346449],
-         [0.81733511, 0.83677871, 0.85403753, 0.86935314]]])
+    expected = np.array(
+        [
+            [
+                [0.01764008, 0.01823233, 0.01882671, 0.0194232],
+                [0.11287491, 0.12146228, 0.13018446, 0.13902939],
+                [0.31358768, 0.33338627, 0.35304453, 0.37250975],
+            ],
+            [
+                [0.45767879, 0.4761092, 0.4936887, 0.51041945],
+                [0.6704845, 0.69350089, 0.71486014, 0.7346449],
+                [0.81733511, 0.83677871, 0.85403753, 0.86935314],
+            ],
+        ]
+    )
     np.testing.assert_allclose(h, expected, rtol=1e-6, err_msg="c0 = 0; h and c are carried from step to step")
 
 
@@ -77,22 +105,31 @@ def test_lstm_backward_matches_numerical_gradient():
     _, cache = lstm_forward(*inputs)
     grads = lstm_backward(dh, cache)
     for index, (grad, name) in enumerate(zip(grads, ["dx", "dh0", "dWx", "dWh", "db"])):
+
         def f(value, index=index):
             args = list(inputs)
             args[index] = value
             return lstm_forward(*args)[0]
-        np.testing.assert_allclose(grad, numerical_gradient(f, inputs[index], dh), rtol=1e-5, atol=1e-8,
-                                   err_msg=f"{name}: carry both dh and dc back through time")
+
+        np.testing.assert_allclose(
+            grad,
+            numerical_gradient(f, inputs[index], dh),
+            rtol=1e-5,
+            atol=1e-8,
+            err_msg=f"{name}: carry both dh and dc back through time",
+        )
 
 
 @pytest.mark.exercise("peephole_lstm_step_forward")
 def test_peephole_lstm_without_peepholes_is_the_plain_lstm():
     rng = np.random.default_rng(2)
     N, D, H = 2, 3, 4
-    inputs = [rng.normal(size=s) for s in [(N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,)]]
+    x, prev_h, prev_c, Wx, Wh, b = (
+        rng.normal(size=s) for s in [(N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,)]
+    )
     zero = np.zeros(H)
-    h, c, _ = peephole_lstm_step_forward(*inputs, zero, zero, zero)
-    plain_h, plain_c, _ = lstm_step_forward(*inputs)
+    h, c, _ = peephole_lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b, zero, zero, zero)
+    plain_h, plain_c, _ = lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
     np.testing.assert_allclose(c, plain_c, rtol=1e-7, err_msg="with p_i = p_f = p_o = 0 the cell state is the LSTM's")
     np.testing.assert_allclose(h, plain_h, rtol=1e-7, err_msg="with p_i = p_f = p_o = 0 the output is the LSTM's")
 
@@ -106,5 +143,9 @@ def test_peephole_output_gate_sees_the_new_cell_state():
     next_h, next_c, _ = peephole_lstm_step_forward(x, h, c, W, R, b, p_i, p_f, p_o)
     expected_c = sigmoid(np.array(2.0)) * 2.0
     np.testing.assert_allclose(next_c, [[expected_c]], rtol=1e-7, err_msg="f = sigmoid(p_f * prev_c); z = tanh(0) = 0")
-    np.testing.assert_allclose(next_h, [[sigmoid(3.0 * expected_c) * np.tanh(expected_c)]], rtol=1e-7,
-                               err_msg="o = sigmoid(... + p_o * next_c): the output gate peeks at the new cell")
+    np.testing.assert_allclose(
+        next_h,
+        [[sigmoid(3.0 * expected_c) * np.tanh(expected_c)]],
+        rtol=1e-7,
+        err_msg="o = sigmoid(... + p_o * next_c): the output gate peeks at the new cell",
+    )

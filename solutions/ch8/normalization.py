@@ -5,6 +5,7 @@ mini-batch; dropout zeroes random units while training. Both behave
 differently when training (``mode='train'``) and when predicting
 (``mode='test'``).
 """
+
 import numpy as np
 
 

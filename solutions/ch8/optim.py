@@ -14,6 +14,7 @@ call: state is carried from step to step in that dict. Neither ``w``,
 build new arrays (``v = mu * v - lr * dw``, not ``v *= mu``) and return
 them in a new dict (``config = dict(config)`` is a good first line).
 """
+
 import numpy as np
 
 
@@ -260,8 +261,9 @@ def rprop(w, dw, config=None):
     - next_w: like w
     - config: with the new step_size and prev_grad
     """
-    config = _start(config, {"learning_rate": 1e-2, "etaplus": 1.2, "etaminus": 0.5,
-                             "step_min": 1e-6, "step_max": 50.0})
+    config = _start(
+        config, {"learning_rate": 1e-2, "etaplus": 1.2, "etaminus": 0.5, "step_min": 1e-6, "step_max": 50.0}
+    )
     step_size, prev_grad = config.get("step_size"), config.get("prev_grad")
     if step_size is None:
         step_size = np.full(np.shape(w), config["learning_rate"], dtype=np.float64)

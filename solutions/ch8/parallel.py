@@ -18,6 +18,7 @@ start as copies of the parent, so worker functions and data need no
 pickling. Worker functions live at module level. A parent must never hang
 when a child fails: check exit codes, and use timeouts where it waits.
 """
+
 import multiprocessing
 import queue
 
@@ -111,8 +112,10 @@ def hogwild(problem, n_workers=2, epochs=5, learning_rate=0.1, seed=0):
     ctx = _context()
     shared = ctx.RawArray("d", problem["n_features"])
     parts = shards(len(problem["y"]), n_workers)
-    workers = [ctx.Process(target=hogwild_worker, args=(shared, problem, parts[k], epochs, learning_rate, seed + k))
-               for k in range(n_workers)]
+    workers = [
+        ctx.Process(target=hogwild_worker, args=(shared, problem, parts[k], epochs, learning_rate, seed + k))
+        for k in range(n_workers)
+    ]
     for worker in workers:
         worker.start()
     _wait_all(workers, "hogwild")
@@ -156,6 +159,7 @@ def downpour_replica(k, problem, indices, epochs, learning_rate, sync_every, see
     pulls the current global weights. Finally it sends ("done", k). Waits for
     replies at most 60 s.
     """
+
     ### BEGIN SOLUTION
     def pull():
         requests.put(("pull", k))
@@ -167,7 +171,7 @@ def downpour_replica(k, problem, indices, epochs, learning_rate, sync_every, see
     for _ in range(epochs):
         order = rng.permutation(indices)
         for start in range(0, len(order), sync_every):
-            sgd_steps(local, problem, order[start:start + sync_every], learning_rate)
+            sgd_steps(local, problem, order[start : start + sync_every], learning_rate)
             requests.put(("push", k, local - base))
             base = pull()
             local = base.copy()
@@ -202,9 +206,13 @@ def downpour(problem, n_replicas=2, epochs=5, learning_rate=0.1, sync_every=10, 
     replies = [ctx.Queue() for _ in range(n_replicas)]
     parts = shards(len(problem["y"]), n_replicas)
     server = ctx.Process(target=parameter_server, args=(problem["n_features"], n_replicas, requests, replies, results))
-    replicas = [ctx.Process(target=downpour_replica, args=(k, problem, parts[k], epochs, learning_rate, sync_every,
-                                                            seed + k, requests, replies[k]))
-                for k in range(n_replicas)]
+    replicas = [
+        ctx.Process(
+            target=downpour_replica,
+            args=(k, problem, parts[k], epochs, learning_rate, sync_every, seed + k, requests, replies[k]),
+        )
+        for k in range(n_replicas)
+    ]
     processes = [server, *replicas]
     for process in processes:
         process.start()

@@ -5,6 +5,7 @@ epochs) taken so far, ``step`` = 0, 1, 2, ..., to the learning rate to use
 now. ``step`` may be an int or an integer array (the result is then an
 array of the same shape). At step 0 every schedule returns learning_rate.
 """
+
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Public tests for esgd.py."""
+
 import numpy as np
 import pytest
 

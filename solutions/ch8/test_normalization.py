@@ -1,8 +1,10 @@
 """Public tests for normalization.py: CS231n-style checks and gradient checks."""
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
+
 from .normalization import batchnorm_backward, batchnorm_forward, dropout_backward, dropout_forward
 
 
@@ -40,12 +42,18 @@ def test_batchnorm_backward_matches_numerical_gradient():
 
     _, cache = batchnorm_forward(x, gamma, beta, {"mode": "train"})
     dx, dgamma, dbeta = batchnorm_backward(dout, cache)
-    np.testing.assert_allclose(dx, numerical_gradient(lambda v: forward(v, gamma, beta), x, dout), rtol=1e-5, atol=1e-8,
-                               err_msg="dx")
-    np.testing.assert_allclose(dgamma, numerical_gradient(lambda v: forward(x, v, beta), gamma, dout), rtol=1e-5,
-                               err_msg="dgamma = sum of dout * x_hat")
-    np.testing.assert_allclose(dbeta, numerical_gradient(lambda v: forward(x, gamma, v), beta, dout), rtol=1e-5,
-                               err_msg="dbeta = sum of dout")
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda v: forward(v, gamma, beta), x, dout), rtol=1e-5, atol=1e-8, err_msg="dx"
+    )
+    np.testing.assert_allclose(
+        dgamma,
+        numerical_gradient(lambda v: forward(x, v, beta), gamma, dout),
+        rtol=1e-5,
+        err_msg="dgamma = sum of dout * x_hat",
+    )
+    np.testing.assert_allclose(
+        dbeta, numerical_gradient(lambda v: forward(x, gamma, v), beta, dout), rtol=1e-5, err_msg="dbeta = sum of dout"
+    )
 
 
 @pytest.mark.exercise("dropout_forward")

@@ -1,5 +1,5 @@
 """Public tests for parallel.py (a few seconds: processes start and talk)."""
-import numpy as np
+
 import pytest
 
 from .data import sparse_logistic_loss, sparse_logistic_problem

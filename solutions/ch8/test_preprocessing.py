@@ -1,4 +1,5 @@
 """Public tests for preprocessing.py."""
+
 import numpy as np
 import pytest
 

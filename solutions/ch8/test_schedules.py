@@ -1,4 +1,5 @@
 """Public tests for schedules.py."""
+
 import numpy as np
 import pytest
 

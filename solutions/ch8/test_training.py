@@ -1,4 +1,5 @@
 """Public tests for training.py."""
+
 import numpy as np
 import pytest
 
@@ -33,8 +34,9 @@ def test_stochastic_gradient_descent_takes_one_step_per_example():
     X = np.ones((20, 1))
     y = np.zeros(20)
     # each step multiplies w by (1 - lr): 20 steps per epoch with batch_size 1
-    w, _ = gradient_descent(least_squares, np.ones(1), X, y, learning_rate=0.1, epochs=1, batch_size=1,
-                            rng=np.random.default_rng(0))
+    w, _ = gradient_descent(
+        least_squares, np.ones(1), X, y, learning_rate=0.1, epochs=1, batch_size=1, rng=np.random.default_rng(0)
+    )
     np.testing.assert_allclose(w, [0.9**20])
 
 

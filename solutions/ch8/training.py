@@ -1,6 +1,7 @@
 """Training loops and tricks: mini-batches, batch / stochastic / mini-batch
 gradient descent, gradient noise and early stopping.
 """
+
 import numpy as np
 
 
@@ -41,7 +42,7 @@ def minibatches(X, y, batch_size, rng):
     order = rng.permutation(X.shape[0])
     batches = []
     for start in range(0, X.shape[0], batch_size):
-        chosen = order[start:start + batch_size]
+        chosen = order[start : start + batch_size]
         batches.append((X[chosen], y[chosen]))
     ### END SOLUTION
     return batches

@@ -11,6 +11,7 @@ the reference's kernel time (not the microseconds of an enqueue). Repeated
 calls must reuse their kernels: no RepeatedKernelRetrieval warning and no
 program rebuilt per call.
 """
+
 import time
 import warnings
 
@@ -22,7 +23,7 @@ from grader.testing import as_array, check_close, check_unchanged, fail, impleme
 opencl = implementation_of("ch10.opencl")
 ref = reference("ch10.opencl")
 
-TOL = dict(rtol=1e-4, atol=1e-5)  # float32: atol is relative to the largest |expected|
+TOL = {"rtol": 1e-4, "atol": 1e-5}  # float32: atol is relative to the largest |expected|
 
 
 def available_devices():
@@ -42,14 +43,27 @@ def each_exercise(names, points=1):
     """Parameters ``name``, each tagged with its own exercise."""
     return [pytest.param(name, id=name, marks=pytest.mark.exercise(name, points=points)) for name in names]
 
+
 # (M, K, N): 1x1, row and column vectors, non-square, one tile exactly, sizes
 # not multiples of 16 nor of 8, K spanning many tiles with a partial last one
-SHAPES = [(1, 1, 1), (1, 7, 1), (3, 5, 7), (16, 16, 16), (17, 33, 15), (9, 1, 23),
-          (31, 50, 47), (64, 48, 80), (2, 300, 3), (100, 70, 130)]
+SHAPES = [
+    (1, 1, 1),
+    (1, 7, 1),
+    (3, 5, 7),
+    (16, 16, 16),
+    (17, 33, 15),
+    (9, 1, 23),
+    (31, 50, 47),
+    (64, 48, 80),
+    (2, 300, 3),
+    (100, 70, 130),
+]
 
 
 def is_repeated_retrieval(warning):
-    return type(warning.message).__name__ == "RepeatedKernelRetrieval" or "retrieved more than once" in str(warning.message)
+    return type(warning.message).__name__ == "RepeatedKernelRetrieval" or "retrieved more than once" in str(
+        warning.message
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -60,11 +74,13 @@ def no_repeated_kernel_retrieval():
         yield
     repeated = [str(w.message).split(" has been")[0] for w in caught if is_repeated_retrieval(w)]
     if repeated:
-        fail(f"{repeated[0]} was retrieved from its program more than once (RepeatedKernelRetrieval): "
-             "every retrieval builds a new kernel object; keep the cl.Kernel from kernel_for")
+        fail(
+            f"{repeated[0]} was retrieved from its program more than once (RepeatedKernelRetrieval): "
+            "every retrieval builds a new kernel object; keep the cl.Kernel from kernel_for"
+        )
 
 
-def product_inputs(m, k, n, seed):
+def product_inputs(m, k, n, *, seed):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(m, k)), rng.normal(size=(k, n))
 
@@ -88,6 +104,7 @@ def call_matmul(module, name, A, B, device):
 
 # ---------------------------------------------------------------- device report
 
+
 @pytest.mark.exercise("device_report", points=2)
 def test_device_report_matches_reference(opencl):
     report, expected = opencl.device_report(), ref.device_report()
@@ -107,14 +124,15 @@ def test_device_report_matches_reference(opencl):
 
 # ---------------------------------------------------------------- NDRange formula
 
+
 @pytest.mark.exercise("global_id", points=1)
 def test_global_id_scalars(opencl):
     rng = np.random.default_rng(100)
     for _ in range(20):
         w, s = int(rng.integers(0, 50)), int(rng.integers(1, 257))
-        l, f = int(rng.integers(0, s)), int(rng.integers(0, 1000))
-        check_close(opencl.global_id(w, s, l, f), w * s + l + f, "global_id(group, size, local, offset)")
-        check_close(opencl.global_id(w, s, l), w * s + l, "global_id without offset (it defaults to 0)")
+        local, f = int(rng.integers(0, s)), int(rng.integers(0, 1000))
+        check_close(opencl.global_id(w, s, local, f), w * s + local + f, "global_id(group, size, local, offset)")
+        check_close(opencl.global_id(w, s, local), w * s + local, "global_id without offset (it defaults to 0)")
 
 
 @pytest.mark.exercise("global_id", points=1)
@@ -151,12 +169,16 @@ def test_global_id_agrees_with_the_device(opencl, device):
     ref.kernel_for(queue, IDS_SOURCE, "ids")(queue, size, local, buf, global_offset=offset)
     cl.enqueue_copy(queue, out, buf)
     for wx, wy, sx, sy, gx, gy, Sx, Sy in out.reshape(-1, 8).tolist():
-        check_close(opencl.global_id((wx, wy), (Sx, Sy), (sx, sy), offset), (gx, gy),
-                    "global_id against the ids a device reports for a launch with a global offset")
+        check_close(
+            opencl.global_id((wx, wy), (Sx, Sy), (sx, sy), offset),
+            (gx, gy),
+            "global_id against the ids a device reports for a launch with a global offset",
+        )
         check_close(opencl.global_id(wx, Sx, sx, offset[0]), gx, "global_id in 1-D against the device")
 
 
 # ---------------------------------------------------------------- vector add
+
 
 @pytest.mark.exercise("vector_add", points=1)
 @pytest.mark.parametrize("device", DEVICES)
@@ -193,6 +215,7 @@ def test_vector_add_two_dimensional_mixed_layouts(opencl, device):
 
 
 # ---------------------------------------------------------------- matrix products
+
 
 @pytest.mark.exercise("matmul_naive", points=1)
 @pytest.mark.parametrize("device", DEVICES)
@@ -232,7 +255,9 @@ def test_matmul_transposed_views_and_integers(opencl, device, name):
 @pytest.mark.parametrize("device", DEVICES)
 def test_matmul_fast_large(opencl, device):
     A, B = product_inputs(200, 257, 131, seed=304)
-    check_close(call_matmul(opencl, "matmul_fast", A, B, device), A @ B, "matmul_fast output (200x257 @ 257x131)", **TOL)
+    check_close(
+        call_matmul(opencl, "matmul_fast", A, B, device), A @ B, "matmul_fast output (200x257 @ 257x131)", **TOL
+    )
 
 
 @pytest.mark.exercise("matmul_tiled", points=2)
@@ -244,10 +269,19 @@ def test_matmul_tiled_large(opencl, device):
 
 # ---------------------------------------------------------------- kernel sources by their course names
 
-@pytest.mark.parametrize("constant,kernel", [
-    pytest.param(constant, kernel, id=constant, marks=pytest.mark.exercise(kernel, points=1))
-    for constant, kernel in [("VECTOR_ADD_SRC", "vector_add"), ("MATMUL_NAIVE_SRC", "matmul_naive"),
-                             ("MATMUL_TILED_SRC", "matmul_tiled"), ("MATMUL_FAST_SRC", "matmul_fast")]])
+
+@pytest.mark.parametrize(
+    "constant,kernel",
+    [
+        pytest.param(constant, kernel, id=constant, marks=pytest.mark.exercise(kernel, points=1))
+        for constant, kernel in [
+            ("VECTOR_ADD_SRC", "vector_add"),
+            ("MATMUL_NAIVE_SRC", "matmul_naive"),
+            ("MATMUL_TILED_SRC", "matmul_tiled"),
+            ("MATMUL_FAST_SRC", "matmul_fast"),
+        ]
+    ],
+)
 def test_source_constants_hold_the_kernels(opencl, constant, kernel):
     source = getattr(opencl, constant)
     if not isinstance(source, str) or f"__kernel void {kernel}" not in " ".join(source.split()):
@@ -255,6 +289,7 @@ def test_source_constants_hold_the_kernels(opencl, constant, kernel):
 
 
 # ---------------------------------------------------------------- timing
+
 
 def reference_kernel_time(name, args, device):
     return min(ref.time_kernel(name, *args, device=device)["kernel_s"] for _ in range(2))
@@ -281,20 +316,27 @@ def test_time_kernel_uses_profiling_events(opencl, device, name):
     kernel_s = float(as_array(timing["kernel_s"], "time_kernel kernel_s"))
     wall_s = float(as_array(timing["wall_s"], "time_kernel wall_s"))
     if not 0 < kernel_s <= wall_s <= wall:
-        fail(f"time_kernel('{name}'): need 0 < kernel_s <= wall_s <= the call's own wall time "
-             f"(kernel_s and wall_s in seconds)")
+        fail(
+            f"time_kernel('{name}'): need 0 < kernel_s <= wall_s <= the call's own wall time "
+            f"(kernel_s and wall_s in seconds)"
+        )
     if kernel_s == wall_s:
-        fail(f"time_kernel('{name}'): kernel_s equals wall_s; the kernel time comes from the event's "
-             "profile.start and profile.end, the wall time from a stopwatch around the whole call")
+        fail(
+            f"time_kernel('{name}'): kernel_s equals wall_s; the kernel time comes from the event's "
+            "profile.start and profile.end, the wall time from a stopwatch around the whole call"
+        )
     if name == "vector_add" and kernel_s < 0.1 * reference_kernel_time(name, args, device):
-        fail("time_kernel('vector_add'): kernel_s is far shorter than the kernel runs; "
-             "use the event's profile.start and profile.end, not the time of the launch")
+        fail(
+            "time_kernel('vector_add'): kernel_s is far shorter than the kernel runs; "
+            "use the event's profile.start and profile.end, not the time of the launch"
+        )
 
 
 # ---------------------------------------------------------------- kernels reused, programs built once
 
+
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", each_exercise(["vector_add"] + MATMULS))
+@pytest.mark.parametrize("name", each_exercise(["vector_add", *MATMULS]))
 def test_repeated_calls_reuse_kernels(opencl, device, name):
     a = np.arange(12, dtype=np.float32).reshape(3, 4)
     args = (a, a) if name == "vector_add" else (a, a.T)
@@ -307,8 +349,12 @@ def test_repeated_calls_reuse_kernels(opencl, device, name):
             call(*args, device=device)
         per_call = (time.perf_counter() - start) / 5
     if any(is_repeated_retrieval(w) for w in caught):
-        fail(f"{name}: gets a new kernel object on every call (RepeatedKernelRetrieval); "
-             "keep the cl.Kernel from kernel_for")
+        fail(
+            f"{name}: gets a new kernel object on every call (RepeatedKernelRetrieval); "
+            "keep the cl.Kernel from kernel_for"
+        )
     if per_call > 0.025:
-        fail(f"{name}: a tiny call takes {1000 * per_call:.0f} ms; is the program rebuilt on every call? "
-             "build once per context (kernel_for)")
+        fail(
+            f"{name}: a tiny call takes {1000 * per_call:.0f} ms; is the program rebuilt on every call? "
+            "build once per context (kernel_for)"
+        )

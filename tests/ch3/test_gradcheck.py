@@ -8,6 +8,7 @@ through the gradient of a function that couples the elements, and, in
 process, on ``x`` itself), the array version as a vector-Jacobian product,
 and CS231n's relative error.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
@@ -36,13 +37,15 @@ def cubic_central(x, h):
 
 # ---------------------------------------------------------------- eval_numerical_gradient
 
+
 @pytest.mark.exercise("eval_numerical_gradient", points=1)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_numerical_gradient_matches_autograd(gradcheck, shape):
     x = np.random.default_rng(200).normal(size=shape)
     grad = gradcheck.eval_numerical_gradient(lambda v: float(smooth(v)), x.copy())
-    check_close(grad, autograd_vjp(smooth, [x], 0, 1.0), "eval_numerical_gradient of a smooth function",
-                rtol=1e-6, atol=1e-7)
+    check_close(
+        grad, autograd_vjp(smooth, [x], 0, 1.0), "eval_numerical_gradient of a smooth function", rtol=1e-6, atol=1e-7
+    )
 
 
 @pytest.mark.exercise("eval_numerical_gradient", points=1)
@@ -50,8 +53,12 @@ def test_numerical_gradient_matches_autograd(gradcheck, shape):
 def test_numerical_gradient_is_central_and_uses_h(gradcheck, h):
     x = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -0.75]])
     grad = gradcheck.eval_numerical_gradient(lambda v: float(np.sum(v**3)), x.copy(), h=h)
-    check_close(grad, cubic_central(x, h), f"eval_numerical_gradient of sum(x**3) with h={h} "
-                "(central differences give 3x**2 + h**2)", rtol=1e-9)
+    check_close(
+        grad,
+        cubic_central(x, h),
+        f"eval_numerical_gradient of sum(x**3) with h={h} (central differences give 3x**2 + h**2)",
+        rtol=1e-9,
+    )
 
 
 @pytest.mark.exercise("eval_numerical_gradient", points=1)
@@ -66,8 +73,12 @@ def test_numerical_gradient_puts_each_element_back(gradcheck):
     # d/dx_i (sum x)**2 = 2 sum x for every i: wrong if an earlier element was left perturbed
     x = dyadic(np.random.default_rng(201), (3, 4))
     grad = gradcheck.eval_numerical_gradient(lambda v: float(np.sum(v) ** 2), x.copy(), h=2.0**-4)
-    check_close(grad, np.full(x.shape, 2 * x.sum()), "eval_numerical_gradient of (sum x)**2: "
-                "every element must be restored before the next one is perturbed", rtol=1e-9)
+    check_close(
+        grad,
+        np.full(x.shape, 2 * x.sum()),
+        "eval_numerical_gradient of (sum x)**2: every element must be restored before the next one is perturbed",
+        rtol=1e-9,
+    )
 
 
 @pytest.mark.exercise("eval_numerical_gradient", points=1)
@@ -87,6 +98,7 @@ def test_numerical_gradient_verbose(gradcheck):
 
 # ---------------------------------------------------------------- eval_numerical_gradient_array
 
+
 def tanh_layer(w):
     return lambda v: anp.tanh(anp.dot(v, w))
 
@@ -99,8 +111,13 @@ def test_numerical_gradient_array_is_a_vjp(gradcheck, shape, width):
     df = rng.normal(size=(shape[0], width))
     f = tanh_layer(w)
     grad = gradcheck.eval_numerical_gradient_array(lambda v: np.asarray(f(v)), x.copy(), df)
-    check_close(grad, autograd_vjp(f, [x], 0, df), "eval_numerical_gradient_array against autograd's "
-                "vector-Jacobian product", rtol=1e-6, atol=1e-8)
+    check_close(
+        grad,
+        autograd_vjp(f, [x], 0, df),
+        "eval_numerical_gradient_array against autograd's vector-Jacobian product",
+        rtol=1e-6,
+        atol=1e-8,
+    )
 
 
 @pytest.mark.exercise("eval_numerical_gradient_array", points=1)
@@ -118,8 +135,13 @@ def test_numerical_gradient_array_puts_each_element_back(gradcheck):
     x, df = dyadic(rng, (4, 2)), rng.normal(size=(4, 2))
     f = lambda v: anp.sum(v) * v  # noqa: E731  every output depends on every element
     grad = gradcheck.eval_numerical_gradient_array(lambda v: np.asarray(f(v)), x.copy(), df, h=2.0**-5)
-    check_close(grad, autograd_vjp(f, [x], 0, df), "eval_numerical_gradient_array: every element must be "
-                "restored before the next one is perturbed", rtol=1e-9, atol=1e-12)
+    check_close(
+        grad,
+        autograd_vjp(f, [x], 0, df),
+        "eval_numerical_gradient_array: every element must be restored before the next one is perturbed",
+        rtol=1e-9,
+        atol=1e-12,
+    )
 
 
 @pytest.mark.exercise("eval_numerical_gradient_array", points=1)
@@ -143,6 +165,7 @@ def test_numerical_gradient_array_when_f_returns_a_view(gradcheck):
 
 # ---------------------------------------------------------------- rel_error
 
+
 def cs231n_rel_error(x, y):
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
@@ -155,8 +178,16 @@ def test_rel_error_of_numbers(gradcheck, x, y):
 
 
 @pytest.mark.exercise("rel_error", points=0.5)
-@pytest.mark.parametrize("x,y", [([1.0, 100.0], [2.0, 110.0]), ([3.0, 1.0], [1.0, 2.0]), ([1.0, 2.0], [3.0, 1.0]),
-                                 ([-1.0, 2.0], [1.0, 2.0]), ([[0.0, -4.0], [2.0, 0.5]], [[0.0, -4.5], [2.5, -0.5]])])
+@pytest.mark.parametrize(
+    "x,y",
+    [
+        ([1.0, 100.0], [2.0, 110.0]),
+        ([3.0, 1.0], [1.0, 2.0]),
+        ([1.0, 2.0], [3.0, 1.0]),
+        ([-1.0, 2.0], [1.0, 2.0]),
+        ([[0.0, -4.0], [2.0, 0.5]], [[0.0, -4.5], [2.5, -0.5]]),
+    ],
+)
 def test_rel_error_of_arrays_is_the_largest_elementwise_ratio(gradcheck, x, y):
     x, y = np.array(x), np.array(y)
     check_scalar(gradcheck.rel_error(x, y), cs231n_rel_error(x, y), "rel_error of arrays", rtol=1e-12)

@@ -4,12 +4,20 @@ Outputs against the reference on shapes the public tests do not use,
 gradients against autograd and against central differences of the
 reference (inputs kept away from relu's kink), inputs left unmodified.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (away_from_zero, check_backward, check_close, implementation_of, numerical_gradient,
-                            reference, run_forward)
+from grader.testing import (
+    away_from_zero,
+    check_backward,
+    check_close,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    run_forward,
+)
 
 layers = implementation_of("ch3.layers")
 ref = reference("ch3.layers")
@@ -47,9 +55,11 @@ def test_affine_backward_matches_autograd(layers, shape, width):
 def test_affine_backward_matches_central_differences(layers):
     rng, (x, w, b) = affine_inputs((3, 2, 3), 4, seed=12)
     grads, dout = check_backward(layers, "affine", [x, w, b], affine_autograd, rng, ["dx", "dw", "db"])
-    expected = [numerical_gradient(lambda v: ref.affine_forward(v, w, b)[0], x, dout),
-                numerical_gradient(lambda v: ref.affine_forward(x, v, b)[0], w, dout),
-                numerical_gradient(lambda v: ref.affine_forward(x, w, v)[0], b, dout)]
+    expected = [
+        numerical_gradient(lambda v: ref.affine_forward(v, w, b)[0], x, dout),
+        numerical_gradient(lambda v: ref.affine_forward(x, v, b)[0], w, dout),
+        numerical_gradient(lambda v: ref.affine_forward(x, w, v)[0], b, dout),
+    ]
     for grad, numeric, name in zip(grads, expected, ["dx", "dw", "db"]):
         check_close(grad, numeric, f"affine_backward: {name} against central differences", rtol=1e-5)
 

@@ -5,12 +5,22 @@ not use (batch of one, non-square, many classes), gradients against
 autograd and against central differences of the reference (hinge margins
 kept away from their kink), the book's values, and inputs left unmodified.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (autograd_vjp, check_close, check_scalar, check_unchanged, implementation_of,
-                            numerical_gradient, reference, snapshot, unpack_pair)
+from grader.testing import (
+    autograd_vjp,
+    check_close,
+    check_scalar,
+    check_unchanged,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    snapshot,
+    unpack_pair,
+)
 
 losses = implementation_of("ch3.losses")
 ref = reference("ch3.losses")
@@ -46,6 +56,7 @@ def check_central_differences(module, name, inputs, rtol=1e-5):
 
 # ---------------------------------------------------------------- mse_loss
 
+
 def mse_autograd(y_hat, y):
     return anp.sum((y_hat - y) ** 2) / y_hat.shape[0]
 
@@ -72,6 +83,7 @@ def test_mse_loss_of_perfect_prediction_is_zero(losses):
 
 
 # ---------------------------------------------------------------- binary_cross_entropy
+
 
 def bce_autograd(p, y):
     return -anp.mean(y * anp.log(p) + (1 - y) * anp.log(1 - p))
@@ -109,6 +121,7 @@ def test_binary_cross_entropy_gradient_against_central_differences(losses):
 
 
 # ---------------------------------------------------------------- categorical_cross_entropy
+
 
 def cce_autograd(p, y):
     return -anp.sum(y * anp.log(p)) / p.shape[0]
@@ -152,6 +165,7 @@ def test_categorical_cross_entropy_gradient_against_central_differences(losses):
 
 # ---------------------------------------------------------------- softmax_loss
 
+
 def softmax_loss_autograd(x, y):
     n = x.shape[0]
     m = anp.max(x, axis=1, keepdims=True)
@@ -190,6 +204,7 @@ def test_softmax_loss_repeated_labels(losses):
 
 
 # ---------------------------------------------------------------- svm_loss
+
 
 def svm_autograd(x, y):
     n, c = x.shape

@@ -8,12 +8,23 @@ reference, with autograd and with central differences, on inputs kept
 away from relu's kink. Initialisation is checked by its properties: shapes,
 scale, zero biases, reproducible from the seed alone.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (autograd_vjp, check_close, check_scalar, check_unchanged, fail, implementation_of,
-                            numerical_gradient, reference, snapshot, unpack_pair)
+from grader.testing import (
+    autograd_vjp,
+    check_close,
+    check_scalar,
+    check_unchanged,
+    fail,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    snapshot,
+    unpack_pair,
+)
 
 network = implementation_of("ch3.network")
 ref = reference("ch3.network")
@@ -30,8 +41,12 @@ def net_inputs(shape, hidden, classes, seed, margin=0.05):
         rng = np.random.default_rng([seed, attempt])
         X = rng.normal(size=shape)
         d = int(np.prod(shape[1:]))
-        params = {"W1": 0.5 * rng.normal(size=(d, hidden)), "b1": 0.3 * rng.normal(size=hidden),
-                  "W2": 0.5 * rng.normal(size=(hidden, classes)), "b2": 0.3 * rng.normal(size=classes)}
+        params = {
+            "W1": 0.5 * rng.normal(size=(d, hidden)),
+            "b1": 0.3 * rng.normal(size=hidden),
+            "W2": 0.5 * rng.normal(size=(hidden, classes)),
+            "b2": 0.3 * rng.normal(size=classes),
+        }
         hidden_in = X.reshape(shape[0], -1) @ params["W1"] + params["b1"]
         if np.all(np.abs(hidden_in) > margin) and np.any(hidden_in < 0):
             return X, rng.integers(classes, size=shape[0]), params
@@ -67,6 +82,7 @@ def loss_and_grads(net, X, y):
 
 # ---------------------------------------------------------------- he_init
 
+
 @pytest.mark.exercise("he_init", points=1)
 @pytest.mark.parametrize("fan_in,fan_out", [(300, 200), (50, 1000), (1000, 40)])
 def test_he_init_shape_and_variance(network, fan_in, fan_out):
@@ -83,8 +99,12 @@ def test_he_init_shape_and_variance(network, fan_in, fan_out):
 @pytest.mark.parametrize("fan_in,fan_out,seed", [(7, 3, 5), (1, 4, 6), (10, 10, 7)])
 def test_he_init_draws_from_the_given_rng(network, fan_in, fan_out, seed):
     w = network.he_init(fan_in, fan_out, np.random.default_rng(seed))
-    check_close(w, ref.he_init(fan_in, fan_out, np.random.default_rng(seed)),
-                "he_init: weights drawn as rng.normal(0, sqrt(2 / fan_in), size=(fan_in, fan_out))", rtol=1e-12)
+    check_close(
+        w,
+        ref.he_init(fan_in, fan_out, np.random.default_rng(seed)),
+        "he_init: weights drawn as rng.normal(0, sqrt(2 / fan_in), size=(fan_in, fan_out))",
+        rtol=1e-12,
+    )
 
 
 @pytest.mark.exercise("he_init", points=1)
@@ -98,6 +118,7 @@ def test_he_init_depends_on_the_rng_only(network):
 
 
 # ---------------------------------------------------------------- TwoLayerNet: initialisation
+
 
 @pytest.mark.exercise("TwoLayerNet", points=1)
 @pytest.mark.parametrize("dims,scale", [((20, 30, 10), 0.05), ((64, 25, 3), 1e-3)])
@@ -139,22 +160,33 @@ def test_two_layer_net_default_seed_and_weight_scale(network):
     scaled = network.TwoLayerNet(4, 3, 2, weight_scale=0.5).params
     for name in ("W1", "W2"):
         check_close(again[name], first[name], f"TwoLayerNet with the default seed, built twice: {name}", rtol=0, atol=0)
-        check_close(scaled[name], 500 * np.asarray(first[name]),
-                    f"TwoLayerNet: {name} must be weight_scale times the same N(0, 1) draws", rtol=1e-12)
+        check_close(
+            scaled[name],
+            500 * np.asarray(first[name]),
+            f"TwoLayerNet: {name} must be weight_scale times the same N(0, 1) draws",
+            rtol=1e-12,
+        )
 
 
 # ---------------------------------------------------------------- TwoLayerNet: forward, loss, gradients
 
 # CS231n's fixed TwoLayerNet check (assignment 2): N, D, H, C = 3, 5, 50, 7
-CS231N_SCORES = np.array([
-    [11.53165108, 12.2917344, 13.05181771, 13.81190102, 14.57198434, 15.33206765, 16.09215096],
-    [12.05769098, 12.74614105, 13.43459113, 14.1230412, 14.81149128, 15.49994135, 16.18839143],
-    [12.58373087, 13.20054771, 13.81736455, 14.43418138, 15.05099822, 15.66781506, 16.2846319]])
+CS231N_SCORES = np.array(
+    [
+        [11.53165108, 12.2917344, 13.05181771, 13.81190102, 14.57198434, 15.33206765, 16.09215096],
+        [12.05769098, 12.74614105, 13.43459113, 14.1230412, 14.81149128, 15.49994135, 16.18839143],
+        [12.58373087, 13.20054771, 13.81736455, 14.43418138, 15.05099822, 15.66781506, 16.2846319],
+    ]
+)
 
 
 def cs231n_case():
-    params = {"W1": np.linspace(-0.7, 0.3, num=250).reshape(5, 50), "b1": np.linspace(-0.1, 0.9, num=50),
-              "W2": np.linspace(-0.3, 0.4, num=350).reshape(50, 7), "b2": np.linspace(-0.9, 0.1, num=7)}
+    params = {
+        "W1": np.linspace(-0.7, 0.3, num=250).reshape(5, 50),
+        "b1": np.linspace(-0.1, 0.9, num=50),
+        "W2": np.linspace(-0.3, 0.4, num=350).reshape(50, 7),
+        "b2": np.linspace(-0.9, 0.1, num=7),
+    }
     return params, np.linspace(-5.5, 4.5, num=15).reshape(5, 3).T, np.array([0, 5, 1])
 
 
@@ -208,8 +240,11 @@ def test_two_layer_net_gradients_match_autograd(network, shape, hidden, classes)
     args = [params[name] for name in NAMES] + [X, y, reg]
     check_scalar(loss, net_loss_autograd(*args), "TwoLayerNet loss, 0.5 * reg * (sum W1**2 + sum W2**2) added")
     for index, name in enumerate(NAMES):
-        check_close(grads[name], autograd_vjp(net_loss_autograd, args, index, 1.0),
-                    f"TwoLayerNet gradient {name} against autograd")
+        check_close(
+            grads[name],
+            autograd_vjp(net_loss_autograd, args, index, 1.0),
+            f"TwoLayerNet gradient {name} against autograd",
+        )
 
 
 @pytest.mark.exercise("TwoLayerNet", points=2)
@@ -219,17 +254,28 @@ def test_two_layer_net_gradients_match_central_differences(network):
     net = build(network, shape, hidden, classes, params, reg=reg)
     _, grads = loss_and_grads(net, X, y)
     for name in NAMES:
+
         def reference_loss(value, name=name):
-            return net_loss_autograd(*[value if n == name else params[n] for n in NAMES], X, y, reg)
+            return net_loss_autograd(**{**params, name: value}, X=X, y=y, reg=reg)
 
         def own_loss(value, name=name):
             net.params = {**params, name: np.array(value)}
             return net.loss(X, y)[0]
 
-        check_close(grads[name], numerical_gradient(reference_loss, params[name]),
-                    f"TwoLayerNet gradient {name} against central differences of the loss", rtol=1e-5, atol=1e-8)
-        check_close(grads[name], numerical_gradient(own_loss, params[name]),
-                    f"TwoLayerNet gradient {name} against central differences of your own loss", rtol=1e-5, atol=1e-8)
+        check_close(
+            grads[name],
+            numerical_gradient(reference_loss, params[name]),
+            f"TwoLayerNet gradient {name} against central differences of the loss",
+            rtol=1e-5,
+            atol=1e-8,
+        )
+        check_close(
+            grads[name],
+            numerical_gradient(own_loss, params[name]),
+            f"TwoLayerNet gradient {name} against central differences of your own loss",
+            rtol=1e-5,
+            atol=1e-8,
+        )
 
 
 @pytest.mark.exercise("TwoLayerNet", points=1)
@@ -240,16 +286,23 @@ def test_two_layer_net_regularises_weights_not_biases(network):
     base_loss, base_grads = loss_and_grads(build(network, shape, hidden, classes, params, reg=0.0), X, y)
     loss, grads = loss_and_grads(build(network, shape, hidden, classes, params, reg=2.5), X, y)
     penalty = 0.5 * 2.5 * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
-    check_scalar(np.asarray(loss) - np.asarray(base_loss), penalty,
-                 "TwoLayerNet: reg adds 0.5 * reg * (sum W1**2 + sum W2**2) to the loss (weights only)")
+    check_scalar(
+        np.asarray(loss) - np.asarray(base_loss),
+        penalty,
+        "TwoLayerNet: reg adds 0.5 * reg * (sum W1**2 + sum W2**2) to the loss (weights only)",
+    )
     for name in ("b1", "b2"):
         check_close(grads[name], base_grads[name], f"TwoLayerNet: reg must not change the gradient of {name}")
     for name in ("W1", "W2"):
-        check_close(np.asarray(grads[name]) - np.asarray(base_grads[name]), 2.5 * params[name],
-                    f"TwoLayerNet: reg adds reg * {name} to the gradient of {name}")
+        check_close(
+            np.asarray(grads[name]) - np.asarray(base_grads[name]),
+            2.5 * params[name],
+            f"TwoLayerNet: reg adds reg * {name} to the gradient of {name}",
+        )
 
 
 # ---------------------------------------------------------------- train_xor_network
+
 
 def xor_predictions(params):
     xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -266,8 +319,13 @@ def xor_predictions(params):
 def test_train_xor_network_solves_xor(network, kwargs):
     params, losses = unpack_pair(network.train_xor_network(**kwargs), "train_xor_network")
     p = xor_predictions(params)
-    check_close(np.round(p).ravel(), [0.0, 1.0, 1.0, 0.0], f"train_xor_network({kwargs}): rounded predictions on XOR",
-                rtol=0, atol=0)
+    check_close(
+        np.round(p).ravel(),
+        [0.0, 1.0, 1.0, 0.0],
+        f"train_xor_network({kwargs}): rounded predictions on XOR",
+        rtol=0,
+        atol=0,
+    )
     losses = np.asarray(losses, dtype=np.float64)
     if losses.shape != (kwargs.get("epochs", 3000),):
         fail("train_xor_network: losses must hold one loss per epoch")
@@ -276,13 +334,22 @@ def test_train_xor_network_solves_xor(network, kwargs):
 
 
 @pytest.mark.exercise("train_xor_network", points=2)
-@pytest.mark.parametrize("kwargs", [{"hidden_dim": 3, "learning_rate": 0.5, "epochs": 25, "seed": 2},
-                                    {"hidden_dim": 6, "learning_rate": 2.0, "epochs": 10, "seed": 9}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"hidden_dim": 3, "learning_rate": 0.5, "epochs": 25, "seed": 2},
+        {"hidden_dim": 6, "learning_rate": 2.0, "epochs": 10, "seed": 9},
+    ],
+)
 def test_train_xor_network_first_steps_match_reference(network, kwargs):
     params, losses = unpack_pair(network.train_xor_network(**kwargs), "train_xor_network")
     expected_params, expected_losses = ref.train_xor_network(**kwargs)
-    check_close(losses, expected_losses, "train_xor_network: the losses of the first epochs "
-                "(he_init for W1 then W2 from default_rng(seed), zero biases, full-batch gradient descent)")
+    check_close(
+        losses,
+        expected_losses,
+        "train_xor_network: the losses of the first epochs "
+        "(he_init for W1 then W2 from default_rng(seed), zero biases, full-batch gradient descent)",
+    )
     for name in NAMES:
         try:
             value = params[name]

@@ -5,18 +5,32 @@ on arrays, the dense and recurrent toy weights on random inputs, the tiny
 net's gradients against autograd and central differences (relu inputs
 kept away from 0), and linear regions of deeper and random ReLU nets.
 """
+
+import itertools
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (autograd_vjp, check_close, check_scalar, check_unchanged, fail, implementation_of,
-                            numerical_gradient, reference, snapshot, unpack_tuple)
+from grader.testing import (
+    autograd_vjp,
+    check_close,
+    check_scalar,
+    check_unchanged,
+    fail,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    snapshot,
+    unpack_tuple,
+)
 
 toy = implementation_of("ch3.toy_models")
 ref = reference("ch3.toy_models")
 
 
 # ---------------------------------------------------------------- xor_network
+
 
 @pytest.mark.exercise("xor_network", points=1)
 @pytest.mark.parametrize("a,b", [(0, 0), (0, 1), (1, 0), (1, 1)])
@@ -37,11 +51,17 @@ def test_xor_network_on_arrays(toy, shape):
     out = toy.xor_network(a, b)
     check_unchanged([a, b], copies, "xor_network")
     check_close(out, ref.xor_network(a, b), "xor_network on arrays", atol=1e-9)
-    check_close(np.round(np.asarray(out, dtype=np.float64)), np.logical_xor(a, b), "xor_network on arrays, rounded",
-                rtol=0, atol=0)
+    check_close(
+        np.round(np.asarray(out, dtype=np.float64)),
+        np.logical_xor(a, b),
+        "xor_network on arrays, rounded",
+        rtol=0,
+        atol=0,
+    )
 
 
 # ---------------------------------------------------------------- bump_network
+
 
 @pytest.mark.exercise("bump_network", points=1)
 @pytest.mark.parametrize("shape", [(1,), (301,), (3, 4)])
@@ -67,11 +87,13 @@ def test_bump_network_on_inside_and_off_outside(toy):
 @pytest.mark.exercise("bump_network", points=1)
 def test_bump_network_edges_are_half_way(toy):
     x = np.array([0.4, 0.5])
-    check_close(toy.bump_network(x), [0.5, 0.5], "bump_network at the switching points x = 0.4 and 0.5",
-                rtol=0, atol=1e-6)
+    check_close(
+        toy.bump_network(x), [0.5, 0.5], "bump_network at the switching points x = 0.4 and 0.5", rtol=0, atol=1e-6
+    )
 
 
 # ---------------------------------------------------------------- dense_toy_weights
+
 
 @pytest.mark.exercise("dense_toy_weights", points=1)
 @pytest.mark.parametrize("n", [1, 6])
@@ -85,6 +107,7 @@ def test_dense_toy_weights_compute_x1_plus_2_x2(toy, n):
 
 
 # ---------------------------------------------------------------- rnn_toy_weights
+
 
 @pytest.mark.exercise("rnn_toy_weights", points=1)
 @pytest.mark.parametrize("start", [0.0, 1.5])
@@ -102,6 +125,7 @@ def test_rnn_toy_weights_follow_the_recurrence(toy, start):
 
 
 # ---------------------------------------------------------------- tiny_net_gradients
+
 
 def tiny_error(W1, W2, x, y):
     return anp.sum((anp.dot(W2, anp.maximum(0, anp.dot(W1, x))) - y) ** 2)
@@ -138,17 +162,28 @@ def test_tiny_net_gradients_match_autograd(toy, seed):
 def test_tiny_net_gradients_match_central_differences(toy):
     W1, W2, x, y = tiny_inputs(433)
     dW1, dW2 = run_tiny(toy, [W1, W2, x, y])
-    check_close(dW1, numerical_gradient(lambda v: tiny_error(v, W2, x, y), W1),
-                "tiny_net_gradients: dW1 against central differences", rtol=1e-5, atol=1e-8)
-    check_close(dW2, numerical_gradient(lambda v: tiny_error(W1, v, x, y), W2),
-                "tiny_net_gradients: dW2 against central differences", rtol=1e-5, atol=1e-8)
+    check_close(
+        dW1,
+        numerical_gradient(lambda v: tiny_error(v, W2, x, y), W1),
+        "tiny_net_gradients: dW1 against central differences",
+        rtol=1e-5,
+        atol=1e-8,
+    )
+    check_close(
+        dW2,
+        numerical_gradient(lambda v: tiny_error(W1, v, x, y), W2),
+        "tiny_net_gradients: dW2 against central differences",
+        rtol=1e-5,
+        atol=1e-8,
+    )
 
 
 # ---------------------------------------------------------------- count_linear_regions
 
+
 def random_net(widths, seed):
     rng = np.random.default_rng(seed)
-    weights = [rng.normal(size=(a, b)) for a, b in zip(widths[:-1], widths[1:])]
+    weights = [rng.normal(size=(a, b)) for a, b in itertools.pairwise(widths)]
     biases = [rng.normal(size=b) for b in widths[1:]]
     return weights, biases
 
@@ -168,9 +203,13 @@ def test_one_hidden_layer_has_one_region_more_than_kinks(toy, width):
     w = rng.choice([-1.0, 1.0], size=width) * rng.uniform(0.5, 2.0, size=width)
     weights, biases = [w.reshape(1, width), rng.normal(size=(width, 1))], [-w * kinks, np.array([0.3])]
     x = np.linspace(-3.0, 3.0, 2000)
-    check_scalar(count(toy, weights, biases, x), width + 1,
-                 f"count_linear_regions of one hidden layer of {width} relus, each switching inside the grid",
-                 rtol=0, atol=0)
+    check_scalar(
+        count(toy, weights, biases, x),
+        width + 1,
+        f"count_linear_regions of one hidden layer of {width} relus, each switching inside the grid",
+        rtol=0,
+        atol=0,
+    )
 
 
 @pytest.mark.exercise("count_linear_regions", points=1)
@@ -179,23 +218,36 @@ def test_two_hidden_layers_by_hand(toy):
     weights = [np.array([[1.0, -1.0]]), np.array([[1.0], [1.0]]), np.array([[1.0]])]
     biases = [np.array([0.0, 0.0]), np.array([-1.0]), np.array([-0.5])]
     x = np.linspace(-3.0, 3.0, 600)
-    check_scalar(count(toy, weights, biases, x), 4, "count_linear_regions of relu(|x| - 1) (two hidden layers)",
-                 rtol=0, atol=0)
+    check_scalar(
+        count(toy, weights, biases, x), 4, "count_linear_regions of relu(|x| - 1) (two hidden layers)", rtol=0, atol=0
+    )
 
 
 @pytest.mark.exercise("count_linear_regions", points=1)
 def test_no_kink_inside_the_grid_is_one_region(toy):
     weights = [np.array([[1.0, 2.0, -1.0]]), np.array([[1.0], [-1.0], [2.0]])]
     biases = [np.array([5.0, 5.0, -5.0]), np.array([0.0])]
-    check_scalar(count(toy, weights, biases, np.linspace(-1.0, 1.0, 50)), 1,
-                 "count_linear_regions when no unit switches inside the grid", rtol=0, atol=0)
+    check_scalar(
+        count(toy, weights, biases, np.linspace(-1.0, 1.0, 50)),
+        1,
+        "count_linear_regions when no unit switches inside the grid",
+        rtol=0,
+        atol=0,
+    )
 
 
 @pytest.mark.exercise("count_linear_regions", points=1)
-@pytest.mark.parametrize("widths,seed", [([1, 6, 1], 450), ([1, 5, 3, 1], 451), ([1, 3, 4, 2, 2], 452),
-                                         ([1, 8, 8, 1], 453), ([1, 4, 4, 4, 3], 454)])
+@pytest.mark.parametrize(
+    "widths,seed",
+    [([1, 6, 1], 450), ([1, 5, 3, 1], 451), ([1, 3, 4, 2, 2], 452), ([1, 8, 8, 1], 453), ([1, 4, 4, 4, 3], 454)],
+)
 def test_random_deep_nets_match_reference(toy, widths, seed):
     weights, biases = random_net(widths, seed)
     x = np.linspace(-4.0, 4.0, 3001)
-    check_scalar(count(toy, weights, biases, x), ref.count_linear_regions(weights, biases, x),
-                 f"count_linear_regions of a random ReLU net with widths {widths}", rtol=0, atol=0)
+    check_scalar(
+        count(toy, weights, biases, x),
+        ref.count_linear_regions(weights, biases, x),
+        f"count_linear_regions of a random ReLU net with widths {widths}",
+        rtol=0,
+        atol=0,
+    )

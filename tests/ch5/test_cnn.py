@@ -6,12 +6,25 @@ shapes and initialisation, its scores, loss and gradients against the
 reference (same parameters, several sizes, with and without
 regularisation) and against central differences; inputs left unmodified.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (autograd_vjp, check_close, check_scalar, check_unchanged, fail, implementation_of,
-                            numerical_gradient, reference, run_forward, snapshot, unpack_pair, unpack_tuple)
+from grader.testing import (
+    autograd_vjp,
+    check_close,
+    check_scalar,
+    check_unchanged,
+    fail,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    run_forward,
+    snapshot,
+    unpack_pair,
+    unpack_tuple,
+)
 
 cnn = implementation_of("ch5.cnn")
 ref = reference("ch5.cnn")
@@ -29,7 +42,7 @@ def conv_autograd(x, w, b, conv_param):
     out = anp.reshape(b, (1, F, 1, 1))
     for p in range(HH):
         for q in range(WW):
-            patch = xpad[:, :, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride]
+            patch = xpad[:, :, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride]
             out = out + anp.einsum("nchw,fc->nfhw", patch, w[:, :, p, q])
     return out
 
@@ -38,8 +51,16 @@ def max_pool_autograd(x, pool_param):
     ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     _, _, H, W = x.shape
     H_out, W_out = 1 + (H - ph) // stride, 1 + (W - pw) // stride
-    return anp.max(anp.stack([x[:, :, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride]
-                              for p in range(ph) for q in range(pw)]), axis=0)
+    return anp.max(
+        anp.stack(
+            [
+                x[:, :, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride]
+                for p in range(ph)
+                for q in range(pw)
+            ]
+        ),
+        axis=0,
+    )
 
 
 def block_autograd(x, w, b, conv_param, pool_param):
@@ -65,8 +86,11 @@ def block_inputs(x_shape, w_shape, seed):
 def test_conv_relu_pool_forward_matches_reference(cnn, x_shape, w_shape, conv_param, pool_param):
     _, inputs = block_inputs(x_shape, w_shape, seed=1)
     out, _ = run_forward(cnn, "conv_relu_pool_forward", inputs, (conv_param, pool_param))
-    check_close(out, ref.conv_relu_pool_forward(*inputs, conv_param, pool_param)[0],
-                f"conv_relu_pool_forward output for x {x_shape}, w {w_shape}, {conv_param}, {pool_param}")
+    check_close(
+        out,
+        ref.conv_relu_pool_forward(*inputs, conv_param, pool_param)[0],
+        f"conv_relu_pool_forward output for x {x_shape}, w {w_shape}, {conv_param}, {pool_param}",
+    )
 
 
 @pytest.mark.exercise("conv_relu_pool_backward", points=1)
@@ -79,7 +103,7 @@ def test_conv_relu_pool_backward_matches_autograd(cnn, x_shape, w_shape, conv_pa
     grads = unpack_tuple(cnn.conv_relu_pool_backward(dout, cache), 3, "conv_relu_pool_backward")
     check_unchanged([dout], [dout_copy], "conv_relu_pool_backward")
     for index, (grad, name) in enumerate(zip(grads, ["dx", "dw", "db"])):
-        expected = autograd_vjp(lambda *v: block_autograd(*v, conv_param, pool_param), inputs, index, dout)
+        expected = autograd_vjp(lambda x, w, b: block_autograd(x, w, b, conv_param, pool_param), inputs, index, dout)
         check_close(grad, expected, f"conv_relu_pool_backward: {name} for x {x_shape}, w {w_shape}")
 
 
@@ -87,18 +111,23 @@ def test_conv_relu_pool_backward_matches_autograd(cnn, x_shape, w_shape, conv_pa
 
 # constructor arguments; input_dim non-square and odd, one channel or three, filter sizes 1, 3, 5
 NETS = [
-    dict(input_dim=(1, 8, 8), num_filters=4, filter_size=3, hidden_dim=10, num_classes=10),
-    dict(input_dim=(3, 6, 5), num_filters=2, filter_size=5, hidden_dim=7, num_classes=3),
-    dict(input_dim=(2, 7, 4), num_filters=3, filter_size=1, hidden_dim=5, num_classes=4),
+    {"input_dim": (1, 8, 8), "num_filters": 4, "filter_size": 3, "hidden_dim": 10, "num_classes": 10},
+    {"input_dim": (3, 6, 5), "num_filters": 2, "filter_size": 5, "hidden_dim": 7, "num_classes": 3},
+    {"input_dim": (2, 7, 4), "num_filters": 3, "filter_size": 1, "hidden_dim": 5, "num_classes": 4},
 ]
 NET_IDS = ["digits-like", "non-square-5x5-filters", "odd-height-1x1-filters"]
 
 
 def expected_shapes(input_dim, num_filters, filter_size, hidden_dim, num_classes):
     C, H, W = input_dim
-    return {"W1": (num_filters, C, filter_size, filter_size), "b1": (num_filters,),
-            "W2": (num_filters * (H // 2) * (W // 2), hidden_dim), "b2": (hidden_dim,),
-            "W3": (hidden_dim, num_classes), "b3": (num_classes,)}
+    return {
+        "W1": (num_filters, C, filter_size, filter_size),
+        "b1": (num_filters,),
+        "W2": (num_filters * (H // 2) * (W // 2), hidden_dim),
+        "b2": (hidden_dim,),
+        "W3": (hidden_dim, num_classes),
+        "b3": (num_classes,),
+    }
 
 
 def random_params(arguments, seed, scale=0.5):
@@ -134,18 +163,24 @@ def test_parameter_shapes_and_initialisation(cnn, arguments):
 
 @pytest.mark.exercise("ThreeLayerConvNet", points=1)
 def test_weights_are_weight_scale_times_standard_normal_and_seeded(cnn):
-    arguments = dict(input_dim=(3, 10, 10), num_filters=16, filter_size=5, hidden_dim=40, num_classes=10)
+    arguments = {"input_dim": (3, 10, 10), "num_filters": 16, "filter_size": 5, "hidden_dim": 40, "num_classes": 10}
     first = cnn.ThreeLayerConvNet(**arguments, weight_scale=0.02, seed=5).params
     again = cnn.ThreeLayerConvNet(**arguments, weight_scale=0.02, seed=5).params
     other = cnn.ThreeLayerConvNet(**arguments, weight_scale=0.02, seed=6).params
     for name in ("W1", "W2"):  # large enough for a statistical check
         std = float(np.std(first[name]))
         if not 0.018 < std < 0.022 or abs(float(np.mean(first[name]))) > 0.003:
-            fail(f"ThreeLayerConvNet.params['{name}'] must be weight_scale * N(0, 1): std {std:.4f} for weight_scale 0.02")
+            fail(
+                f"ThreeLayerConvNet.params['{name}'] must be weight_scale * N(0, 1): "
+                f"std {std:.4f} for weight_scale 0.02"
+            )
     for name in ("W1", "W2", "W3"):
         check_close(again[name], first[name], f"ThreeLayerConvNet.params['{name}'] with the same seed twice")
         if np.allclose(other[name], first[name]):
-            fail(f"ThreeLayerConvNet.params['{name}'] is the same for seeds 5 and 6: draw from np.random.default_rng(seed)")
+            fail(
+                f"ThreeLayerConvNet.params['{name}'] is the same for seeds 5 and 6: "
+                "draw from np.random.default_rng(seed)"
+            )
 
 
 @pytest.mark.exercise("ThreeLayerConvNet", points=1)
@@ -194,8 +229,15 @@ def test_gradients_match_central_differences(cnn):
     _, grads = unpack_pair(net.loss(X, y), "ThreeLayerConvNet.loss(X, y)")
     expected_net = ref.ThreeLayerConvNet(**arguments, reg=0.2)
     for name in sorted(params):
+
         def loss_of(value, name=name):
             expected_net.params = {**params, name: value}
             return expected_net.loss(X, y)[0]
-        check_close(grads[name], numerical_gradient(loss_of, params[name]), f"ThreeLayerConvNet gradient of {name}",
-                    rtol=1e-5, atol=1e-7)
+
+        check_close(
+            grads[name],
+            numerical_gradient(loss_of, params[name]),
+            f"ThreeLayerConvNet gradient of {name}",
+            rtol=1e-5,
+            atol=1e-7,
+        )

@@ -7,14 +7,25 @@ written with autograd.numpy, one strided slice per kernel offset) and
 against central differences of the reference; fast equals naive; fast is
 actually fast; inputs and dout left unmodified.
 """
+
 import time
 
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (autograd_vjp, check_close, check_unchanged, fail, implementation_of, numerical_gradient,
-                            reference, run_forward, snapshot, unpack_tuple)
+from grader.testing import (
+    autograd_vjp,
+    check_close,
+    check_unchanged,
+    fail,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    run_forward,
+    snapshot,
+    unpack_tuple,
+)
 
 conv = implementation_of("ch5.conv")
 ref = reference("ch5.conv")
@@ -53,8 +64,13 @@ def test_cross_correlate1d_is_the_valid_part_of_the_correlation(conv, length, si
 
 COMBOS = [(stride, pad) for stride in (1, 2, 3) for pad in (0, 1, 2, 3)]
 # (x shape, w shape): batch of one, non-square images and kernels, 1x1 kernels, kernel as large as the image
-SHAPES = [((1, 1, 5, 5), (1, 1, 3, 3)), ((2, 3, 6, 4), (2, 3, 1, 3)), ((1, 2, 4, 7), (3, 2, 4, 2)),
-          ((3, 1, 5, 6), (2, 1, 5, 6)), ((2, 2, 3, 3), (4, 2, 1, 1))]
+SHAPES = [
+    ((1, 1, 5, 5), (1, 1, 3, 3)),
+    ((2, 3, 6, 4), (2, 3, 1, 3)),
+    ((1, 2, 4, 7), (3, 2, 4, 2)),
+    ((3, 1, 5, 6), (2, 1, 5, 6)),
+    ((2, 2, 3, 3), (4, 2, 1, 1)),
+]
 
 
 def conv_inputs(x_shape, w_shape, seed):
@@ -72,7 +88,7 @@ def conv_autograd(x, w, b, conv_param):
     out = anp.reshape(b, (1, F, 1, 1))
     for p in range(HH):
         for q in range(WW):
-            patch = xpad[:, :, p:p + stride * (H_out - 1) + 1:stride, q:q + stride * (W_out - 1) + 1:stride]
+            patch = xpad[:, :, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride]
             out = out + anp.einsum("nchw,fc->nfhw", patch, w[:, :, p, q])
     return out
 
@@ -86,7 +102,7 @@ def check_conv_backward(module, kind, inputs, conv_param, rng, rtol=1e-6):
     grads = unpack_tuple(getattr(module, backward)(dout, cache), 3, backward)
     check_unchanged([dout], [dout_copy], backward)
     for index, (grad, name) in enumerate(zip(grads, ["dx", "dw", "db"])):
-        expected = autograd_vjp(lambda *v: conv_autograd(*v, conv_param), inputs, index, dout)
+        expected = autograd_vjp(lambda x, w, b: conv_autograd(x, w, b, conv_param), inputs, index, dout)
         check_close(grad, expected, f"{backward}: {name} with conv_param={conv_param}", rtol=rtol)
     return grads, dout
 
@@ -101,7 +117,11 @@ def test_conv_forward_naive_every_stride_and_pad(conv, stride, pad):
     _, (x, w, b) = conv_inputs((2, 2, 7, 6), (3, 2, 3, 2), seed=100 + 4 * stride + pad)
     conv_param = {"stride": stride, "pad": pad}
     out, _ = run_forward(conv, "conv_forward_naive", [x, w, b], (conv_param,))
-    check_close(out, ref.conv_forward_naive(x, w, b, conv_param)[0], f"conv_forward_naive output for {describe(x, w, conv_param)}")
+    check_close(
+        out,
+        ref.conv_forward_naive(x, w, b, conv_param)[0],
+        f"conv_forward_naive output for {describe(x, w, conv_param)}",
+    )
 
 
 @pytest.mark.exercise("conv_forward_naive", points=1)
@@ -110,7 +130,11 @@ def test_conv_forward_naive_shapes(conv, x_shape, w_shape):
     _, (x, w, b) = conv_inputs(x_shape, w_shape, seed=110)
     conv_param = {"stride": 1, "pad": 1}
     out, _ = run_forward(conv, "conv_forward_naive", [x, w, b], (conv_param,))
-    check_close(out, ref.conv_forward_naive(x, w, b, conv_param)[0], f"conv_forward_naive output for {describe(x, w, conv_param)}")
+    check_close(
+        out,
+        ref.conv_forward_naive(x, w, b, conv_param)[0],
+        f"conv_forward_naive output for {describe(x, w, conv_param)}",
+    )
 
 
 @pytest.mark.exercise("conv_backward_naive", points=1)
@@ -133,9 +157,11 @@ def test_conv_backward_naive_matches_central_differences(conv):
     conv_param = {"stride": 2, "pad": 2}
     grads, dout = check_conv_backward(conv, "naive", [x, w, b], conv_param, rng)
     forward = lambda *v: ref.conv_forward_fast(*v, conv_param)[0]  # noqa: E731
-    expected = [numerical_gradient(lambda v: forward(v, w, b), x, dout),
-                numerical_gradient(lambda v: forward(x, v, b), w, dout),
-                numerical_gradient(lambda v: forward(x, w, v), b, dout)]
+    expected = [
+        numerical_gradient(lambda v: forward(v, w, b), x, dout),
+        numerical_gradient(lambda v: forward(x, v, b), w, dout),
+        numerical_gradient(lambda v: forward(x, w, v), b, dout),
+    ]
     for grad, numeric, name in zip(grads, expected, ["dx", "dw", "db"]):
         check_close(grad, numeric, f"conv_backward_naive: {name} against central differences", rtol=1e-5)
 
@@ -146,8 +172,11 @@ def test_conv_forward_fast_equals_naive_every_stride_and_pad(conv, stride, pad):
     _, (x, w, b) = conv_inputs((3, 2, 8, 7), (4, 2, 2, 3), seed=150 + 4 * stride + pad)
     conv_param = {"stride": stride, "pad": pad}
     out, _ = run_forward(conv, "conv_forward_fast", [x, w, b], (conv_param,))
-    check_close(out, ref.conv_forward_naive(x, w, b, conv_param)[0],
-                f"conv_forward_fast output (must equal the naive one) for {describe(x, w, conv_param)}")
+    check_close(
+        out,
+        ref.conv_forward_naive(x, w, b, conv_param)[0],
+        f"conv_forward_fast output (must equal the naive one) for {describe(x, w, conv_param)}",
+    )
 
 
 @pytest.mark.exercise("conv_forward_fast", points=1)
@@ -156,7 +185,11 @@ def test_conv_forward_fast_shapes(conv, x_shape, w_shape):
     _, (x, w, b) = conv_inputs(x_shape, w_shape, seed=160)
     conv_param = {"stride": 2, "pad": 0}
     out, _ = run_forward(conv, "conv_forward_fast", [x, w, b], (conv_param,))
-    check_close(out, ref.conv_forward_naive(x, w, b, conv_param)[0], f"conv_forward_fast output for {describe(x, w, conv_param)}")
+    check_close(
+        out,
+        ref.conv_forward_naive(x, w, b, conv_param)[0],
+        f"conv_forward_fast output for {describe(x, w, conv_param)}",
+    )
 
 
 @pytest.mark.exercise("conv_backward_fast", points=1)
@@ -179,9 +212,11 @@ def test_conv_backward_fast_matches_central_differences(conv):
     conv_param = {"stride": 3, "pad": 1}
     grads, dout = check_conv_backward(conv, "fast", [x, w, b], conv_param, rng)
     forward = lambda *v: ref.conv_forward_fast(*v, conv_param)[0]  # noqa: E731
-    expected = [numerical_gradient(lambda v: forward(v, w, b), x, dout),
-                numerical_gradient(lambda v: forward(x, v, b), w, dout),
-                numerical_gradient(lambda v: forward(x, w, v), b, dout)]
+    expected = [
+        numerical_gradient(lambda v: forward(v, w, b), x, dout),
+        numerical_gradient(lambda v: forward(x, v, b), w, dout),
+        numerical_gradient(lambda v: forward(x, w, v), b, dout),
+    ]
     for grad, numeric, name in zip(grads, expected, ["dx", "dw", "db"]):
         check_close(grad, numeric, f"conv_backward_fast: {name} against central differences", rtol=1e-5)
 
@@ -210,5 +245,7 @@ def test_conv_fast_is_much_faster_than_the_naive_loops(conv):
 
     fast = best_time(fast_forward_and_backward)
     if fast * SPEEDUP > naive:
-        fail(f"conv_forward_fast + conv_backward_fast take {fast * 1e3:.1f} ms on x (4, 3, 16, 16), w (8, 3, 3, 3), "
-             f"not {SPEEDUP}x less than a naive forward alone ({naive * 1e3:.1f} ms): no Python loop over output pixels")
+        fail(
+            f"conv_forward_fast + conv_backward_fast take {fast * 1e3:.1f} ms on x (4, 3, 16, 16), w (8, 3, 3, 3), "
+            f"not {SPEEDUP}x less than a naive forward alone ({naive * 1e3:.1f} ms): no Python loop over output pixels"
+        )

@@ -5,12 +5,24 @@ written with autograd.numpy), T = 1 and longer, batch of one; gradients of
 both outputs of a step (next_h and next_c); the cell gradient carried across
 steps; the peephole LSTM against the book's equations written here.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (as_array, autograd_vjp, check_backward, check_close, check_unchanged,
-                            implementation_of, numerical_gradient, reference, run_forward, snapshot, unpack_tuple)
+from grader.testing import (
+    as_array,
+    autograd_vjp,
+    check_backward,
+    check_close,
+    check_unchanged,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    run_forward,
+    snapshot,
+    unpack_tuple,
+)
 
 lstm = implementation_of("ch6.lstm")
 ref = reference("ch6.lstm")
@@ -29,8 +41,8 @@ def step_autograd(x, prev_h, prev_c, Wx, Wh, b):
     """(next_h, next_c) of one LSTM step, gates i, f, o, g."""
     H = prev_h.shape[1]
     a = anp.dot(x, Wx) + anp.dot(prev_h, Wh) + b
-    i, f, o = ag_sigmoid(a[:, :H]), ag_sigmoid(a[:, H:2 * H]), ag_sigmoid(a[:, 2 * H:3 * H])
-    g = anp.tanh(a[:, 3 * H:])
+    i, f, o = ag_sigmoid(a[:, :H]), ag_sigmoid(a[:, H : 2 * H]), ag_sigmoid(a[:, 2 * H : 3 * H])
+    g = anp.tanh(a[:, 3 * H :])
     next_c = f * prev_c + i * g
     return o * anp.tanh(next_c), next_c
 
@@ -48,16 +60,27 @@ def lstm_autograd(x, h0, Wx, Wh, b):
     return anp.stack(states, axis=1)
 
 
-def step_inputs(N, D, H, seed):
+def step_inputs(N, D, H, *, seed):
     rng = np.random.default_rng(seed)
-    return rng, [rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H)),
-                 0.6 * rng.normal(size=(D, 4 * H)), 0.6 * rng.normal(size=(H, 4 * H)), 0.6 * rng.normal(size=4 * H)]
+    return rng, [
+        rng.normal(size=(N, D)),
+        rng.normal(size=(N, H)),
+        rng.normal(size=(N, H)),
+        0.6 * rng.normal(size=(D, 4 * H)),
+        0.6 * rng.normal(size=(H, 4 * H)),
+        0.6 * rng.normal(size=4 * H),
+    ]
 
 
-def seq_inputs(N, T, D, H, seed):
+def seq_inputs(N, T, D, H, *, seed):
     rng = np.random.default_rng(seed)
-    return rng, [rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), 0.6 * rng.normal(size=(D, 4 * H)),
-                 0.6 * rng.normal(size=(H, 4 * H)), 0.6 * rng.normal(size=4 * H)]
+    return rng, [
+        rng.normal(size=(N, T, D)),
+        rng.normal(size=(N, H)),
+        0.6 * rng.normal(size=(D, 4 * H)),
+        0.6 * rng.normal(size=(H, 4 * H)),
+        0.6 * rng.normal(size=4 * H),
+    ]
 
 
 def run_step(module, name, inputs):
@@ -113,13 +136,19 @@ def test_lstm_step_backward_matches_central_differences(lstm):
     grads = check_step_backward(lstm, inputs, dnext_h, dnext_c, "random")
     dout = np.concatenate([dnext_h, dnext_c], axis=1)
     for index, (grad, name) in enumerate(zip(grads, STEP_NAMES)):
+
         def f(value, index=index):
             args = list(inputs)
             args[index] = value
             h, c, _ = ref.lstm_step_forward(*args)
             return np.concatenate([h, c], axis=1)
-        check_close(grad, numerical_gradient(f, inputs[index], dout),
-                    f"lstm_step_backward: {name} against central differences", rtol=1e-5)
+
+        check_close(
+            grad,
+            numerical_gradient(f, inputs[index], dout),
+            f"lstm_step_backward: {name} against central differences",
+            rtol=1e-5,
+        )
 
 
 @pytest.mark.exercise("lstm_forward", points=1)
@@ -142,12 +171,18 @@ def test_lstm_backward_matches_central_differences(lstm):
     rng, inputs = seq_inputs(2, 4, 2, 3, seed=221)
     grads, dout = check_backward(lstm, "lstm", inputs, lstm_autograd, rng, SEQ_NAMES)
     for index, (grad, name) in enumerate(zip(grads, SEQ_NAMES)):
+
         def f(value, index=index):
             args = list(inputs)
             args[index] = value
             return ref.lstm_forward(*args)[0]
-        check_close(grad, numerical_gradient(f, inputs[index], dout), f"lstm_backward: {name} against central differences",
-                    rtol=1e-5)
+
+        check_close(
+            grad,
+            numerical_gradient(f, inputs[index], dout),
+            f"lstm_backward: {name} against central differences",
+            rtol=1e-5,
+        )
 
 
 @pytest.mark.exercise("lstm_backward", points=2)
@@ -159,23 +194,25 @@ def test_lstm_backward_carries_the_cell_gradient_across_steps(lstm):
     dh[:, -1, :] = np.random.default_rng(223).normal(size=dh[:, -1, :].shape)
     grads = unpack_tuple(lstm.lstm_backward(dh, cache), 5, "lstm_backward")
     for index, (grad, name) in enumerate(zip(grads, SEQ_NAMES)):
-        check_close(grad, autograd_vjp(lstm_autograd, inputs, index, dh), f"lstm_backward with dh only at the last step: {name}")
+        check_close(
+            grad, autograd_vjp(lstm_autograd, inputs, index, dh), f"lstm_backward with dh only at the last step: {name}"
+        )
 
 
 def peephole_by_the_book(x, prev_h, prev_c, Wx, Wh, b, p_i, p_f, p_o):
     """The book's peephole LSTM: z block input; i, f peek at c^(t-1); o peeks at c^(t)."""
     H = prev_h.shape[1]
     a = anp.dot(x, Wx) + anp.dot(prev_h, Wh) + b
-    z = anp.tanh(a[:, 3 * H:])
+    z = anp.tanh(a[:, 3 * H :])
     i = ag_sigmoid(a[:, :H] + p_i * prev_c)
-    f = ag_sigmoid(a[:, H:2 * H] + p_f * prev_c)
+    f = ag_sigmoid(a[:, H : 2 * H] + p_f * prev_c)
     c = i * z + f * prev_c
-    o = ag_sigmoid(a[:, 2 * H:3 * H] + p_o * c)
+    o = ag_sigmoid(a[:, 2 * H : 3 * H] + p_o * c)
     return o * anp.tanh(c), c
 
 
-def peephole_inputs(N, D, H, seed, which="all"):
-    rng, inputs = step_inputs(N, D, H, seed)
+def peephole_inputs(N, D, H, *, seed, which="all"):
+    rng, inputs = step_inputs(N, D, H, seed=seed)
     peeps = [rng.normal(size=H) for _ in range(3)]
     if which != "all":
         peeps = [p if name == which else np.zeros(H) for p, name in zip(peeps, ["p_i", "p_f", "p_o"])]

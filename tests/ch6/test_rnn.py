@@ -6,13 +6,26 @@ batch of one; backpropagation through time with the upstream gradient at a
 single step; the bidirectional RNN against the book's equations written
 here; clipping by the global norm, leaving small gradients alone.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (autograd_vjp, check_backward, check_close, check_scalar, check_unchanged, fail,
-                            implementation_of, numerical_gradient, reference, run_forward, snapshot, unpack_pair,
-                            unpack_tuple)
+from grader.testing import (
+    autograd_vjp,
+    check_backward,
+    check_close,
+    check_scalar,
+    check_unchanged,
+    fail,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    run_forward,
+    snapshot,
+    unpack_pair,
+    unpack_tuple,
+)
 
 rnn = implementation_of("ch6.rnn")
 ref = reference("ch6.rnn")
@@ -26,16 +39,26 @@ STEP_SHAPES = [(1, 3, 4), (4, 5, 3), (2, 2, 6)]
 SEQ_SHAPES = [(1, 1, 3, 4), (3, 1, 2, 2), (2, 5, 3, 4), (1, 9, 4, 3), (3, 6, 2, 5)]
 
 
-def step_inputs(N, D, H, seed):
+def step_inputs(N, D, H, *, seed):
     rng = np.random.default_rng(seed)
-    return rng, [rng.normal(size=(N, D)), rng.normal(size=(N, H)), 0.5 * rng.normal(size=(D, H)),
-                 0.5 * rng.normal(size=(H, H)), 0.5 * rng.normal(size=H)]
+    return rng, [
+        rng.normal(size=(N, D)),
+        rng.normal(size=(N, H)),
+        0.5 * rng.normal(size=(D, H)),
+        0.5 * rng.normal(size=(H, H)),
+        0.5 * rng.normal(size=H),
+    ]
 
 
-def seq_inputs(N, T, D, H, seed):
+def seq_inputs(N, T, D, H, *, seed):
     rng = np.random.default_rng(seed)
-    return rng, [rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), 0.5 * rng.normal(size=(D, H)),
-                 0.5 * rng.normal(size=(H, H)), 0.5 * rng.normal(size=H)]
+    return rng, [
+        rng.normal(size=(N, T, D)),
+        rng.normal(size=(N, H)),
+        0.5 * rng.normal(size=(D, H)),
+        0.5 * rng.normal(size=(H, H)),
+        0.5 * rng.normal(size=H),
+    ]
 
 
 def step_autograd(x, prev_h, Wx, Wh, b):
@@ -70,12 +93,18 @@ def test_rnn_step_backward_matches_central_differences(rnn):
     rng, inputs = step_inputs(3, 4, 5, seed=102)
     grads, dout = check_backward(rnn, "rnn_step", inputs, step_autograd, rng, GRAD_NAMES)
     for index, (grad, name) in enumerate(zip(grads, GRAD_NAMES)):
+
         def f(value, index=index):
             args = list(inputs)
             args[index] = value
             return ref.rnn_step_forward(*args)[0]
-        check_close(grad, numerical_gradient(f, inputs[index], dout), f"rnn_step_backward: {name} against central differences",
-                    rtol=1e-5)
+
+        check_close(
+            grad,
+            numerical_gradient(f, inputs[index], dout),
+            f"rnn_step_backward: {name} against central differences",
+            rtol=1e-5,
+        )
 
 
 @pytest.mark.exercise("rnn_forward", points=1)
@@ -105,12 +134,18 @@ def test_rnn_backward_matches_central_differences(rnn):
     rng, inputs = seq_inputs(2, 4, 3, 3, seed=121)
     grads, dout = check_backward(rnn, "rnn", inputs, rnn_autograd, rng, SEQ_NAMES)
     for index, (grad, name) in enumerate(zip(grads, SEQ_NAMES)):
+
         def f(value, index=index):
             args = list(inputs)
             args[index] = value
             return ref.rnn_forward(*args)[0]
-        check_close(grad, numerical_gradient(f, inputs[index], dout), f"rnn_backward: {name} against central differences",
-                    rtol=1e-5)
+
+        check_close(
+            grad,
+            numerical_gradient(f, inputs[index], dout),
+            f"rnn_backward: {name} against central differences",
+            rtol=1e-5,
+        )
 
 
 @pytest.mark.exercise("rnn_backward", points=2)
@@ -124,13 +159,24 @@ def test_rnn_backward_carries_dh_through_time(rnn, step):
     dh[:, t, :] = np.random.default_rng(123).normal(size=dh[:, t, :].shape)
     grads = unpack_tuple(rnn.rnn_backward(dh, cache), 5, "rnn_backward")
     for index, (grad, name) in enumerate(zip(grads, SEQ_NAMES)):
-        check_close(grad, autograd_vjp(rnn_autograd, inputs, index, dh), f"rnn_backward with dh only at the {step} step: {name}")
+        check_close(
+            grad, autograd_vjp(rnn_autograd, inputs, index, dh), f"rnn_backward with dh only at the {step} step: {name}"
+        )
 
 
 def birnn_params(D, H, M, seed):
     rng = np.random.default_rng(seed)
-    shapes = {"Wx_f": (D, H), "Wh_f": (H, H), "b_f": (H,), "Wx_b": (D, H), "Wh_b": (H, H), "b_b": (H,),
-              "Wy_f": (H, M), "Wy_b": (H, M), "by": (M,)}
+    shapes = {
+        "Wx_f": (D, H),
+        "Wh_f": (H, H),
+        "b_f": (H,),
+        "Wx_b": (D, H),
+        "Wh_b": (H, H),
+        "b_b": (H,),
+        "Wy_f": (H, M),
+        "Wy_b": (H, M),
+        "by": (M,),
+    }
     return rng, {name: 0.6 * rng.normal(size=shape) for name, shape in shapes.items()}
 
 
@@ -171,8 +217,12 @@ def test_birnn_forward_uses_h0_b_after_the_last_step(rnn):
 
 def gradient_dict(seed, scale):
     rng = np.random.default_rng(seed)
-    return {"W1": scale * rng.normal(size=(3, 4)), "b1": scale * rng.normal(size=4),
-            "W2": scale * rng.normal(size=(4, 2)), "b2": scale * rng.normal(size=2)}
+    return {
+        "W1": scale * rng.normal(size=(3, 4)),
+        "b1": scale * rng.normal(size=4),
+        "W2": scale * rng.normal(size=(4, 2)),
+        "b2": scale * rng.normal(size=2),
+    }
 
 
 def check_clipped(rnn, grads, max_norm, what):

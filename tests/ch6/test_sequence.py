@@ -5,12 +5,26 @@ Temporal affine layer against autograd; the masked temporal softmax loss
 a batch of one; the toy recurrence and the linear RNN fitted to it, on the
 book's y_t = -0.5 y_{t-1} + x_t and on another recurrence of the same form.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (as_array, autograd_vjp, check_backward, check_close, check_scalar, check_unchanged,
-                            fail, implementation_of, reference, run_forward, snapshot, unpack_pair, unpack_tuple)
+from grader.testing import (
+    as_array,
+    autograd_vjp,
+    check_backward,
+    check_close,
+    check_scalar,
+    check_unchanged,
+    fail,
+    implementation_of,
+    reference,
+    run_forward,
+    snapshot,
+    unpack_pair,
+    unpack_tuple,
+)
 
 seq = implementation_of("ch6.sequence")
 ref = reference("ch6.sequence")
@@ -18,7 +32,7 @@ ref = reference("ch6.sequence")
 AFFINE_SHAPES = [(1, 1, 3, 2), (2, 4, 3, 5), (3, 2, 5, 1)]  # (N, T, D, M)
 
 
-def affine_inputs(N, T, D, M, seed):
+def affine_inputs(N, T, D, M, *, seed):
     rng = np.random.default_rng(seed)
     return rng, [rng.normal(size=(N, T, D)), rng.normal(size=(D, M)), rng.normal(size=M)]
 
@@ -62,8 +76,14 @@ def masks(kind, N, T, rng):
     return mask
 
 
-LOSS_CASES = [(1, 1, 3, "all"), (1, 6, 4, "lengths"), (4, 5, 6, "all"), (4, 5, 6, "lengths"), (5, 3, 4, "random"),
-              (3, 4, 5, "empty row")]
+LOSS_CASES = [
+    (1, 1, 3, "all"),
+    (1, 6, 4, "lengths"),
+    (4, 5, 6, "all"),
+    (4, 5, 6, "lengths"),
+    (5, 3, 4, "random"),
+    (3, 4, 5, "empty row"),
+]
 
 
 @pytest.mark.exercise("temporal_softmax_loss", points=1)
@@ -87,7 +107,9 @@ def test_temporal_softmax_loss_large_scores(seq):
     with np.errstate(over="raise", invalid="raise"):
         loss, dx = unpack_pair(seq.temporal_softmax_loss(x, y, mask), "temporal_softmax_loss")
     check_scalar(loss, loss_autograd(x, y, mask), "temporal_softmax_loss with scores near +-1000: loss")
-    check_close(dx, autograd_vjp(loss_autograd, [x, y, mask], 0, 1.0), "temporal_softmax_loss with scores near +-1000: dx")
+    check_close(
+        dx, autograd_vjp(loss_autograd, [x, y, mask], 0, 1.0), "temporal_softmax_loss with scores near +-1000: dx"
+    )
 
 
 @pytest.mark.exercise("toy_sequences", points=1)
@@ -132,7 +154,9 @@ def check_fit(seq, x, y, truth, what):
     weights = unpack_tuple(seq.fit_toy_rnn(x, y), 3, "fit_toy_rnn")
     check_unchanged([x, y], copies, "fit_toy_rnn")
     for value, expected, name in zip(weights, truth, ["W", "U", "b"]):
-        check_scalar(value, expected, f"fit_toy_rnn ({what}): fitted {name} is not close to {expected}", rtol=0, atol=0.02)
+        check_scalar(
+            value, expected, f"fit_toy_rnn ({what}): fitted {name} is not close to {expected}", rtol=0, atol=0.02
+        )
 
 
 @pytest.mark.exercise("fit_toy_rnn", points=2)

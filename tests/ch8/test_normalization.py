@@ -4,12 +4,22 @@ Batch norm: outputs against the reference, gradients against autograd and
 central differences, running averages through test mode. Dropout: checked
 by properties, so any correct use of the seed passes.
 """
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import (check_backward, check_close, check_scalar, fail, implementation_of, numerical_gradient,
-                            reference, run_forward, unpack_tuple)
+from grader.testing import (
+    check_backward,
+    check_close,
+    check_scalar,
+    fail,
+    implementation_of,
+    numerical_gradient,
+    reference,
+    run_forward,
+    unpack_tuple,
+)
 
 norm = implementation_of("ch8.normalization")
 ref = reference("ch8.normalization")
@@ -59,8 +69,11 @@ def test_running_averages_drive_test_mode(norm, momentum):
     mine["mode"], theirs["mode"] = "test", "test"
     x = 2 * rng.normal(size=(3, 4))
     out, _ = run_forward(norm, "batchnorm_forward", [x, gamma, beta], [mine])
-    check_close(out, ref.batchnorm_forward(x, gamma, beta, theirs)[0],
-                "batchnorm_forward (test) after 5 training batches: must use the running averages")
+    check_close(
+        out,
+        ref.batchnorm_forward(x, gamma, beta, theirs)[0],
+        "batchnorm_forward (test) after 5 training batches: must use the running averages",
+    )
 
 
 @pytest.mark.exercise("batchnorm_forward", points=1)
@@ -69,7 +82,9 @@ def test_test_mode_does_not_use_batch_statistics(norm):
     x = 10 + rng.normal(size=(6, 3))
     param = {"mode": "test", "running_mean": np.full(3, 1.0), "running_var": np.full(3, 4.0)}
     out, _ = run_forward(norm, "batchnorm_forward", [x, np.ones(3), np.zeros(3)], [param])
-    check_close(out, (x - 1.0) / np.sqrt(4.0 + 1e-5), "batchnorm_forward (test) with given running_mean and running_var")
+    check_close(
+        out, (x - 1.0) / np.sqrt(4.0 + 1e-5), "batchnorm_forward (test) with given running_mean and running_var"
+    )
     x_single = x[:1]
     out, _ = run_forward(norm, "batchnorm_forward", [x_single, np.ones(3), np.zeros(3)], [param])
     check_close(out, (x_single - 1.0) / np.sqrt(4.0 + 1e-5), "batchnorm_forward (test) on a batch of one")
@@ -79,8 +94,15 @@ def test_test_mode_does_not_use_batch_statistics(norm):
 @pytest.mark.parametrize("shape", SHAPES)
 def test_batchnorm_backward_matches_autograd(norm, shape):
     rng, inputs = bn_inputs(shape, 5)
-    check_backward(norm, "batchnorm", inputs, lambda x, g, b, p: bn_autograd(x, g, b), rng, ["dx", "dgamma", "dbeta"],
-                   params=[{"mode": "train"}])
+    check_backward(
+        norm,
+        "batchnorm",
+        inputs,
+        lambda x, g, b, p: bn_autograd(x, g, b),
+        rng,
+        ["dx", "dgamma", "dbeta"],
+        params=[{"mode": "train"}],
+    )
 
 
 @pytest.mark.exercise("batchnorm_backward", points=1)
@@ -93,9 +115,11 @@ def test_batchnorm_backward_matches_central_differences(norm):
     def f(x_, g_, b_):
         return ref.batchnorm_forward(x_, g_, b_, {"mode": "train"})[0]
 
-    expected = [numerical_gradient(lambda v: f(v, gamma, beta), x, dout),
-                numerical_gradient(lambda v: f(x, v, beta), gamma, dout),
-                numerical_gradient(lambda v: f(x, gamma, v), beta, dout)]
+    expected = [
+        numerical_gradient(lambda v: f(v, gamma, beta), x, dout),
+        numerical_gradient(lambda v: f(x, v, beta), gamma, dout),
+        numerical_gradient(lambda v: f(x, gamma, v), beta, dout),
+    ]
     for grad, numeric, name in zip(grads, expected, ["dx", "dgamma", "dbeta"]):
         check_close(grad, numeric, f"batchnorm_backward: {name} against central differences", rtol=1e-5, atol=1e-7)
 
@@ -116,8 +140,9 @@ def test_dropout_train_keeps_p_and_scales_by_one_over_p(norm, p, shape):
     if out.shape != x.shape:
         fail(f"dropout_forward: shape {out.shape}, expected {x.shape}")
     kept = out != 0
-    check_scalar(kept.mean(), p, f"dropout_forward: share of units kept with p = {p} (p is the KEEP probability)",
-                 atol=0.01)
+    check_scalar(
+        kept.mean(), p, f"dropout_forward: share of units kept with p = {p} (p is the KEEP probability)", atol=0.01
+    )
     check_close(out[kept], x[kept] / p, f"dropout_forward: kept units must be x / p (inverted dropout), p = {p}")
 
 

@@ -3,6 +3,7 @@
 Multi-step sequences with the state carried in config, against the
 reference; defaults when config is None; the caller's arrays untouched.
 """
+
 import numpy as np
 import pytest
 

@@ -1,6 +1,7 @@
 """Hidden suite for ch8/parallel.py: Hogwild and Downpour reach the loss of
 serial SGD (within 5 %) on a sparse logistic regression. Processes run
 concurrently, so results vary a little from run to run: only tolerances."""
+
 import numpy as np
 import pytest
 
@@ -25,13 +26,21 @@ def final_loss(w, what):
 @pytest.mark.parametrize("n_workers", [1, 2, 3])
 def test_hogwild_reaches_serial_loss(parallel, n_workers):
     w = parallel.hogwild(PROBLEM, n_workers=n_workers, epochs=4, learning_rate=0.1, seed=1)
-    check_scalar(final_loss(w, "hogwild"), SERIAL, f"hogwild with {n_workers} processes: final loss against serial SGD",
-                 rtol=0.05)
+    check_scalar(
+        final_loss(w, "hogwild"),
+        SERIAL,
+        f"hogwild with {n_workers} processes: final loss against serial SGD",
+        rtol=0.05,
+    )
 
 
 @pytest.mark.exercise("downpour", points=2)
 @pytest.mark.parametrize("n_replicas,sync_every", [(1, 10), (2, 10), (3, 25)])
 def test_downpour_reaches_serial_loss(parallel, n_replicas, sync_every):
     w = parallel.downpour(PROBLEM, n_replicas=n_replicas, epochs=4, learning_rate=0.1, sync_every=sync_every, seed=1)
-    check_scalar(final_loss(w, "downpour"), SERIAL,
-                 f"downpour with {n_replicas} replicas, sync every {sync_every}: final loss against serial SGD", rtol=0.05)
+    check_scalar(
+        final_loss(w, "downpour"),
+        SERIAL,
+        f"downpour with {n_replicas} replicas, sync every {sync_every}: final loss against serial SGD",
+        rtol=0.05,
+    )

@@ -1,10 +1,19 @@
 """Hidden suite for ch8/preprocessing.py: outputs against the reference and
 their defining properties; inputs left unchanged."""
+
 import numpy as np
 import pytest
 
-from grader.testing import check_close, check_scalar, check_unchanged, fail, implementation_of, reference, snapshot, \
-    unpack_tuple
+from grader.testing import (
+    check_close,
+    check_scalar,
+    check_unchanged,
+    fail,
+    implementation_of,
+    reference,
+    snapshot,
+    unpack_tuple,
+)
 
 pre = implementation_of("ch8.preprocessing")
 ref = reference("ch8.preprocessing")
@@ -63,7 +72,9 @@ def test_unit_norm_scale_matches_reference(pre, shape):
     copies = snapshot(X)
     out = pre.unit_norm_scale(X)
     check_unchanged([X], copies, "unit_norm_scale")
-    check_close(out, ref.unit_norm_scale(X), f"unit_norm_scale for shape {shape} (each row to norm 1, zero rows stay 0)")
+    check_close(
+        out, ref.unit_norm_scale(X), f"unit_norm_scale for shape {shape} (each row to norm 1, zero rows stay 0)"
+    )
 
 
 @pytest.mark.exercise("pca_whiten", points=2)
@@ -79,8 +90,13 @@ def test_pca_whiten_matches_reference_up_to_signs(pre, shape, epsilon):
         fail(f"pca_whiten: shape {out.shape}, expected {expected.shape}")
     signs = np.sign(np.sum(out * expected, axis=0))
     signs[signs == 0] = 1
-    check_close(out * signs, expected, f"pca_whiten (epsilon {epsilon}): columns, largest variance first, "
-                f"each up to its sign", rtol=1e-6, atol=1e-8)
+    check_close(
+        out * signs,
+        expected,
+        f"pca_whiten (epsilon {epsilon}): columns, largest variance first, each up to its sign",
+        rtol=1e-6,
+        atol=1e-8,
+    )
 
 
 @pytest.mark.exercise("pca_whiten", points=1)
@@ -89,8 +105,12 @@ def test_pca_whiten_default_epsilon(pre):
     out = np.asarray(pre.pca_whiten(X), dtype=np.float64)
     cov = out.T @ out / len(X)
     expected = ref.pca_whiten(X)
-    check_close(np.diag(cov), np.diag(expected.T @ expected / len(X)),
-                "pca_whiten with the default epsilon: variance of each output column", rtol=1e-6)
+    check_close(
+        np.diag(cov),
+        np.diag(expected.T @ expected / len(X)),
+        "pca_whiten with the default epsilon: variance of each output column",
+        rtol=1e-6,
+    )
 
 
 @pytest.mark.exercise("lecun_init", points=1)

@@ -3,6 +3,7 @@
 Shuffling is checked by its properties (any correct use of rng passes):
 every example once, batch sizes, pairs kept, shuffled, repeatable.
 """
+
 import numpy as np
 import pytest
 
@@ -35,7 +36,9 @@ def test_minibatches_partition_the_data(training, n, batch_size):
     if sorted(labels.tolist()) != list(range(n)):
         fail("minibatches: every example must appear in exactly one batch")
     for X_batch, y_batch in batches:
-        check_close(np.asarray(X_batch)[:, 0], 2.0 * np.asarray(y_batch), "minibatches: X[i] and y[i] must stay together")
+        check_close(
+            np.asarray(X_batch)[:, 0], 2.0 * np.asarray(y_batch), "minibatches: X[i] and y[i] must stay together"
+        )
 
 
 @pytest.mark.exercise("minibatches", points=1)
@@ -68,23 +71,45 @@ def test_batch_mode_matches_reference(training, epochs, lr):
 @pytest.mark.exercise("gradient_descent", points=1)
 def test_batch_size_at_least_n_is_batch_mode(training):
     X, y = regression(10, 3, seed=8)
-    w, _ = training.gradient_descent(training.least_squares, np.zeros(3), X, y, learning_rate=0.2, epochs=3,
-                                     batch_size=10, rng=np.random.default_rng(0))
-    check_close(w, ref.gradient_descent(ref.least_squares, np.zeros(3), X, y, learning_rate=0.2, epochs=3)[0],
-                "gradient_descent with batch_size = N (one full step per epoch)")
+    w, _ = training.gradient_descent(
+        training.least_squares,
+        np.zeros(3),
+        X,
+        y,
+        learning_rate=0.2,
+        epochs=3,
+        batch_size=10,
+        rng=np.random.default_rng(0),
+    )
+    check_close(
+        w,
+        ref.gradient_descent(ref.least_squares, np.zeros(3), X, y, learning_rate=0.2, epochs=3)[0],
+        "gradient_descent with batch_size = N (one full step per epoch)",
+    )
 
 
 @pytest.mark.exercise("gradient_descent", points=1)
 @pytest.mark.parametrize("batch_size", [1, 4, 7])
 def test_one_epoch_replays_the_minibatches(training, batch_size):
     X, y = regression(20, 3, seed=batch_size)
-    w, losses = training.gradient_descent(training.least_squares, np.zeros(3), X, y, learning_rate=0.1, epochs=1,
-                                          batch_size=batch_size, rng=np.random.default_rng(11))
+    w, losses = training.gradient_descent(
+        training.least_squares,
+        np.zeros(3),
+        X,
+        y,
+        learning_rate=0.1,
+        epochs=1,
+        batch_size=batch_size,
+        rng=np.random.default_rng(11),
+    )
     expected = np.zeros(3)
     for X_batch, y_batch in training.minibatches(X, y, batch_size, np.random.default_rng(11)):
         expected = expected - 0.1 * ref.least_squares(expected, np.asarray(X_batch), np.asarray(y_batch))[1]
-    check_close(w, expected, f"gradient_descent, batch_size {batch_size}: one step per batch of minibatches(X, y, "
-                f"{batch_size}, rng)")
+    check_close(
+        w,
+        expected,
+        f"gradient_descent, batch_size {batch_size}: one step per batch of minibatches(X, y, {batch_size}, rng)",
+    )
     check_scalar(losses[-1], ref.least_squares(expected, X, y)[0], "gradient_descent: loss on all data after the epoch")
 
 
@@ -92,10 +117,26 @@ def test_one_epoch_replays_the_minibatches(training, batch_size):
 @pytest.mark.parametrize("batch_size", [1, 5])
 def test_stochastic_modes_converge_like_the_reference(training, batch_size):
     X, y = regression(40, 3, seed=20 + batch_size)
-    w, losses = training.gradient_descent(training.least_squares, np.zeros(3), X, y, learning_rate=0.05, epochs=15,
-                                          batch_size=batch_size, rng=np.random.default_rng(1))
-    _, losses_ref = ref.gradient_descent(ref.least_squares, np.zeros(3), X, y, learning_rate=0.05, epochs=15,
-                                         batch_size=batch_size, rng=np.random.default_rng(1))
+    w, losses = training.gradient_descent(
+        training.least_squares,
+        np.zeros(3),
+        X,
+        y,
+        learning_rate=0.05,
+        epochs=15,
+        batch_size=batch_size,
+        rng=np.random.default_rng(1),
+    )
+    _, losses_ref = ref.gradient_descent(
+        ref.least_squares,
+        np.zeros(3),
+        X,
+        y,
+        learning_rate=0.05,
+        epochs=15,
+        batch_size=batch_size,
+        rng=np.random.default_rng(1),
+    )
     if len(losses) != 15:
         fail(f"gradient_descent: expected one loss per epoch (15), got {len(losses)}")
     check_scalar(losses[-1], losses_ref[-1], f"gradient_descent (batch_size {batch_size}): final loss", rtol=0.05)
@@ -122,7 +163,9 @@ def test_noise_defaults_and_repeatability(training):
     a = np.asarray(training.add_gradient_noise(dw, 3, np.random.default_rng(9)))
     b = np.asarray(training.add_gradient_noise(dw, 3, np.random.default_rng(9)))
     check_close(a, b, "add_gradient_noise: the same rng seed must give the same noise")
-    check_scalar(a.std(), np.sqrt(0.01 / 4**0.55), "add_gradient_noise: noise std with the defaults at step 3", rtol=0.01)
+    check_scalar(
+        a.std(), np.sqrt(0.01 / 4**0.55), "add_gradient_noise: noise std with the defaults at step 3", rtol=0.01
+    )
 
 
 SEQUENCES = [
@@ -137,7 +180,10 @@ SEQUENCES = [
 @pytest.mark.exercise("EarlyStopping", points=1)
 @pytest.mark.parametrize("min_delta,patience,losses", SEQUENCES)
 def test_early_stopping_decisions(training, min_delta, patience, losses):
-    mine, theirs = training.EarlyStopping(min_delta=min_delta, patience=patience), ref.EarlyStopping(min_delta, patience)
+    mine, theirs = (
+        training.EarlyStopping(min_delta=min_delta, patience=patience),
+        ref.EarlyStopping(min_delta, patience),
+    )
     for epoch, loss in enumerate(losses):
         expected = bool(theirs.step(loss))
         got = mine.step(loss)

@@ -1,10 +1,16 @@
 """Values cross the process boundary as plain data, never pickle."""
+
+import contextlib
 import io
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as npst
 
-from grader.codec import CodecError, decode, encode, read_frame, write_frame
+from grader.isolation.codec import CodecError, TruncatedFrame, decode, encode, read_frame, write_frame
 
 
 class Opaque:
@@ -12,7 +18,8 @@ class Opaque:
 
 
 def roundtrip(value):
-    buffers, refs = [], []
+    buffers: list[bytes] = []
+    refs: list[object] = []
 
     def refer(obj):
         refs.append(obj)
@@ -27,8 +34,12 @@ def roundtrip(value):
 
 
 def test_plain_data_round_trips():
-    value = {"a": [1, 2.5, None, True, "s"], "b": (np.arange(6.0).reshape(2, 3), np.float64(2.5), np.int32(3)),
-             "c": np.array(7.0), "nan": float("nan")}
+    value: dict[str, Any] = {
+        "a": [1, 2.5, None, True, "s"],
+        "b": (np.arange(6.0).reshape(2, 3), np.float64(2.5), np.int32(3)),
+        "c": np.array(7.0),
+        "nan": float("nan"),
+    }
     back, refs = roundtrip(value)
     assert refs == []
     assert back["a"] == [1, 2.5, None, True, "s"] and isinstance(back["b"], tuple)
@@ -57,6 +68,120 @@ def test_other_objects_become_references():
 
 def test_malformed_arrays_are_rejected():
     with pytest.raises(CodecError):
-        decode({"$a": {"i": 0, "dtype": "|O", "shape": [1]}}, [b"\0" * 8], None)
+        decode({"$a": {"i": 0, "dtype": "|O", "shape": [1]}}, [b"\0" * 8], lambda ref: ref)
     with pytest.raises(CodecError):
-        decode({"$a": {"i": 0, "dtype": "<f8", "shape": [4]}}, [b"\0" * 8], None)
+        decode({"$a": {"i": 0, "dtype": "<f8", "shape": [4]}}, [b"\0" * 8], lambda ref: ref)
+
+
+# ---------------------------------------------------------------- properties
+
+NUMERIC_DTYPES = (
+    npst.boolean_dtypes()
+    | npst.integer_dtypes()
+    | npst.unsigned_integer_dtypes()
+    | npst.floating_dtypes()
+    | npst.complex_number_dtypes()
+)
+ARRAYS = npst.arrays(NUMERIC_DTYPES, npst.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
+LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+    | ARRAYS
+    | ARRAYS.map(lambda a: a.T)  # not C-contiguous
+    | ARRAYS.filter(lambda a: a.ndim == 0).map(lambda a: a[()])  # numpy scalars
+)
+VALUES = st.recursive(
+    LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal in type and value, NaNs included; arrays bit for bit."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (np.ndarray, np.generic)):
+        return a.dtype == b.dtype and a.shape == b.shape and np.asarray(a).tobytes() == np.asarray(b).tobytes()
+    if isinstance(a, float):
+        return (a == b and str(a) == str(b)) or (np.isnan(a) and np.isnan(b))  # -0.0 stays -0.0
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+@settings(deadline=None)
+@given(VALUES)
+def test_any_supported_value_round_trips(value):
+    back, refs = roundtrip(value)
+    assert refs == [], "plain data never becomes a reference"
+    assert same(back, value)
+
+
+@settings(deadline=None)
+@given(st.binary(min_size=1, max_size=200))
+def test_malformed_bytes_raise_the_codec_error(data):
+    try:
+        header, buffers = read_frame(io.BytesIO(data))
+    except CodecError:
+        return
+    assert isinstance(header, dict) and all(isinstance(b, bytes) for b in buffers)  # by chance a valid frame
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=4) | st.sampled_from(["$a", "$s", "$t"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["$a", "$s", "$t", "$d", "i", "dtype", "shape", "x"]), inner, max_size=3)
+    ),
+    max_leaves=15,
+)
+
+
+@settings(deadline=None)
+@given(JSON, st.lists(st.binary(max_size=16), max_size=3))
+def test_malformed_messages_decode_to_the_codec_error_or_a_value(data, buffers):
+    with contextlib.suppress(CodecError):
+        decode(data, buffers, lambda ref: ("reference", ref))
+
+
+def test_a_frame_cut_short_is_a_codec_error_and_an_end_of_stream():
+    stream = io.BytesIO()
+    write_frame(stream, {"value": [1, 2, 3]}, [b"12345678"])
+    whole = stream.getvalue()
+    with pytest.raises(EOFError) as error:
+        read_frame(io.BytesIO(b""))
+    assert not isinstance(error.value, CodecError), "nothing at all is the other side gone, not a malformed frame"
+    for cut in (3, 12, len(whole) - 1):
+        with pytest.raises(TruncatedFrame):
+            read_frame(io.BytesIO(whole[:cut]))
+
+
+def test_deeply_nested_headers_are_rejected_without_recursing_to_death():
+    payload = b"[" * 100_000 + b"]" * 100_000
+    frame = len(payload).to_bytes(8, "little") + payload + (0).to_bytes(8, "little")
+    with pytest.raises(CodecError):
+        read_frame(io.BytesIO(frame))
+    nested: Any = 1
+    for _ in range(100):
+        nested = [nested]
+    with pytest.raises(CodecError, match="nested too deeply"):
+        decode(nested, [], lambda ref: ref)
+
+
+def test_array_sizes_are_checked_before_anything_is_allocated():
+    huge = {"$a": {"i": 0, "dtype": "<f8", "shape": [2**62, 2**62]}}
+    with pytest.raises(CodecError, match="does not match"):
+        decode(huge, [b""], lambda ref: ref)
+    for body in ({"i": 0, "dtype": "<f8", "shape": [-1]}, {"i": 1, "dtype": "<f8", "shape": [1]}, {"i": 0, "dtype": 5}):
+        with pytest.raises(CodecError, match="malformed"):
+            decode({"$a": body}, [b"\0" * 8], lambda ref: ref)

@@ -1,4 +1,5 @@
 """`dlgrade grade` as an instructor runs it: layouts, bad input, outputs, resume."""
+
 import csv
 import json
 import os
@@ -9,16 +10,21 @@ from pathlib import Path
 
 import pytest
 
+from grader.isolation.sandbox import unavailable_reason
 from grader.paths import ROOT
-from grader.sandbox import unavailable_reason
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 EXAMPLES = ROOT / "examples" / "submissions"
 
 
 def grade(*args):
-    return subprocess.run([sys.executable, "-m", "grader", "grade", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", "grade", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def totals(out: Path) -> dict[str, float]:
@@ -112,10 +118,13 @@ def test_resume_skips_graded_students_and_scores_are_deterministic(graded, tmp_p
     assert fresh.returncode == 0 and first == second
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--chapters", "ch99"], "no hidden suite for ch99"),
-    (["--jobs", "0"], "--jobs must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--chapters", "ch99"], "no hidden suite for ch99"),
+        (["--jobs", "0"], "--jobs must be at least 1"),
+    ],
+)
 def test_wrong_arguments_are_one_line_errors(tmp_path, args, message):
     done = grade(EXAMPLES / "partial", "--out", tmp_path / "out", *args)
     assert done.returncode == 2 and message in done.stderr

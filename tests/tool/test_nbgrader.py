@@ -6,6 +6,7 @@ one bug, correct but noisy on stderr), runs ``autograde``,
 ``generate_feedback`` and ``export`` and checks the scores, what students
 get, and that notebooks rebuild into modules the hidden suite grades alike.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,9 +22,10 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader", reason="nbgrader is the optional extra `nbgrader`: pip install -e '.[nbgrader]'")
 
-from grader.markers import remove_markers  # noqa: E402
-from grader.nbgrader_course import write_course  # noqa: E402
-from grader.notebooks import NotebookError, modules_from_notebook, write_modules  # noqa: E402
+from grader.authoring.markers import remove_markers  # noqa: E402
+from grader.grading.runner import run_suite  # noqa: E402
+from grader.notebooks.convert import NotebookError, modules_from_notebook, write_modules  # noqa: E402
+from grader.notebooks.nbgrader_course import write_course  # noqa: E402
 from grader.paths import ROOT  # noqa: E402
 
 CHAPTER = "ch3"
@@ -46,7 +48,9 @@ def grade_id(cell) -> str | None:
 def submit(course: Path, student: str, edit) -> Path:
     """A student's notebook: the released one with solution cells edited, under submitted/."""
     source = nbformat.read(course / "source" / CHAPTER / f"{CHAPTER}.ipynb", 4)
-    answers = {grade_id(c): remove_markers(c.source) for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    answers = {
+        grade_id(c): remove_markers(c.source) for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")
+    }
     notebook = nbformat.read(course / "release" / CHAPTER / f"{CHAPTER}.ipynb", 4)
     for cell in notebook.cells:
         if grade_id(cell) in answers and edit is not None:
@@ -64,9 +68,11 @@ def one_bug(cell_id: str, text: str) -> str:
 def noisy(cell_id: str, text: str) -> str:
     """Correct, but warns and prints to stderr every time affine_forward runs."""
     if cell_id == f"{CHAPTER}-layers-affine_forward":
-        noise = ("    import sys, warnings\n"
-                 '    warnings.warn("affine_forward: this loop is slow", RuntimeWarning)\n'
-                 '    print("debug: affine_forward called", file=sys.stderr)\n')
+        noise = (
+            "    import sys, warnings\n"
+            '    warnings.warn("affine_forward: this loop is slow", RuntimeWarning)\n'
+            '    print("debug: affine_forward called", file=sys.stderr)\n'
+        )
         text = text.replace('    """\n', '    """\n' + noise, 1)  # right after the docstring
         assert "warnings.warn" in text
     return text
@@ -98,15 +104,11 @@ def hidden_points_by_exercise(chapter: str = CHAPTER) -> dict[str, float]:
 
 def isolated_scores(folder: Path | None, chapter: str = CHAPTER) -> tuple[dict[str, float], dict[str, float]]:
     """(score, max) per exercise from the hidden suite run in-process against ``folder``."""
-    report = Path(os.environ.get("TMPDIR", "/tmp")) / f"dl-nbgrader-{os.getpid()}-{id(folder)}.json"
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--dl-report={report}",
-            str(ROOT / "tests" / chapter)]
-    args += [f"--impl={folder}"] if folder else ["--collect-only"]
-    subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
-    data = json.loads(report.read_text(encoding="utf-8"))
-    report.unlink()
-    rows = data["exercises"]
-    return {r["exercise"]: r["score"] for r in rows}, {r["exercise"]: r["max_score"] for r in rows}
+    suite = [str(ROOT / "tests" / chapter)]
+    result = run_suite(suite, str(folder)) if folder else run_suite(suite, "solutions", extra=["--collect-only"])
+    assert not result.error, result.error + result.output_tail()
+    rows = result.exercises
+    return {r.exercise: r.score for r in rows}, {r.exercise: r.max_score for r in rows}
 
 
 def cell_scores(root: Path, student: str) -> dict[str, float]:
@@ -132,7 +134,7 @@ def test_cell_points_equal_the_hidden_suite(course):
     assert course["points"] == pytest.approx(hidden_points_by_exercise())
 
 
-@pytest.mark.parametrize("chapter", ["ch4", "ch5", "ch6", "ch8", "ch10"])
+@pytest.mark.parametrize("chapter", ["ch2", "ch4", "ch5", "ch6", "ch7", "ch8", "ch9", "ch10"])
 def test_every_chapter_notebook_earns_its_points_on_the_reference(chapter, tmp_path):
     """Each chapter builds; its source notebook (reference and hidden tests inside), run in a real
     kernel, earns in every test cell exactly the hidden suite's points for that exercise, including
@@ -143,8 +145,9 @@ def test_every_chapter_notebook_earns_its_points_on_the_reference(chapter, tmp_p
     assert points == pytest.approx(hidden_points_by_exercise(chapter))
     path = tmp_path / "source" / chapter / f"{chapter}.ipynb"
     notebook = nbformat.read(path, 4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     assert notebook_scores(notebook) == pytest.approx(points)
 
 
@@ -170,7 +173,12 @@ def test_released_notebook_has_no_solutions_or_hidden_tests(course):
     texts = {path.name: path.read_text(encoding="utf-8") for path in release.iterdir() if path.is_file()}
     assert set(texts) == {f"{CHAPTER}.ipynb", "dlgrade_runner.py", "dlgrade_testing.py"}
     for name, text in texts.items():
-        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "np.maximum(0, x)", "test_affine_forward_matches_reference"):
+        for secret in (
+            "BEGIN SOLUTION",
+            "BEGIN HIDDEN TESTS",
+            "np.maximum(0, x)",
+            "test_affine_forward_matches_reference",
+        ):
             assert secret not in text, f"{name} contains {secret!r}"
     assert "embedded_reference(" not in texts[f"{CHAPTER}.ipynb"]
 
@@ -191,8 +199,13 @@ def test_feedback_does_not_reveal_hidden_tests(course):
     for student in STUDENTS:
         html = (course["root"] / "feedback" / student / CHAPTER / f"{CHAPTER}.html").read_text(encoding="utf-8")
         assert "hidden check 1" in html  # results are there, by number
-        for secret in ("BEGIN HIDDEN TESTS", "embedded_reference", "test_affine_forward_matches_reference",
-                       "AFFINE_SHAPES", "check_backward("):
+        for secret in (
+            "BEGIN HIDDEN TESTS",
+            "embedded_reference",
+            "test_affine_forward_matches_reference",
+            "AFFINE_SHAPES",
+            "check_backward(",
+        ):
             assert secret not in html, f"feedback of {student} shows {secret!r}"
 
 
@@ -211,11 +224,23 @@ def test_notebook_scores_equal_the_hidden_suite_on_rebuilt_modules(course, stude
 
 
 def test_dlgrade_grade_gives_the_same_points_per_exercise(course, tmp_path):
-    if not (ROOT / "grader" / "grade.py").exists():
-        pytest.skip("grader/grade.py (`dlgrade grade`) does not exist yet")
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "grader", "grade", str(course["root"] / "submitted"), "--out", str(out),
-                           "--chapters", CHAPTER], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "grade",
+            str(course["root"] / "submitted"),
+            "--out",
+            str(out),
+            "--chapters",
+            CHAPTER,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert (out / "grades.csv").exists(), done.stderr[-2000:]
     with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -233,10 +258,13 @@ def test_modules_from_notebook_rebuilds_importable_modules(course):
     assert "def test_" not in "".join(modules.values())
 
 
-@pytest.mark.parametrize("content,message", [
-    ("{not json", "not a readable notebook"),
-    (json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "no solution cells"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("{not json", "not a readable notebook"),
+        (json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "no solution cells"),
+    ],
+)
 def test_modules_from_notebook_rejects_broken_notebooks(tmp_path, content, message):
     path = tmp_path / "ch3.ipynb"
     path.write_text(content, encoding="utf-8")
@@ -255,9 +283,13 @@ def test_modules_from_notebook_rejects_repeated_grade_ids(course, tmp_path):
 
 
 def test_cli_rejects_unknown_chapter(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "grader", "nbgrader", str(tmp_path / "c"), "--chapters", "ch99"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 1 and "unknown chapter ch99" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "nbgrader", str(tmp_path / "c"), "--chapters", "ch99"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "unknown chapter ch99" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_shipped_helpers_hold_no_tests_or_solutions(course):

@@ -5,6 +5,7 @@ copy of the tool is exercised for real: its pytest plugin and its
 ``dlgrade check`` run from the release (``PYTHONPATH=DEST``, plugin
 autoloading off), never the project's own ``grader``.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -17,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import release as rel
-from grader.markers import remove_markers
+from grader.authoring import release as rel
+from grader.authoring.markers import remove_markers
+from grader.authoring.sync import HEADER, expected_tree
 from grader.paths import ROOT, SOLUTIONS
-from grader.sync import HEADER, expected_tree
 
 CHAPTERS = ["ch3"]
 
@@ -33,14 +34,16 @@ def student_env(root: Path) -> dict[str, str]:
 
 
 def run_in(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=root, env=env or student_env(root),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, *args], cwd=root, env=env or student_env(root), capture_output=True, text=True, timeout=120
+    )
 
 
 def dlgrade(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +51,14 @@ def released(tmp_path_factory) -> rel.Release:
     dest = tmp_path_factory.mktemp("release") / "not" / "yet" / "student-repo"  # parents are created
     done = dlgrade("release", str(dest), "--chapters", ",".join(CHAPTERS), "--zip")
     assert done.returncode == 0, done.stdout + done.stderr
-    return rel.Release(dest, CHAPTERS, rel.git(dest, "rev-parse", "main").strip(),
-                       rel.git(dest, "rev-parse", "solutions").strip(), 0, archive=rel.archive_path(dest))
+    return rel.Release(
+        dest,
+        CHAPTERS,
+        rel.git(dest, "rev-parse", "main").strip(),
+        rel.git(dest, "rev-parse", "solutions").strip(),
+        0,
+        archive=rel.archive_path(dest),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -69,18 +78,21 @@ def stub_modules() -> list[str]:
 
 # ---------------------------------------------------------------- what main holds
 
+
 def test_main_holds_exercises_datasets_student_tools_and_nothing_else(released):
     files = set(files_on(released.dest, "main"))
     exercises = {f"exercises/{p}" for p in expected_tree() if p.count("/") == 0 or p.split("/")[0] in CHAPTERS}
     tools = set(rel.grader_tree(rel.exercise_tree(CHAPTERS)))
-    assert tools >= {f"grader/{m}.py" for m in rel.STUDENT_MODULES}
+    assert tools >= {f"grader/{m.replace('.', '/')}.py" for m in rel.STUDENT_MODULES}
     assert files == exercises | tools | set(rel.dataset_files()) | {"README.md", "pyproject.toml", ".gitignore"}
     assert not any(f.startswith(("tests/", "solutions/")) for f in files)
-    for instructor_only in ("sync", "markers", "selftest", "mutants", "grade", "nbgrader_course", "release"):
-        assert f"grader/{instructor_only}.py" not in files
+    assert not any(f.startswith(("grader/authoring/", "grader/notebooks/", "grader/isolation/")) for f in files)
+    assert "grader/grading/grade.py" not in files
     assert rel.git(released.dest, "branch", "--show-current").strip() == "main"
-    assert sorted(rel.git(released.dest, "for-each-ref", "--format=%(refname:short)", "refs/heads").split()) == \
-        ["main", "solutions"]
+    assert sorted(rel.git(released.dest, "for-each-ref", "--format=%(refname:short)", "refs/heads").split()) == [
+        "main",
+        "solutions",
+    ]
 
 
 def test_exercises_on_main_are_exactly_what_sync_generates(released):
@@ -97,8 +109,11 @@ def test_solutions_branch_differs_from_main_only_by_the_answers(released):
         header = HEADER.format(source=source.relative_to(ROOT).as_posix())
         assert rel.git(dest, "show", f"solutions:{path}") == header + remove_markers(source.read_text(encoding="utf-8"))
     # every line the solutions branch drops is a stub's raise: headers and docstrings are identical
-    removed = [line for line in rel.git(dest, "diff", "-U0", "main", "solutions").splitlines()
-               if line.startswith("-") and not line.startswith("---")]
+    removed = [
+        line
+        for line in rel.git(dest, "diff", "-U0", "main", "solutions").splitlines()
+        if line.startswith("-") and not line.startswith("---")
+    ]
     assert removed and all(line[1:].strip().startswith('raise NotImplementedError("') for line in removed), removed
 
 
@@ -115,8 +130,9 @@ def test_zip_is_git_archive_of_main(released):
         names = {n for n in archive.namelist() if not n.endswith("/")}
         prefix = released.dest.name + "/"
         assert names == {prefix + f for f in files_on(released.dest, "main")}
-        assert archive.read(prefix + "exercises/ch3/layers.py").decode() == \
-            rel.git(released.dest, "show", "main:exercises/ch3/layers.py")
+        assert archive.read(prefix + "exercises/ch3/layers.py").decode() == rel.git(
+            released.dest, "show", "main:exercises/ch3/layers.py"
+        )
 
 
 def test_student_pyproject_installs_just_what_students_need(released):
@@ -132,12 +148,18 @@ def test_student_pyproject_installs_just_what_students_need(released):
 
 def test_student_readme_says_how_to_install_run_check_and_compare(released):
     readme = rel.git(released.dest, "show", "main:README.md")
-    for needed in ("pip install -e .", "pytest exercises/ch3", "dlgrade check ch3", "solutions",
-                   "git diff main origin/solutions -- exercises/ch3"):
+    for needed in (
+        "pip install -e .",
+        "pytest exercises/ch3",
+        "dlgrade check ch3",
+        "solutions",
+        "git diff main origin/solutions -- exercises/ch3",
+    ):
         assert needed in readme
 
 
 # ---------------------------------------------------------------- leak check
+
 
 def test_main_gives_away_no_solution_and_no_hidden_test(released):
     assert rel.find_leaks(released.dest, CHAPTERS) == []
@@ -173,11 +195,12 @@ def test_release_refuses_to_publish_a_leak_and_leaves_nothing(tmp_path, monkeypa
 
 
 def test_instructor_only_modules_are_never_shipped():
-    with pytest.raises(rel.ReleaseError, match="grader/sync, which is instructor-only"):
-        rel.grader_tree({"exercises/ch3/test_x.py": "from grader.sync import render\n"})
+    with pytest.raises(rel.ReleaseError, match="grader/authoring/sync, which is instructor-only"):
+        rel.grader_tree({"exercises/ch3/test_x.py": "from grader.authoring.sync import render\n"})
 
 
 # ---------------------------------------------------------------- errors
+
 
 def test_refuses_a_destination_that_is_not_empty(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
@@ -198,12 +221,13 @@ def test_a_chapter_needs_the_chapters_it_imports(tmp_path):
     for chapter, text in {"ch3": "", "ch5": "from ..ch3.layers import affine_forward\n"}.items():
         (tmp_path / chapter).mkdir()
         (tmp_path / chapter / "cnn.py").write_text(text)
-    with pytest.raises(rel.ReleaseError, match="ch5 imports ch3 .*: add ch3 to --chapters"):
+    with pytest.raises(rel.ReleaseError, match=r"ch5 imports ch3 .*: add ch3 to --chapters"):
         rel.select_chapters(["ch5"], solutions=tmp_path)
     assert rel.select_chapters(["ch5", "ch3"], solutions=tmp_path) == ["ch3", "ch5"]
 
 
 # ---------------------------------------------------------------- the released tool, for real
+
 
 def test_released_pytest_reports_not_started_on_main(released):
     which = run_in(released.dest, "-c", "import grader; print(grader.__file__)")
@@ -238,8 +262,10 @@ def _can_build_offline() -> bool:
     return importlib.util.find_spec("wheel") is not None or version >= (70, 1)
 
 
-@pytest.mark.skipif(not _can_build_offline(), reason="the project's venv cannot build a wheel offline "
-                    "(needs `wheel` or setuptools>=70.1)")
+@pytest.mark.skipif(
+    not _can_build_offline(),
+    reason="the project's venv cannot build a wheel offline (needs `wheel` or setuptools>=70.1)",
+)
 def test_slow_pip_installed_release_runs_dlgrade_check(solutions_checkout, tmp_path):
     """pip install -e the release into a throwaway venv that sees the project's packages (a few seconds)."""
     import site
@@ -248,18 +274,59 @@ def test_slow_pip_installed_release_runs_dlgrade_check(solutions_checkout, tmp_p
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # the project's site-packages as a plain path: its packages, not its editable `grader`
     Path(purelib, "course.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON", "PIP_"))}
-    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-                              "--no-deps", "--no-build-isolation", "--no-index", "-e", str(solutions_checkout)],
-                             cwd=tmp_path, env=clean, capture_output=True, text=True, timeout=120)
+    install = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-e",
+            str(solutions_checkout),
+        ],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert install.returncode == 0, install.stderr[-2000:]
-    which = subprocess.run([str(python), "-c", "import grader; print(grader.__file__)"], cwd=tmp_path, env=clean,
-                           capture_output=True, text=True)
+    which = subprocess.run(
+        [str(python), "-c", "import grader; print(grader.__file__)"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
     assert Path(which.stdout.strip()) == solutions_checkout / "grader" / "__init__.py"
-    done = subprocess.run([str(env_dir / "bin" / "dlgrade"), "check", "ch3"], cwd=tmp_path, env=clean,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(env_dir / "bin" / "dlgrade"), "check", "ch3"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and "exercises pass" in done.stdout, done.stdout + done.stderr
+
+
+def test_imports_only_for_type_checkers_are_not_shipped():
+    source = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from grader.isolation import proxy\n"
+    assert rel._grader_imports(source, "grader/x.py", module_level=True) == set()
+    assert rel._grader_imports(source.replace("TYPE_CHECKING:", "True:"), "grader/x.py", module_level=True) == {
+        "isolation.proxy"
+    }

@@ -1,13 +1,14 @@
 """The one source: stubs are generated from solutions/, and drift is caught."""
+
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from grader.markers import MarkerError, remove_markers, strip_solutions
+from grader.authoring.markers import MarkerError, remove_markers, strip_solutions
+from grader.authoring.sync import differences, expected_tree, sync
 from grader.paths import ROOT
-from grader.sync import differences, expected_tree, sync
 
 SOURCE = '''import numpy as np
 
@@ -42,12 +43,15 @@ def test_remove_markers_keeps_the_solution():
     assert "BEGIN SOLUTION" not in solved and "y = 2 * x" in solved
 
 
-@pytest.mark.parametrize("broken", [
-    "def f():\n    ### BEGIN SOLUTION\n    pass\n",
-    "def f():\n    pass\n    ### END SOLUTION\n",
-    "def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION\n",
-    "### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n",
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "def f():\n    ### BEGIN SOLUTION\n    pass\n",
+        "def f():\n    pass\n    ### END SOLUTION\n",
+        "def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION\n",
+        "### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n",
+    ],
+)
 def test_unbalanced_or_misplaced_markers_are_errors(broken):
     with pytest.raises(MarkerError):
         strip_solutions(broken)
@@ -84,9 +88,13 @@ def test_hand_edits_and_stray_files_are_caught(course):
     (exercises / "ch3" / "test_layers.py").write_text("# edited by hand\n")
     (exercises / "ch3" / "notes.py").write_text("")
     (solutions / "ch3" / "losses.py").unlink()
-    assert sorted(differences(solutions, exercises)) == sorted([
-        "out of date: exercises/ch3/test_layers.py", "not generated from solutions/: exercises/ch3/notes.py",
-        "not generated from solutions/: exercises/ch3/losses.py"])
+    assert sorted(differences(solutions, exercises)) == sorted(
+        [
+            "out of date: exercises/ch3/test_layers.py",
+            "not generated from solutions/: exercises/ch3/notes.py",
+            "not generated from solutions/: exercises/ch3/losses.py",
+        ]
+    )
     sync(solutions, exercises)
     assert differences(solutions, exercises) == []
 

@@ -1,0 +1,1 @@
+"""Writing the course: generating stubs, the wrong-answer corpus, selftest, the student release."""

@@ -1,0 +1,1 @@
+"""Grading a class: submissions, running the hidden suites, scores, outputs, the report."""

@@ -1,0 +1,168 @@
+"""``dlgrade grade SUBMISSION... --out DIR``: grade a class in isolation.
+
+For each student: stage the submission into a private folder, run the
+hidden suites in a fresh pytest process whose implementation is a sandboxed
+worker (``--isolate``), and score the reported outcomes against the list of
+expected tests collected beforehand. Writes per-student results as soon as
+they are known (``--resume`` skips those), then ``grades.csv`` and
+``report.html`` for the class.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from tqdm import tqdm
+
+from grader.defaults import CALL_TIMEOUT_S, STUDENT_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
+from grader.grading.outputs import read_student, write_grades, write_student
+from grader.grading.report import write_report
+from grader.grading.runner import collect, run_suite
+from grader.grading.scoring import ExerciseScore, Outcome, by_exercise, score_tests
+from grader.grading.submissions import Submission, discover, is_nbgrader_submitted, stage
+from grader.isolation import sandbox
+from grader.paths import HIDDEN_TESTS, ROOT, chapters
+
+TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
+
+
+class GradeError(CommandError):
+    """A problem with the command line or its input: one line, exit 2."""
+
+
+def suite_paths(selected: list[str]) -> list[str]:
+    return [str(HIDDEN_TESTS / chapter) for chapter in selected]
+
+
+def expected_tests(selected: list[str]) -> list[Outcome]:
+    """Every hidden test of the chapters, collected without any student code."""
+    collected = collect(suite_paths(selected), extra=TRUSTED_OPTIONS)
+    if collected.error or not collected.tests:
+        raise GradeError(
+            f"cannot collect the hidden suites: {collected.error or 'no tests'}\n{collected.output_tail()}"
+        )
+    return collected.tests
+
+
+class Grader:
+    """Grades one submission at a time (thread-safe) against the expected tests of ``selected``."""
+
+    def __init__(
+        self,
+        out: Path,
+        selected: list[str],
+        unsafe: bool,
+        hide: list[Path],
+        call_timeout: float = CALL_TIMEOUT_S,
+        test_timeout: float = TEST_TIMEOUT_S,
+    ):
+        self.out, self.selected, self.unsafe = out, selected, unsafe
+        self.timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
+        self.hide = [str(p.resolve()) for p in hide]
+        self.expected = expected_tests(selected)
+
+    def grade(self, submission: Submission) -> list[ExerciseScore]:
+        started = time.monotonic()
+        notes: list[str] = []
+        reported: list[Outcome] = []
+        problem = submission.problem
+        if not problem:
+            with tempfile.TemporaryDirectory(prefix="dlgrade-stage-") as scratch:
+                staged_folder = Path(scratch) / "submission"
+                notes += stage(submission.folder, staged_folder).notes
+                extra = ["--isolate", *self.timeouts, *TRUSTED_OPTIONS]
+                extra += [f"--hide={path}" for path in self.hide]
+                extra += ["--unsafe"] if self.unsafe else []
+                result = run_suite(
+                    suite_paths(self.selected), str(staged_folder), extra=extra, timeout=STUDENT_TIMEOUT_S
+                )
+                reported = result.tests
+                if result.error:
+                    notes.append(f"grading stopped early: {result.error}")
+        results = score_tests(self.expected, reported, problem)
+        exercises = by_exercise(results)
+        if problem:
+            notes.append(problem)
+        write_student(
+            self.out / submission.student, submission.student, results, exercises, time.monotonic() - started, notes
+        )
+        return exercises
+
+
+def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
+    """What no worker may see: every submission, the results, an nbgrader course."""
+    hidden = [out]
+    for path in paths:
+        hidden.append(path.parent if is_nbgrader_submitted(path) else path)
+    return [p for p in hidden if p.exists()]
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    available = chapters(HIDDEN_TESTS)
+    selected = args.chapters or available
+    unknown = [c for c in selected if c not in available]
+    if unknown:
+        raise GradeError(f"no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})")
+    if args.jobs < 1:
+        raise GradeError("--jobs must be at least 1")
+    reason = sandbox.unavailable_reason()
+    if reason and not args.unsafe:
+        raise GradeError(reason)
+    submissions = discover(args.submissions)
+    names = [s.student for s in submissions]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise GradeError(f"several submissions are named {', '.join(duplicated)}: student names must be unique")
+    out = args.out.resolve()
+    if out.exists() and not out.is_dir():
+        raise GradeError(f"--out {args.out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+
+    grades: dict[str, list[ExerciseScore]] = {}
+    problems = {s.student: [s.problem] for s in submissions if s.problem}
+    todo = []
+    for submission in submissions:
+        earlier = read_student(out / submission.student) if args.resume else None
+        if earlier:
+            grades[submission.student] = earlier
+        else:
+            todo.append(submission)
+    grader = Grader(
+        out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout
+    )
+    with (
+        ThreadPoolExecutor(max_workers=args.jobs) as pool,
+        tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,
+    ):
+        futures = {pool.submit(grader.grade, submission): submission for submission in todo}
+        for future in as_completed(futures):
+            grades[futures[future].student] = future.result()
+            progress.update()
+
+    write_grades(out / "grades.csv", grades)
+    write_report(out / "report.html", grades, problems)
+    table = Table(title=f"Grades ({len(grades)} students)")
+    table.add_column("student")
+    for chapter in selected:
+        table.add_column(chapter, justify="right")
+    for student in sorted(grades):
+        row = [student]
+        for chapter in selected:
+            rows = [r for r in grades[student] if r.chapter == chapter]
+            row.append(f"{sum(r.score for r in rows):g}/{sum(r.max_score for r in rows):g}")
+        table.add_row(*row)
+    Console().print(table)
+    print(f"grades: {out / 'grades.csv'}\nreport: {out / 'report.html'}\nper student: {out}/<student>/feedback.md")
+    for student, messages in sorted(problems.items()):
+        for message in messages:
+            console.print(f"problem: {student}: {message}", highlight=False)
+    return EXIT_FAILURES if problems else EXIT_OK

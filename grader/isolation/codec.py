@@ -1,0 +1,200 @@
+"""Values that cross between the test process and the student's worker.
+
+No pickle: a message is a JSON header plus raw array buffers. What can be
+encoded is plain data: None, bools, numbers, strings, lists, tuples, dicts
+with string keys, numeric ndarrays (decoded as plain ``np.ndarray``, never a
+subclass) and numpy scalars. Everything else is replaced by a reference the
+two sides agree on, supplied by ``refer`` when encoding and ``resolve`` when
+decoding: a student's object stays in the worker behind a handle, a test's
+callback or random generator stays in the test process.
+
+Frame layout on the wire: 8-byte header length, header JSON (utf-8),
+8-byte buffer count, then for each buffer 8-byte length and bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+
+NUMERIC_KINDS = "biufc"
+MAX_DEPTH = 64
+MAX_FRAME = 2 << 30  # bytes in one message
+MAX_BUFFERS = 1 << 20  # arrays in one message
+_LENGTH = struct.Struct("<Q")
+
+
+class CodecError(ValueError):
+    """A message that is malformed or too large."""
+
+
+class TruncatedFrame(CodecError, EOFError):
+    """The stream ended inside a message (the other side is gone, or sent a malformed length)."""
+
+
+class Stream(Protocol):
+    """A binary stream: a file opened ``rb``/``wb``, ``io.BytesIO`` or ``rpc.SocketStream``."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+    def write(self, data: bytes, /) -> object: ...
+
+    def flush(self) -> None: ...
+
+
+Refer = Callable[[Any], dict]  # an object that is not plain data -> its JSON reference
+Resolve = Callable[[dict], Any]  # a JSON reference -> the object it stands for
+
+
+def is_plain_array(value: object) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype.kind in NUMERIC_KINDS and not value.dtype.fields
+
+
+def encode(value: Any, buffers: list[bytes], refer: Refer, depth: int = 0) -> Any:
+    """JSON-able form of ``value``; array bytes are appended to ``buffers``.
+
+    ``refer(value)`` returns the JSON reference for anything not plain data.
+    """
+    if depth > MAX_DEPTH:
+        return refer(value)
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)) and type(value) in (int, float):
+        return value
+    if isinstance(value, np.generic) and value.dtype.kind in NUMERIC_KINDS:
+        return {"$s": _array(np.asarray(value), buffers)}
+    if is_plain_array(value):
+        return {"$a": _array(value, buffers)}
+    if type(value) is tuple:
+        return {"$t": [encode(v, buffers, refer, depth + 1) for v in value]}
+    if type(value) is list:
+        return [encode(v, buffers, refer, depth + 1) for v in value]
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"$d": [[k, encode(v, buffers, refer, depth + 1)] for k, v in value.items()]}
+    return refer(value)
+
+
+def _array(array: np.ndarray, buffers: list[bytes]) -> dict:
+    plain = np.ndarray.view(array, np.ndarray)
+    if not plain.flags.c_contiguous:
+        plain = plain.copy(order="C")  # (np.ascontiguousarray would turn 0-d into 1-d)
+    buffers.append(plain.tobytes())
+    return {"i": len(buffers) - 1, "dtype": plain.dtype.str, "shape": list(plain.shape)}
+
+
+def decode(data: Any, buffers: list[bytes], resolve: Resolve, depth: int = 0) -> Any:
+    """Inverse of ``encode``; ``resolve(ref_dict)`` turns a reference into an object."""
+    if depth > MAX_DEPTH:
+        raise CodecError("message nested too deeply")
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(v, buffers, resolve, depth + 1) for v in data]
+    if not isinstance(data, dict) or len(data) != 1:
+        if isinstance(data, dict):
+            return resolve(data)
+        raise CodecError(f"unexpected {type(data).__name__} in message")
+    ((tag, body),) = data.items()
+    if tag == "$a":
+        return _decode_array(body, buffers)
+    if tag == "$s":
+        return _decode_array(body, buffers)[()]
+    if tag == "$t":
+        if not isinstance(body, list):
+            raise CodecError("malformed tuple in message")
+        return tuple(decode(v, buffers, resolve, depth + 1) for v in body)
+    if tag == "$d":
+        if not all(isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in body):
+            raise CodecError("malformed dict in message")
+        return {key: decode(value, buffers, resolve, depth + 1) for key, value in body}
+    return resolve(data)
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _decode_array(body: object, buffers: list[bytes]) -> np.ndarray:
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("dtype"), str)
+        and isinstance(body.get("shape"), list)
+        and all(_is_count(n) for n in body["shape"])
+        and _is_count(body.get("i"))
+        and body["i"] < len(buffers)
+    ):
+        raise CodecError("malformed array in message")
+    try:
+        dtype = np.dtype(body["dtype"])
+    except (TypeError, ValueError):
+        raise CodecError(f"unknown dtype {body['dtype']!r}") from None
+    if dtype.kind not in NUMERIC_KINDS or dtype.fields or dtype.subdtype:
+        raise CodecError(f"array of dtype {dtype} not allowed")
+    shape = tuple(body["shape"])
+    raw = buffers[body["i"]]
+    if len(raw) != dtype.itemsize * math.prod(shape):
+        raise CodecError("array buffer does not match its shape")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def write_frame(stream: Stream, header: dict, buffers: list[bytes]) -> None:
+    """Send one message (header and buffers) on a binary stream."""
+    payload = json.dumps(header, allow_nan=True).encode("utf-8")
+    parts = [_LENGTH.pack(len(payload)), payload, _LENGTH.pack(len(buffers))]
+    for buffer in buffers:
+        parts += [_LENGTH.pack(len(buffer)), buffer]
+    stream.write(b"".join(parts))
+    stream.flush()
+
+
+def read_frame(stream: Stream) -> tuple[dict, list[bytes]]:
+    """Receive one message.
+
+    Raises EOFError when the other side is gone before the message, and
+    CodecError for anything malformed (``TruncatedFrame``, also an EOFError,
+    when the stream ends inside the message).
+    """
+    payload = _read_sized(stream, first=True)
+    try:
+        header = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise CodecError(f"message header is not JSON ({type(error).__name__})") from None
+    count = _read_length(stream)
+    if count > MAX_BUFFERS:
+        raise CodecError("too many buffers")
+    buffers = [_read_sized(stream) for _ in range(count)]
+    if not isinstance(header, dict):
+        raise CodecError("message header is not an object")
+    return header, buffers
+
+
+def _read_length(stream: Stream, first: bool = False) -> int:
+    raw = _read_exact(stream, _LENGTH.size, first)
+    return int(_LENGTH.unpack(raw)[0])
+
+
+def _read_sized(stream: Stream, first: bool = False) -> bytes:
+    size = _read_length(stream, first)
+    if size > MAX_FRAME:
+        raise CodecError(f"message part of {size} bytes is too large")
+    return _read_exact(stream, size)
+
+
+def _read_exact(stream: Stream, size: int, first: bool = False) -> bytes:
+    """``size`` bytes; ``first``: these would be the message's first bytes."""
+    chunks: list[bytes] = []
+    left = size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            if first and left == size:
+                raise EOFError("connection closed")
+            raise TruncatedFrame("the stream ended inside a message")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

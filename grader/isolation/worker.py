@@ -1,0 +1,234 @@
+"""The worker: the only process that imports a student's code.
+
+Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
+sandbox of ``grader.isolation.sandbox`` when available). It loads the submission with
+the same loader as ``--impl=PATH`` and serves requests on a socket:
+``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``;
+a call may name an arithmetic operator instead of a function, so that a test
+can write ``3 - x`` on the student's objects (``OPERATORS``).
+Results that are plain data go back by value (``grader.isolation.codec``); anything
+else stays here behind a handle, in ``Worker.objects``, until the test process
+sends ``release`` for it (it does when it no longer holds a proxy for it). After a call, arrays passed as arguments
+that the call modified, and the state of random generators it used, are
+sent back, so the caller sees exactly what an in-process call would do.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import os
+import socket
+import sys
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader.implementations import from_folder
+from grader.isolation import codec
+from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
+
+OPERATORS = frozenset({"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs"})
+BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+
+
+def make_generator(state: dict) -> np.random.Generator:
+    name = state.get("bit_generator")
+    if name not in BIT_GENERATORS:
+        raise ValueError(f"unsupported bit generator {name!r}")
+    bit_generator = getattr(np.random, name)()
+    bit_generator.state = state
+    return np.random.Generator(bit_generator)
+
+
+def walk(value: object, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """(path, item) for every array, generator, list and dict inside call arguments."""
+    if isinstance(value, (np.ndarray, np.random.Generator)):
+        yield path, value
+    elif isinstance(value, (list, tuple)):
+        if isinstance(value, list):
+            yield path, value
+        for index, item in enumerate(value):
+            yield from walk(item, (*path, index))
+    elif isinstance(value, dict):
+        yield path, value
+        for key, item in value.items():
+            yield from walk(item, (*path, key))
+
+
+def snapshot(item: object) -> object:
+    """What to compare after a call to see whether it changed ``item`` in place."""
+    if isinstance(item, np.ndarray):
+        return item.copy()
+    if isinstance(item, list):
+        return [id(v) for v in item]
+    if isinstance(item, dict):
+        return {k: id(v) for k, v in item.items()}
+    return None
+
+
+def changed(item: object, before: Any) -> bool:
+    if isinstance(item, np.ndarray):
+        return item.shape != before.shape or not np.array_equal(item, before, equal_nan=True)
+    return snapshot(item) != before
+
+
+class Callback:
+    """A function of the test process, called through the channel."""
+
+    def __init__(self, worker: Worker, number: int):
+        self.worker, self.number = worker, number
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.worker.call_back(self.number, args, kwargs)
+
+
+class Worker:
+    def __init__(self, submission: Path, sock: socket.socket):
+        self.submission = submission
+        self.implementation = from_folder(submission)
+        self.objects: dict[int, object] = {}
+        self.endpoint = Endpoint(sock, self.handle)
+        self.pid = os.getpid()
+        os.register_at_fork(after_in_child=sock.close)  # a child of the student's never speaks for the worker
+
+    # references --------------------------------------------------------
+    def refer(self, value: object) -> dict:
+        number = id(value)
+        self.objects[number] = value
+        return {"$h": number, "type": type(value).__name__, "callable": callable(value)}
+
+    def resolve(self, ref: dict) -> Any:
+        if "$h" in ref:
+            try:
+                return self.objects[int(ref["$h"])]
+            except KeyError:
+                raise ValueError("unknown object (from an earlier worker?)") from None
+        if "$cb" in ref:
+            return Callback(self, int(ref["$cb"]))
+        if "$rng" in ref:
+            return make_generator(ref["$rng"])
+        raise ValueError(f"unknown reference {sorted(ref)}")
+
+    def encode(self, value: Any, buffers: list[bytes]) -> Any:
+        return codec.encode(value, buffers, self.refer)
+
+    def decode(self, data: Any, buffers: list[bytes]) -> Any:
+        return codec.decode(data, buffers, self.resolve)
+
+    def call_back(self, number: int, args: tuple, kwargs: dict) -> Any:
+        buffers: list[bytes] = []
+        header = {
+            "op": "callback",
+            "callback": number,
+            "args": self.encode(list(args), buffers),
+            "kwargs": self.encode(dict(kwargs), buffers),
+        }
+        try:
+            reply, data = self.endpoint.request(header, buffers)
+        except RemoteFailure as failure:
+            raise RuntimeError(f"the test's function raised {failure}") from None
+        return self.decode(reply["value"], data)
+
+    # requests ----------------------------------------------------------
+    def target(self, message: dict) -> Any:
+        if "operator" in message:
+            if message["operator"] not in OPERATORS:
+                raise ValueError(f"unknown operator {message['operator']!r}")
+            return getattr(operator, message["operator"])
+        if "module" in message:
+            return self.implementation.load(str(message["module"]))
+        return self.resolve({"$h": message["handle"]})
+
+    def handle(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
+        op = message.get("op")
+        buffers: list[bytes] = []
+        try:
+            if op == "call":
+                return self.call(message, data)
+            if op == "release":  # the test process holds none of these objects any more
+                for handle in message["handles"]:
+                    self.objects.pop(int(handle), None)
+                return {"value": None}, []
+            target = self.target(message)
+            if op == "getattr":
+                value = getattr(target, str(message["name"]))
+            elif op == "setattr":
+                setattr(target, str(message["name"]), self.decode(message["value"], data))
+                value = None
+            elif op == "getitem":
+                value = target[self.decode(message["key"], data)]
+            elif op == "iter":
+                value = iter(target)
+            elif op == "next":
+                value = next(target)
+            else:
+                raise ValueError(f"unknown operation {op!r}")
+        except Exception as error:
+            return {"error": self.describe(error)}, []
+        return {"value": self.encode(value, buffers)}, buffers
+
+    def call(self, message: dict, data: list[bytes]) -> tuple[dict, list[bytes]]:
+        try:
+            function = self.target(message)
+            args = self.decode(message["args"], data)
+            kwargs = self.decode(message["kwargs"], data)
+            watched = [(("args", *path), item, snapshot(item)) for path, item in walk(args)]
+            watched += [(("kwargs", *path), item, snapshot(item)) for path, item in walk(kwargs)]
+            result = function(*args, **kwargs)
+        except Exception as error:
+            self.leave_if_forked()
+            return {"error": self.describe(error)}, []
+        self.leave_if_forked()
+        buffers: list[bytes] = []
+        changes = []
+        for path, item, before in watched:
+            if isinstance(item, np.random.Generator):
+                changes.append([list(path), {"rng": item.bit_generator.state}])
+            elif changed(item, before):
+                changes.append([list(path), {"value": self.encode(item, buffers)}])
+        return {"value": self.encode(result, buffers), "changes": changes}, buffers
+
+    def leave_if_forked(self) -> None:
+        """A process the student forked that returns here ends at once."""
+        if os.getpid() != self.pid:
+            os._exit(0)
+
+    def describe(self, error: BaseException) -> dict:
+        """Type, message and the student's own frames of the traceback."""
+        root = str(self.submission)
+        frames = [
+            f"{Path(f.filename).relative_to(root)}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
+            for f in traceback.extract_tb(error.__traceback__)
+            if f.filename.startswith(root)
+        ]
+        return describe_error(error, frames[-8:])
+
+
+def main(argv: list[str]) -> int:
+    config = json.loads(argv[0])
+    sock = socket.socket(fileno=int(config["fd"]))
+    if config.get("sandbox"):
+        from grader.isolation.sandbox import enter
+
+        submission = enter(config)
+    else:
+        from grader.isolation.sandbox import apply_limits
+
+        apply_limits(config.get("limits", {}))
+        submission = Path(config["scratch"]) / "submission"
+        os.chdir(config["scratch"])
+    sys.stdin.close()
+    worker = Worker(submission, sock)
+    try:
+        worker.endpoint.serve_forever()
+    except (EOFError, ConnectionError):
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""The nbgrader course: notebooks built from the same sources, and reading notebook submissions."""

@@ -1,0 +1,1 @@
+"""Chapter 2: machine-learning fundamentals: least squares, polynomial features, regularisation, generalisation."""

@@ -1,0 +1,1 @@
+"""Chapter 7: a small Keras, built on the layers, losses and optimisers of chapters 3, 5, 6 and 8."""

@@ -1,0 +1,58 @@
+"""Numerical differentiation: difference quotients and Richardson extrapolation.
+
+Each formula estimates f'(x) from a few values of f. Its truncation error
+falls like a power of the step h (h, h, h², h⁴ below), while the round-off
+error of subtracting nearly equal values grows like 1/h: a step that is too
+small is as bad as one too large.
+
+Every function works on a scalar x, or elementwise on an array x for an
+elementwise f.
+"""
+
+
+def forward_difference(f, x, h=1e-5):
+    """D₊(h) = (f(x + h) − f(x)) / h, with error O(h).
+
+    Inputs:
+    - f: a function of one variable
+    - x: float or array, where to differentiate
+    - h: float, the step
+
+    Returns:
+    - the estimate of f'(x), like x
+    """
+    ### BEGIN SOLUTION
+    return (f(x + h) - f(x)) / h
+    ### END SOLUTION
+
+
+def backward_difference(f, x, h=1e-5):
+    """D₋(h) = (f(x) − f(x − h)) / h, with error O(h).
+
+    Inputs and Returns as ``forward_difference``.
+    """
+    ### BEGIN SOLUTION
+    return (f(x) - f(x - h)) / h
+    ### END SOLUTION
+
+
+def central_difference(f, x, h=1e-5):
+    """D₀(h) = (f(x + h) − f(x − h)) / 2h, with error O(h²).
+
+    Inputs and Returns as ``forward_difference``.
+    """
+    ### BEGIN SOLUTION
+    return (f(x + h) - f(x - h)) / (2 * h)
+    ### END SOLUTION
+
+
+def richardson_extrapolation(f, x, h=1e-3):
+    """(4·D₀(h) − D₀(2h)) / 3, with error O(h⁴).
+
+    The h² terms of the central differences at steps h and 2h cancel.
+
+    Inputs and Returns as ``forward_difference``.
+    """
+    ### BEGIN SOLUTION
+    return (4 * central_difference(f, x, h) - central_difference(f, x, 2 * h)) / 3
+    ### END SOLUTION

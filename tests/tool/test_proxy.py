@@ -1,0 +1,61 @@
+"""The test process's side of isolation: objects the worker holds for it are freed."""
+
+import gc
+import textwrap
+
+import pytest
+
+from grader.isolation.proxy import RemoteImplementation
+
+BOXES = textwrap.dedent(
+    """
+    import gc
+
+
+    class Box:
+        pass
+
+
+    ONE = Box()
+
+
+    def the_same_box():
+        return ONE
+
+
+    def boxes_alive():
+        return sum(isinstance(o, Box) for o in gc.get_objects())
+    """
+)
+
+
+@pytest.fixture
+def boxes(tmp_path):
+    """Module ch1.boxes of a submission, in a worker without the sandbox (no root needed)."""
+    (tmp_path / "ch1").mkdir()
+    (tmp_path / "ch1" / "boxes.py").write_text(BOXES)
+    implementation = RemoteImplementation(tmp_path, use_sandbox=False)
+    yield implementation.load("ch1.boxes")
+    implementation.close()
+
+
+def test_worker_frees_the_objects_the_test_process_dropped(boxes):
+    made = [boxes.Box() for _ in range(10_000)]
+    assert boxes.boxes_alive() == 10_001  # and ONE
+    kept = made[1234]
+    del made
+    gc.collect()
+    assert boxes.boxes_alive() == 2, "the worker still holds objects the test process dropped"
+    kept.label = "still here"
+    assert kept.label == "still here", "a proxy still held here keeps its object in the worker"
+
+
+def test_an_object_handed_out_twice_lives_while_either_proxy_does(boxes):
+    first, second = boxes.the_same_box(), boxes.the_same_box()
+    del first
+    for _ in range(200):  # dropped handles reach the worker in batches
+        boxes.Box()
+    gc.collect()
+    boxes.boxes_alive()
+    second.label = "same"
+    assert boxes.the_same_box().label == "same"
