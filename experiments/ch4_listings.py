@@ -23,6 +23,7 @@ trained with autograd (models.py) from the same start, as a cross-check.
     python experiments/ch4_listings.py --impl exercises  # with your own graph.py and models.py
     python experiments/ch4_listings.py --seeds 2 --steps 100 --examples 300
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,7 +41,7 @@ BOOK = {"4-10": (0.481, 0.629), "4-11": (90.4707491496, 0.915701676631), "4-12":
 
 
 def l2(T, x):
-    return T.sum(x ** 2)
+    return T.sum(x**2)
 
 
 def logistic_regression(T, X, y, w0, steps):
@@ -106,7 +107,9 @@ def run(seeds=20, steps=1000, examples=1000, features=100, hidden=10, impl="solu
     """{listing: {"before": [...], "after": [...]}} over ``seeds`` seeds, plus the autograd cross-check."""
     T = importlib.import_module(f"{impl}.ch4.graph")
     models = importlib.import_module(f"{impl}.ch4.models")
-    results = {name: {"before": [], "after": []} for name in ("4-10", "4-11", "4-12", "4-12 tanh")}
+    results: dict[str, dict[str, list[float]]] = {
+        name: {"before": [], "after": []} for name in ("4-10", "4-11", "4-12", "4-12 tanh")
+    }
     nan_shares, largest_difference = [], 0.0
     for seed in range(seeds):
         rng, X, y = book_data(seed, examples, features)
@@ -135,19 +138,27 @@ def run(seeds=20, steps=1000, examples=1000, features=100, hidden=10, impl="solu
 
 
 def table(results, nan_share, largest_difference):
-    lines = [f"{'listing':<10} {'before (mean ± std)':>22} {'after (mean ± std)':>22} {'after: range':>16} {'book':>18}",
-             "-" * 92]
+    lines = [
+        f"{'listing':<10} {'before (mean ± std)':>22} {'after (mean ± std)':>22} {'after: range':>16} {'book':>18}",
+        "-" * 92,
+    ]
     for name, values in results.items():
         before, after = np.array(values["before"]), np.array(values["after"])
         book = BOOK.get(name)
         book_text = f"{book[0]:.4g} -> {book[1]:.4g}" if book else ""
-        lines.append(f"{name:<10} {before.mean():>13.4f} ± {before.std():<6.4f} {after.mean():>13.4f} ± "
-                     f"{after.std():<6.4f} {after.min():>7.3f}-{after.max():<7.3f} {book_text:>18}")
+        lines.append(
+            f"{name:<10} {before.mean():>13.4f} ± {before.std():<6.4f} {after.mean():>13.4f} ± "
+            f"{after.std():<6.4f} {after.min():>7.3f}-{after.max():<7.3f} {book_text:>18}"
+        )
     lines.append("")
     lines.append("4-10 and 4-12 report accuracy, 4-11 the mean squared error (the book's 'RMSE').")
-    lines.append(f"4-12 with the book's tanh output: {100 * nan_share:.1f} % of the examples' errors are nan "
-                 "(log of an output <= 0); the gradient stays finite.")
-    lines.append(f"4-10 weights, graph library vs autograd (models.py), seed 0: largest difference {largest_difference:.1e}")
+    lines.append(
+        f"4-12 with the book's tanh output: {100 * nan_share:.1f} % of the examples' errors are nan "
+        "(log of an output <= 0); the gradient stays finite."
+    )
+    lines.append(
+        f"4-10 weights, graph library vs autograd (models.py), seed 0: largest difference {largest_difference:.1e}"
+    )
     return "\n".join(lines)
 
 

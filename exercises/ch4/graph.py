@@ -38,12 +38,13 @@ a graph), ``Function`` (compiled functions with updates and givens),
 the ``Activation`` op and the two cross-entropies of ``nnet``, ``IfElse``
 (ifelse and switch), ``Scan`` and ``RandomStreams``.
 """
+
 import builtins
 
 import numpy as np
 
-
 # ---------------------------------------------------------------- the graph's pieces (given)
+
 
 class Variable:
     """A node of the graph: a value that is not computed yet.
@@ -202,6 +203,7 @@ def as_variable(value):
 def _input(ndim, dtype):
     def make(name=None):
         return Variable(ndim, dtype, name)
+
     make.__doc__ = f"A symbolic input: {ndim}-d values of dtype {dtype}."
     return make
 
@@ -242,8 +244,8 @@ class Op:
     or None for an input no gradient flows to."""
 
     def __call__(self, *inputs):
-        inputs = [as_variable(i) for i in inputs]
-        return Variable(self.output_ndim(*(i.ndim for i in inputs)), op=self, inputs=inputs)
+        variables = [as_variable(i) for i in inputs]
+        return Variable(self.output_ndim(*(v.ndim for v in variables)), op=self, inputs=variables)
 
     def output_ndim(self, *ndims):
         return builtins.max(ndims, default=0)
@@ -263,12 +265,27 @@ def _compare(ufunc):
 
 
 ELEMWISE = {
-    "add": np.add, "sub": np.subtract, "mul": np.multiply, "true_div": np.true_divide, "pow": np.power,
-    "maximum": np.maximum, "neg": np.negative, "exp": np.exp, "log": np.log, "tanh": np.tanh, "abs": np.abs,
-    "sgn": np.sign, "sqrt": np.sqrt,
-    "lt": _compare(np.less), "le": _compare(np.less_equal), "gt": _compare(np.greater),
-    "ge": _compare(np.greater_equal), "eq": _compare(np.equal), "neq": _compare(np.not_equal),
-    "zeros_like": lambda a: np.zeros(np.shape(a)), "ones_like": lambda a: np.ones(np.shape(a)),
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "true_div": np.true_divide,
+    "pow": np.power,
+    "maximum": np.maximum,
+    "neg": np.negative,
+    "exp": np.exp,
+    "log": np.log,
+    "tanh": np.tanh,
+    "abs": np.abs,
+    "sgn": np.sign,
+    "sqrt": np.sqrt,
+    "lt": _compare(np.less),
+    "le": _compare(np.less_equal),
+    "gt": _compare(np.greater),
+    "ge": _compare(np.greater_equal),
+    "eq": _compare(np.equal),
+    "neq": _compare(np.not_equal),
+    "zeros_like": lambda a: np.zeros(np.shape(a)),
+    "ones_like": lambda a: np.ones(np.shape(a)),
 }
 
 
@@ -451,6 +468,7 @@ class Draw(Op):
 
 
 # the functions that build nodes (Theano's names)
+
 
 def add(a, b):
     return Elemwise("add")(a, b)
@@ -647,8 +665,11 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     *non_sequences)`` (without a previous result when ``outputs_info`` is None), for
     ``n_steps`` steps (default: the sequences' length). Returns ``(results, updates)``:
     the results of every step stacked along a new first axis, and no updates ({})."""
+
     def as_list(items):
-        return [] if items is None else [as_variable(i) for i in (items if isinstance(items, (list, tuple)) else [items])]
+        if items is None:
+            return []
+        return [as_variable(i) for i in (items if isinstance(items, (list, tuple)) else [items])]
 
     sequences, non_sequences = as_list(sequences), as_list(non_sequences)
     initial = None if outputs_info is None else as_variable(outputs_info)
@@ -665,6 +686,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
 
 
 # ---------------------------------------------------------------- running a graph
+
 
 def toposort(outputs):
     """The nodes the outputs depend on (the outputs included), each listed once, every
@@ -738,6 +760,7 @@ class Function:
 
 
 # ---------------------------------------------------------------- gradients
+
 
 def unbroadcast(value, shape):
     """Sum ``value`` down to ``shape``: the inverse of numpy's broadcasting for gradients.
@@ -915,6 +938,7 @@ def categorical_crossentropy(coding_dist, true_dist):
 
 
 # ---------------------------------------------------------------- control flow and randomness
+
 
 class IfElse(Op):
     """ifelse(condition, then, otherwise) and switch(condition, then, otherwise).

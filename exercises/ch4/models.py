@@ -12,6 +12,7 @@ Listing 4-12 feeds a tanh output into the binary cross-entropy; tanh can be
 negative, where log(p) is undefined (nan). Here the output unit is a sigmoid,
 which keeps p in (0, 1).
 """
+
 import autograd
 import autograd.numpy as anp
 

@@ -7,13 +7,43 @@ Run them with `pytest exercises/ch4/test_graph.py`. Each test builds a small gra
 compiles it with `function` and checks the numbers the book prints (or, where the
 book has a mistake, the true ones).
 """
+
 import numpy as np
 import pytest
 
 from grader.testing import numerical_gradient
-from .graph import (MissingInputError, Op, RandomStreams, Variable, dmatrix, dot, dot_grad, dscalar, dvector,
-                    elemwise_grad, evaluate, exp, function, grad, ifelse, iscalar, log, lt, max, mean, nnet,
-                    reduce_grad, scan, shared, sum, switch, tanh, toposort, unbroadcast)
+
+from .graph import (
+    MissingInputError,
+    Op,
+    RandomStreams,
+    Variable,
+    dmatrix,
+    dot,
+    dot_grad,
+    dscalar,
+    dvector,
+    elemwise_grad,
+    evaluate,
+    exp,
+    function,
+    grad,
+    ifelse,
+    iscalar,
+    log,
+    lt,
+    max,
+    mean,
+    nnet,
+    reduce_grad,
+    scan,
+    shared,
+    sum,
+    switch,
+    tanh,
+    toposort,
+    unbroadcast,
+)
 
 
 def layered_graph(x, depth):
@@ -25,6 +55,7 @@ def layered_graph(x, depth):
 
 
 # ---------------------------------------------------------------- toposort
+
 
 @pytest.mark.exercise("toposort")
 def test_toposort_puts_inputs_before_the_nodes_that_use_them():
@@ -47,6 +78,7 @@ def test_toposort_lists_a_reused_node_once():
 
 
 # ---------------------------------------------------------------- evaluate
+
 
 @pytest.mark.exercise("evaluate")
 def test_evaluate_computes_the_outputs_from_the_inputs():
@@ -90,6 +122,7 @@ def test_each_node_of_a_deep_graph_is_computed_once():
 
 # ---------------------------------------------------------------- Function
 
+
 @pytest.mark.exercise("Function")
 def test_listing_4_1_scalars():
     a, b, c, d, e = (dscalar(name) for name in "abcde")
@@ -128,7 +161,7 @@ def test_listing_4_5_shared_value_read_at_call_time():
 def test_listing_4_8_regularisers():
     a = dmatrix("a")
     assert function([a], sum(abs(a)))([[0, 1, 3]]) == 4.0, "L1: |0| + |1| + |3|"
-    assert function([a], sum(a ** 2))([[0, 1, 3]]) == 10.0, "L2: 0 + 1 + 9"
+    assert function([a], sum(a**2))([[0, 1, 3]]) == 10.0, "L2: 0 + 1 + 9"
 
 
 @pytest.mark.exercise("Function")
@@ -151,6 +184,7 @@ def test_givens_replace_a_variable_and_inputs_are_checked():
 
 # ---------------------------------------------------------------- unbroadcast
 
+
 @pytest.mark.exercise("unbroadcast")
 def test_unbroadcast_sums_the_copies_that_broadcasting_made():
     g = np.arange(6.0).reshape(2, 3)
@@ -162,6 +196,7 @@ def test_unbroadcast_sums_the_copies_that_broadcasting_made():
 
 
 # ---------------------------------------------------------------- gradient rules
+
 
 @pytest.mark.exercise("elemwise_grad")
 def test_mul_gradient_with_a_broadcast_row():
@@ -208,6 +243,7 @@ def test_dot_gradients_of_matrix_times_vector():
 
 # ---------------------------------------------------------------- grad
 
+
 @pytest.mark.exercise("grad")
 def test_listing_4_6_gradient_follows_the_shared_value():
     x = dmatrix("x")
@@ -230,10 +266,10 @@ def test_a_node_used_twice_gets_both_contributions():
 @pytest.mark.exercise("grad")
 def test_grad_builds_a_graph_that_can_be_differentiated_again():
     x = dscalar("x")
-    first = grad(2 * x ** 3 + x ** 2, x)
+    first = grad(2 * x**3 + x**2, x)
     assert isinstance(first, Variable), "grad returns graph nodes, not numbers"
     assert [float(function([x], first)(v)) for v in (1.0, 2.0)] == [8.0, 28.0], "6 x**2 + 2 x"
-    assert function([x], grad(grad(x ** 3, x), x))(2.0) == 12.0, "the second derivative of x**3 is 6 x"
+    assert function([x], grad(grad(x**3, x), x))(2.0) == 12.0, "the second derivative of x**3 is 6 x"
 
 
 @pytest.mark.exercise("grad")
@@ -253,7 +289,9 @@ def test_grad_matches_central_differences_on_logistic_regression():
     loss = mean(-(y * log(p) + (1 - y) * log(1 - p)))
     loss_of, grad_of = function([x, y, w], loss), function([x, y, w], grad(loss, w))
     w0 = rng.normal(size=3)
-    np.testing.assert_allclose(grad_of(X, labels, w0), numerical_gradient(lambda v: loss_of(X, labels, v), w0), rtol=1e-6)
+    np.testing.assert_allclose(
+        grad_of(X, labels, w0), numerical_gradient(lambda v: loss_of(X, labels, v), w0), rtol=1e-6
+    )
 
 
 @pytest.mark.exercise("grad")
@@ -263,7 +301,7 @@ def test_listing_4_10_logistic_regression_learns():
     x, y = dmatrix("x"), dvector("y")
     w, b = shared(rng.normal(size=10), name="w"), shared(0.0, name="b")
     p = 1 / (1 + exp(-dot(x, w) - b))
-    loss = mean(-(y * log(p) + (1 - y) * log(1 - p))) + 0.01 * sum(w ** 2)
+    loss = mean(-(y * log(p) + (1 - y) * log(1 - p))) + 0.01 * sum(w**2)
     gw, gb = grad(loss, [w, b])
     assert gb.ndim == 0, "b is a scalar: its gradient is summed over the examples"
     train = function([x, y], loss, updates=[(w, w - 0.1 * gw), (b, b - 0.1 * gb)])
@@ -272,6 +310,7 @@ def test_listing_4_10_logistic_regression_learns():
 
 
 # ---------------------------------------------------------------- nnet
+
 
 @pytest.mark.exercise("Activation")
 def test_listing_4_4_activations():
@@ -320,7 +359,7 @@ def test_listing_4_12_two_layers_with_a_sigmoid_output_learn():
     w1, b1 = shared(rng.normal(size=(10, 5))), shared(np.zeros(5))
     w2, b2 = shared(rng.normal(size=5)), shared(0.0)
     p2 = nnet.sigmoid(dot(tanh(dot(x, w1) + b1), w2) + b2)
-    loss = nnet.binary_crossentropy(p2, y).mean() + 0.01 * (sum(w1 ** 2) + sum(w2 ** 2))
+    loss = nnet.binary_crossentropy(p2, y).mean() + 0.01 * (sum(w1**2) + sum(w2**2))
     params = [w1, b1, w2, b2]
     train = function([x, y], loss, updates=[(v, v - 0.1 * d) for v, d in zip(params, grad(loss, params))])
     losses = [float(train(X, labels)) for _ in range(100)]
@@ -339,12 +378,15 @@ def test_listing_4_7_categorical_crossentropy_and_squared_error():
 
 # ---------------------------------------------------------------- control flow and randomness
 
+
 @pytest.mark.exercise("IfElse")
 def test_listing_4_13_hinge_three_ways():
     x, y = dscalar("x"), dscalar("y")
-    hinges = [max([0 * x, 1 - x * y]),
-              ifelse(lt(1 - x * y, 0), 0 * x, 1 - x * y),
-              switch(lt(1 - x * y, 0), 0 * x, 1 - x * y)]
+    hinges = [
+        max([0 * x, 1 - x * y]),
+        ifelse(lt(1 - x * y, 0), 0 * x, 1 - x * y),
+        switch(lt(1 - x * y, 0), 0 * x, 1 - x * y),
+    ]
     functions = [function([x, y], h) for h in hinges]
     for value, expected in zip([-2, -1, 0, 1, 2], [3.0, 2.0, 1.0, 0.0, 0.0]):
         assert [float(f(value, 1)) for f in functions] == [expected] * 3, f"hinge at x = {value}, y = 1"
@@ -372,7 +414,12 @@ def test_listing_4_9_random_streams():
     b = dmatrix("b")
     g1 = function([b], random.normal((1, 3)) * b)
     draws = [g1(np.ones((1, 3))) for _ in range(3)]
-    book = [[1.25614218, -0.53793023, -0.10434045], [0.66992188, -0.70813926, 0.99601177],
-            [0.0724739, -0.66508406, 0.93707751]]
+    book = [
+        [1.25614218, -0.53793023, -0.10434045],
+        [0.66992188, -0.70813926, 0.99601177],
+        [0.0724739, -0.66508406, 0.93707751],
+    ]
     for draw, printed in zip(draws, book):
-        np.testing.assert_allclose(draw, [printed], atol=1e-8, err_msg="a new draw on every call; seed 42 gives the book's")
+        np.testing.assert_allclose(
+            draw, [printed], atol=1e-8, err_msg="a new draw on every call; seed 42 gives the book's"
+        )

@@ -35,12 +35,13 @@ a graph), ``Function`` (compiled functions with updates and givens),
 the ``Activation`` op and the two cross-entropies of ``nnet``, ``IfElse``
 (ifelse and switch), ``Scan`` and ``RandomStreams``.
 """
+
 import builtins
 
 import numpy as np
 
-
 # ---------------------------------------------------------------- the graph's pieces (given)
+
 
 class Variable:
     """A node of the graph: a value that is not computed yet.
@@ -199,6 +200,7 @@ def as_variable(value):
 def _input(ndim, dtype):
     def make(name=None):
         return Variable(ndim, dtype, name)
+
     make.__doc__ = f"A symbolic input: {ndim}-d values of dtype {dtype}."
     return make
 
@@ -239,8 +241,8 @@ class Op:
     or None for an input no gradient flows to."""
 
     def __call__(self, *inputs):
-        inputs = [as_variable(i) for i in inputs]
-        return Variable(self.output_ndim(*(i.ndim for i in inputs)), op=self, inputs=inputs)
+        variables = [as_variable(i) for i in inputs]
+        return Variable(self.output_ndim(*(v.ndim for v in variables)), op=self, inputs=variables)
 
     def output_ndim(self, *ndims):
         return builtins.max(ndims, default=0)
@@ -260,12 +262,27 @@ def _compare(ufunc):
 
 
 ELEMWISE = {
-    "add": np.add, "sub": np.subtract, "mul": np.multiply, "true_div": np.true_divide, "pow": np.power,
-    "maximum": np.maximum, "neg": np.negative, "exp": np.exp, "log": np.log, "tanh": np.tanh, "abs": np.abs,
-    "sgn": np.sign, "sqrt": np.sqrt,
-    "lt": _compare(np.less), "le": _compare(np.less_equal), "gt": _compare(np.greater),
-    "ge": _compare(np.greater_equal), "eq": _compare(np.equal), "neq": _compare(np.not_equal),
-    "zeros_like": lambda a: np.zeros(np.shape(a)), "ones_like": lambda a: np.ones(np.shape(a)),
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "true_div": np.true_divide,
+    "pow": np.power,
+    "maximum": np.maximum,
+    "neg": np.negative,
+    "exp": np.exp,
+    "log": np.log,
+    "tanh": np.tanh,
+    "abs": np.abs,
+    "sgn": np.sign,
+    "sqrt": np.sqrt,
+    "lt": _compare(np.less),
+    "le": _compare(np.less_equal),
+    "gt": _compare(np.greater),
+    "ge": _compare(np.greater_equal),
+    "eq": _compare(np.equal),
+    "neq": _compare(np.not_equal),
+    "zeros_like": lambda a: np.zeros(np.shape(a)),
+    "ones_like": lambda a: np.ones(np.shape(a)),
 }
 
 
@@ -448,6 +465,7 @@ class Draw(Op):
 
 
 # the functions that build nodes (Theano's names)
+
 
 def add(a, b):
     return Elemwise("add")(a, b)
@@ -644,8 +662,11 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     *non_sequences)`` (without a previous result when ``outputs_info`` is None), for
     ``n_steps`` steps (default: the sequences' length). Returns ``(results, updates)``:
     the results of every step stacked along a new first axis, and no updates ({})."""
+
     def as_list(items):
-        return [] if items is None else [as_variable(i) for i in (items if isinstance(items, (list, tuple)) else [items])]
+        if items is None:
+            return []
+        return [as_variable(i) for i in (items if isinstance(items, (list, tuple)) else [items])]
 
     sequences, non_sequences = as_list(sequences), as_list(non_sequences)
     initial = None if outputs_info is None else as_variable(outputs_info)
@@ -662,6 +683,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
 
 
 # ---------------------------------------------------------------- running a graph
+
 
 def toposort(outputs):
     """The nodes the outputs depend on (the outputs included), each listed once, every
@@ -785,14 +807,15 @@ class Function:
             replaced = evaluate([expression for _, expression in self.givens], values)
             values.update((variable, value) for (variable, _), value in zip(self.givens, replaced))
         results = evaluate(self.outputs + [new for _, new in self.updates], values)
-        outputs = results[:len(self.outputs)]
-        for (variable, _), value in zip(self.updates, results[len(self.outputs):]):
+        outputs = results[: len(self.outputs)]
+        for (variable, _), value in zip(self.updates, results[len(self.outputs) :]):
             variable.set_value(value)
         ### END SOLUTION
         return outputs[0] if self.single else outputs
 
 
 # ---------------------------------------------------------------- gradients
+
 
 def unbroadcast(value, shape):
     """Sum ``value`` down to ``shape``: the inverse of numpy's broadcasting for gradients.
@@ -844,8 +867,7 @@ def elemwise_grad(kind, inputs, output, g):
     - a list with one Variable or None per input
     """
     ### BEGIN SOLUTION
-    a = inputs[0]
-    b = inputs[1] if len(inputs) > 1 else None
+    a, b = inputs[0], inputs[-1]  # (b is a again for the one-input ops, which do not use it)
     rules = {
         "add": lambda: [g, g],
         "sub": lambda: [g, -g],
@@ -991,8 +1013,9 @@ class Activation(Op):
             return np.exp(-np.logaddexp(0.0, -x))
         if self.kind == "ultra_fast_sigmoid":
             u = np.abs(x / 2)
-            z = np.where(u < 1.7, 1.5 * u / (1 + u),
-                         np.where(u < 3, 0.935409070603099 + UFS_SLOPE * (u - 1.7), UFS_LIMIT))
+            z = np.where(
+                u < 1.7, 1.5 * u / (1 + u), np.where(u < 3, 0.935409070603099 + UFS_SLOPE * (u - 1.7), UFS_LIMIT)
+            )
             return 0.5 * np.sign(x) * z + 0.5
         if self.kind == "softplus":
             return np.logaddexp(0.0, x)
@@ -1061,6 +1084,7 @@ def categorical_crossentropy(coding_dist, true_dist):
 
 # ---------------------------------------------------------------- control flow and randomness
 
+
 class IfElse(Op):
     """ifelse(condition, then, otherwise) and switch(condition, then, otherwise).
 
@@ -1117,9 +1141,9 @@ class Scan(Op):
 
     def perform(self, n_steps, *values):
         ### BEGIN SOLUTION
-        values = list(values)
-        current = values.pop(0) if self.previous is not None else None
-        sequences, constants = values[:len(self.items)], values[len(self.items):]
+        rest = list(values)
+        current = rest.pop(0) if self.previous is not None else None
+        sequences, constants = rest[: len(self.items)], rest[len(self.items) :]
         results = []
         for t in range(int(n_steps)):
             given = dict(zip(self.items, [s[t] for s in sequences]))
@@ -1152,9 +1176,10 @@ class RandomStreams:
 
     def normal(self, size=(), avg=0.0, std=1.0):
         ### BEGIN SOLUTION
-        generator = np.random.RandomState(self.seeds.randint(2 ** 30))
+        generator = np.random.RandomState(self.seeds.randint(2**30))
 
         def sample():
             return generator.normal(avg, std, size)
+
         ### END SOLUTION
         return Draw(sample, len(size))()

@@ -9,6 +9,7 @@ Listing 4-12 feeds a tanh output into the binary cross-entropy; tanh can be
 negative, where log(p) is undefined (nan). Here the output unit is a sigmoid,
 which keeps p in (0, 1).
 """
+
 import autograd
 import autograd.numpy as anp
 
@@ -37,7 +38,7 @@ def l2(x):
     - a float
     """
     ### BEGIN SOLUTION
-    return anp.sum(x ** 2)
+    return anp.sum(x**2)
     ### END SOLUTION
 
 

@@ -5,6 +5,7 @@ regularisation strengths and data (the default reg is the book's 0.01); train
 against the reference's gradient descent with the student's own losses (so
 they must be written with autograd.numpy), inputs left unchanged.
 """
+
 import numpy as np
 import pytest
 
@@ -24,7 +25,12 @@ def logistic_params(rng, d):
 
 
 def two_layer_params(rng, d, h):
-    return {"W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h), "w2": rng.normal(size=h), "b2": float(rng.normal())}
+    return {
+        "W1": rng.normal(size=(d, h)),
+        "b1": rng.normal(size=h),
+        "w2": rng.normal(size=h),
+        "b2": float(rng.normal()),
+    }
 
 
 @pytest.mark.exercise("l1", points=1)
@@ -49,8 +55,11 @@ def test_logistic_regression_loss_against_reference(models, n, d, reg):
     rng, X, y = classification_data(3, n, d)
     params = logistic_params(rng, d)
     copies = snapshot(X, y, params["w"])
-    check_scalar(models.logistic_regression_loss(params, X, y, reg), ref.logistic_regression_loss(params, X, y, reg),
-                 f"logistic_regression_loss on {n} examples, {d} features, reg={reg}")
+    check_scalar(
+        models.logistic_regression_loss(params, X, y, reg),
+        ref.logistic_regression_loss(params, X, y, reg),
+        f"logistic_regression_loss on {n} examples, {d} features, reg={reg}",
+    )
     check_unchanged([X, y, params["w"]], copies, "logistic_regression_loss")
 
 
@@ -58,8 +67,11 @@ def test_logistic_regression_loss_against_reference(models, n, d, reg):
 def test_logistic_regression_default_reg_is_the_books(models):
     rng, X, y = classification_data(4, 20, 4)
     params = logistic_params(rng, 4)
-    check_scalar(models.logistic_regression_loss(params, X, y), ref.logistic_regression_loss(params, X, y, 0.01),
-                 "logistic_regression_loss with the default reg (0.01, no factor 1/2)")
+    check_scalar(
+        models.logistic_regression_loss(params, X, y),
+        ref.logistic_regression_loss(params, X, y, 0.01),
+        "logistic_regression_loss with the default reg (0.01, no factor 1/2)",
+    )
 
 
 @pytest.mark.exercise("linear_regression_loss", points=1)
@@ -68,10 +80,16 @@ def test_linear_regression_loss_against_reference(models, n, d, reg):
     rng = np.random.default_rng(5)
     X, y = rng.normal(size=(n, d)), rng.normal(size=n)
     params = logistic_params(rng, d)
-    check_scalar(models.linear_regression_loss(params, X, y, reg), ref.linear_regression_loss(params, X, y, reg),
-                 f"linear_regression_loss on {n} examples, {d} features, reg={reg}")
-    check_scalar(models.linear_regression_loss(params, X, y), ref.linear_regression_loss(params, X, y, 0.01),
-                 "linear_regression_loss with the default reg")
+    check_scalar(
+        models.linear_regression_loss(params, X, y, reg),
+        ref.linear_regression_loss(params, X, y, reg),
+        f"linear_regression_loss on {n} examples, {d} features, reg={reg}",
+    )
+    check_scalar(
+        models.linear_regression_loss(params, X, y),
+        ref.linear_regression_loss(params, X, y, 0.01),
+        "linear_regression_loss with the default reg",
+    )
 
 
 @pytest.mark.exercise("two_layer_loss", points=2)
@@ -79,8 +97,11 @@ def test_linear_regression_loss_against_reference(models, n, d, reg):
 def test_two_layer_loss_against_reference(models, n, d, h, reg):
     rng, X, y = classification_data(6, n, d)
     params = two_layer_params(rng, d, h)
-    check_scalar(models.two_layer_loss(params, X, y, reg), ref.two_layer_loss(params, X, y, reg),
-                 f"two_layer_loss on {n} examples, {d} features, {h} hidden units, reg={reg}")
+    check_scalar(
+        models.two_layer_loss(params, X, y, reg),
+        ref.two_layer_loss(params, X, y, reg),
+        f"two_layer_loss on {n} examples, {d} features, {h} hidden units, reg={reg}",
+    )
 
 
 def run_training(module, loss, params, X, y, lr, steps):

@@ -1,24 +1,14 @@
 """The chapter 4 listings experiment (experiments/ch4_listings.py), in a quick version."""
-import importlib.util
-from pathlib import Path
 
 import numpy as np
-import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "ch4_listings.py"
-
-
-@pytest.fixture(scope="module")
-def experiment():
-    spec = importlib.util.spec_from_file_location("ch4_listings", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+SCRIPT = "ch4_listings"  # the experiment fixture (conftest.py) imports experiments/ch4_listings.py
 
 
 def test_quick_run_prints_the_table_and_fits_the_training_data(experiment, capsys):
-    results, nan_share, difference = experiment.main(["--seeds", "2", "--steps", "150", "--examples", "200",
-                                                      "--features", "20"])
+    results, nan_share, difference = experiment.main(
+        ["--seeds", "2", "--steps", "150", "--examples", "200", "--features", "20"]
+    )
     printed = capsys.readouterr().out
     for name in ("4-10", "4-11", "4-12", "4-12 tanh"):
         assert name in printed, f"the table has a row for listing {name}"
