@@ -914,6 +914,13 @@ def binary_crossentropy(output, target):
     Built from the graph's ops (so ``grad`` differentiates it). Mind the order:
     the model's probabilities first, the targets second.
 
+    An output made by ``sigmoid(z)`` rounds to exactly 1 (or 0) once |z| > 37 or so,
+    and then log(1 - output) is -inf: the loss and its gradient become nan. For such
+    an output use z itself, as Theano's graph optimiser did:
+    -log(sigmoid(z)) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z), finite
+    for every z. (A sigmoid node ``output`` has ``output.op`` an Activation of kind
+    "sigmoid" and ``output.inputs == [z]``.)
+
     Inputs:
     - output: Variable, probabilities in (0, 1)
     - target: Variable of the same shape, targets in [0, 1]

@@ -352,6 +352,15 @@ def test_listing_4_7_binary_crossentropy():
 
 
 @pytest.mark.exercise("binary_crossentropy")
+def test_binary_crossentropy_of_a_saturated_sigmoid_is_finite():
+    z, y = dvector("z"), dvector("y")
+    loss = nnet.binary_crossentropy(nnet.sigmoid(z), y).sum()
+    value, slope = function([z, y], [loss, grad(loss, z)])([40.0, -40.0], [0.0, 1.0])
+    assert value == pytest.approx(80.0), "sigmoid(40) is 1.0 in float64, yet the loss is softplus(40) + softplus(40)"
+    np.testing.assert_allclose(slope, [1.0, -1.0], err_msg="d/dz = sigmoid(z) - y")
+
+
+@pytest.mark.exercise("binary_crossentropy")
 def test_listing_4_12_two_layers_with_a_sigmoid_output_learn():
     rng = np.random.default_rng(2)
     X, labels = rng.normal(size=(200, 10)), rng.integers(0, 2, size=200)

@@ -1055,6 +1055,13 @@ def binary_crossentropy(output, target):
     Built from the graph's ops (so ``grad`` differentiates it). Mind the order:
     the model's probabilities first, the targets second.
 
+    An output made by ``sigmoid(z)`` rounds to exactly 1 (or 0) once |z| > 37 or so,
+    and then log(1 - output) is -inf: the loss and its gradient become nan. For such
+    an output use z itself, as Theano's graph optimiser did:
+    -log(sigmoid(z)) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z), finite
+    for every z. (A sigmoid node ``output`` has ``output.op`` an Activation of kind
+    "sigmoid" and ``output.inputs == [z]``.)
+
     Inputs:
     - output: Variable, probabilities in (0, 1)
     - target: Variable of the same shape, targets in [0, 1]
@@ -1063,6 +1070,10 @@ def binary_crossentropy(output, target):
     - a Variable of the same shape (average it for a loss)
     """
     ### BEGIN SOLUTION
+    output = as_variable(output)
+    if isinstance(output.op, Activation) and output.op.kind == "sigmoid":
+        z = output.inputs[0]
+        return target * softplus(-z) + (1 - target) * softplus(z)
     return -(target * log(output) + (1 - target) * log(1 - output))
     ### END SOLUTION
 

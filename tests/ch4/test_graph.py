@@ -802,6 +802,23 @@ def test_binary_crossentropy_values_and_gradient(graph, shape):
         )
 
 
+@pytest.mark.exercise("binary_crossentropy", points=2)
+def test_binary_crossentropy_of_a_sigmoid_stays_finite(graph):
+    z, t = graph.dvector("z"), graph.dvector("t")
+    bce = graph.binary_crossentropy(graph.sigmoid(z), t)
+    zv = np.array([-50.0, -38.0, -3.0, 0.5, 38.0, 50.0, 45.0])
+    tv = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.3])
+    values, gz = graph.function([z, t], [bce, graph.grad(graph.sum(bce), z)])(zv, tv)
+    check_close(
+        values,
+        tv * np.logaddexp(0, -zv) + (1 - tv) * np.logaddexp(0, zv),
+        "binary_crossentropy(sigmoid(z), t) where sigmoid(z) rounds to 0 or 1: use softplus of z",
+    )
+    check_close(
+        gz, 0.5 * (np.tanh(zv / 2) + 1) - tv, "grad of binary_crossentropy(sigmoid(z), t) wrt z: sigmoid(z) - t"
+    )
+
+
 @pytest.mark.exercise("categorical_crossentropy", points=1)
 def test_categorical_crossentropy_book_value(graph):
     b1, b2 = graph.dmatrix("b1"), graph.dmatrix("b2")
