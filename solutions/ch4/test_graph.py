@@ -42,6 +42,8 @@ from .graph import (
     unbroadcast,
 )
 
+# sum, max and mean here are the graph's (the book's T.sum, T.max and T.mean): they build nodes.
+
 
 def layered_graph(x, depth):
     """y <- 0.5 * y + 0.5 * y, ``depth`` times: every level uses the one below twice."""
