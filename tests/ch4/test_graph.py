@@ -103,14 +103,14 @@ def seconds(call):
 
 
 def check_cost_grows_with_nodes(run, what, small=9, large=18):
-    """``run(depth)`` on the layered graph: twice the levels is twice the nodes, but 2 ** small times the paths.
+    """``run(depth)`` on the layered graph: more levels add nodes in proportion, but multiply the paths.
 
     The large graph runs again (three times at most) only while it looks too slow: a busy machine.
     """
     t_small = np.min([seconds(lambda: run(small)) for _ in range(3)])
     for _ in range(3):
         t_large = seconds(lambda: run(large))
-        if t_large < 20 * t_small or t_large < 0.05:
+        if t_large < 8 * t_small or t_large < 0.05:
             return
     fail(
         f"{what}: {large} levels take {t_large / t_small:.0f} times as long as {small} levels; each node must "
@@ -621,7 +621,7 @@ def test_grad_is_a_graph_that_follows_shared_values(graph):
 @pytest.mark.exercise("grad", points=2)
 def test_grad_of_a_deep_graph(graph):
     graphs = {}
-    for depth in (6, 9, 12, 18):
+    for depth in (6, 8, 12, 14):
         x = graph.dscalar("x")
         graphs[depth] = (x, layers(graph, x, depth))
 
@@ -633,7 +633,7 @@ def test_grad_of_a_deep_graph(graph):
         x, y = graphs[depth]
         return graph.function([x], [y, graph.grad(y, x)])(2.5)
 
-    check_cost_grows_with_nodes(differentiate, "grad")
+    check_cost_grows_with_nodes(differentiate, "grad", small=8, large=14)
     check_cost_grows_with_nodes(differentiate_and_run, "a function of a deep graph and its gradient", small=6, large=12)
     x = graph.dscalar("x")
     y = layers(graph, x, 60)
