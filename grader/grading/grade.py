@@ -1,32 +1,42 @@
 """``dlgrade grade SUBMISSION... --out DIR``: grade a class in isolation.
 
-For each student: stage the submission into a private folder, run the
-hidden suites in a fresh pytest process whose implementation is a sandboxed
-worker (``--isolate``), and score the reported outcomes against the list of
-expected tests collected beforehand. Writes per-student results as soon as
-they are known (``--resume`` skips those), then ``grades.csv`` and
-``report.html`` for the class.
+Every path and option is checked first. For each student: stage the
+submission into a private folder, run the hidden suites in a fresh pytest
+process whose implementation is a sandboxed worker (``--isolate``), and score
+the reported outcomes against the expected tests collected beforehand.
+Results merge into ``--out``: the chapters graded now replace that
+student's earlier ones, and every other student stays. ``--resume`` skips a
+student whose files are unchanged (same digest) and already graded on these
+chapters. Then ``grades.csv``, ``totals.csv`` and ``report.html`` are
+rewritten for everyone in ``--out``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import math
+import os
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
+from grader.curriculum import sort_key
 from grader.defaults import CALL_TIMEOUT_S, STUDENT_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
-from grader.grading.outputs import read_student, write_grades, write_student
+from grader.grading.exports import read_roster, write_wide
+from grader.grading.late import lateness, parse_time, submission_time
+from grader.grading.outputs import StudentRecord, read_class, write_grades, write_student
 from grader.grading.report import write_report
 from grader.grading.runner import collect, run_suite
-from grader.grading.scoring import ExerciseScore, Outcome, by_exercise, score_tests
+from grader.grading.scoring import Outcome, score_tests
 from grader.grading.submissions import Submission, discover, is_nbgrader_submitted, stage
 from grader.isolation import sandbox
 from grader.paths import HIDDEN_TESTS, ROOT, chapters
@@ -57,19 +67,19 @@ class Grader:
 
     def __init__(
         self,
-        out: Path,
         selected: list[str],
         unsafe: bool,
         hide: list[Path],
         call_timeout: float = CALL_TIMEOUT_S,
         test_timeout: float = TEST_TIMEOUT_S,
     ):
-        self.out, self.selected, self.unsafe = out, selected, unsafe
+        self.selected, self.unsafe = selected, unsafe
         self.timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
         self.hide = [str(p.resolve()) for p in hide]
         self.expected = expected_tests(selected)
 
-    def grade(self, submission: Submission) -> list[ExerciseScore]:
+    def grade(self, submission: Submission) -> StudentRecord:
+        """The outcomes of the selected chapters' tests, the staging notes and the time taken."""
         started = time.monotonic()
         notes: list[str] = []
         reported: list[Outcome] = []
@@ -87,14 +97,10 @@ class Grader:
                 reported = result.tests
                 if result.error:
                     notes.append(f"grading stopped early: {result.error}")
-        results = score_tests(self.expected, reported, problem)
-        exercises = by_exercise(results)
         if problem:
             notes.append(problem)
-        write_student(
-            self.out / submission.student, submission.student, results, exercises, time.monotonic() - started, notes
-        )
-        return exercises
+        tests = score_tests(self.expected, reported, problem)
+        return StudentRecord(submission.student, tests, notes, time.monotonic() - started)
 
 
 def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
@@ -105,15 +111,62 @@ def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
     return [p for p in hidden if p.exists()]
 
 
-def run(args: argparse.Namespace) -> int:
-    console = Console(stderr=True)
-    available = chapters(HIDDEN_TESTS)
-    selected = args.chapters or available
-    unknown = [c for c in selected if c not in available]
+def digest(folder: Path) -> str:
+    """SHA-256 of every file under ``folder`` (names and contents; links by their target), .git aside."""
+    hasher = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if ".git" in relative.parts:
+            continue
+        if path.is_symlink():
+            hasher.update(f"L {relative} {os.readlink(path)}\n".encode())
+        elif path.is_file():
+            hasher.update(f"F {relative} {path.stat().st_size}\n".encode())
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def merge(earlier: StudentRecord | None, graded: StudentRecord, selected: list[str]) -> StudentRecord:
+    """``graded`` (the selected chapters) with the other chapters of ``earlier`` kept."""
+    if earlier is None:
+        return graded
+    kept = [t for t in earlier.tests if t.chapter not in selected]
+    tests = sorted(kept + graded.tests, key=lambda t: sort_key(t.chapter, t.module)[0])
+    return replace(graded, tests=tests)
+
+
+def check_arguments(args: argparse.Namespace, available: list[str]) -> None:
+    """Every option and path, before anything is graded; GradeError names the first wrong one."""
+    unknown = [c for c in args.chapters or [] if c not in available]
     if unknown:
         raise GradeError(f"no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})")
     if args.jobs < 1:
         raise GradeError("--jobs must be at least 1")
+    for option in ("call_timeout", "test_timeout"):
+        value = getattr(args, option)
+        if not (value > 0 and math.isfinite(value)):
+            raise GradeError(f"--{option.replace('_', '-')} must be a positive number of seconds, not {value:g}")
+    if not (0 <= args.late_penalty <= 100):
+        raise GradeError(f"--late-penalty must be a percentage from 0 to 100, not {args.late_penalty:g}")
+    missing = [str(p) for p in args.submissions if not p.is_dir()]
+    if missing:
+        raise GradeError(f"no such folder: {', '.join(missing)} (nothing was graded)")
+    if args.roster is not None and not args.roster.is_file():
+        raise GradeError(f"--roster {args.roster}: no such file")
+    if args.out.exists() and not args.out.is_dir():
+        raise GradeError(f"--out {args.out} exists and is not a folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    available = chapters(HIDDEN_TESTS)
+    check_arguments(args, available)
+    selected = args.chapters or available
+    try:
+        deadline = parse_time(args.deadline) if args.deadline else None
+        roster = read_roster(args.roster) if args.roster else {}
+    except ValueError as error:
+        raise GradeError(str(error)) from None
     reason = sandbox.unavailable_reason()
     if reason and not args.unsafe:
         raise GradeError(reason)
@@ -123,45 +176,61 @@ def run(args: argparse.Namespace) -> int:
     if duplicated:
         raise GradeError(f"several submissions are named {', '.join(duplicated)}: student names must be unique")
     out = args.out.resolve()
-    if out.exists() and not out.is_dir():
-        raise GradeError(f"--out {args.out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
 
-    grades: dict[str, list[ExerciseScore]] = {}
+    records = read_class(out)
+    grader = Grader(selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout)
+    expected = {t.nodeid for t in grader.expected}
     problems = {s.student: [s.problem] for s in submissions if s.problem}
+    digests = {s.student: digest(s.folder) if s.folder.is_dir() else "" for s in submissions}
     todo = []
     for submission in submissions:
-        earlier = read_student(out / submission.student) if args.resume else None
-        if earlier:
-            grades[submission.student] = earlier
-        else:
+        earlier = records.get(submission.student)
+        unchanged = (
+            earlier is not None
+            and earlier.digest == digests[submission.student]
+            and expected <= {t.nodeid for t in earlier.tests}
+        )
+        if not (args.resume and unchanged):
             todo.append(submission)
-    grader = Grader(
-        out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout
-    )
+    if len(todo) < len(submissions):
+        console.print(f"resume: {len(submissions) - len(todo)} unchanged students kept as graded", highlight=False)
     with (
         ThreadPoolExecutor(max_workers=args.jobs) as pool,
         tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,
     ):
         futures = {pool.submit(grader.grade, submission): submission for submission in todo}
         for future in as_completed(futures):
-            grades[futures[future].student] = future.result()
+            student = futures[future].student
+            records[student] = merge(records.get(student), future.result(), selected)
             progress.update()
+    for submission in submissions:  # lateness of everyone named, graded now or resumed
+        record = records[submission.student]
+        submitted = submission_time(submission.folder) if submission.folder.is_dir() else None
+        hours, penalty = lateness(submitted, deadline, args.late_penalty)
+        record.digest = digests[submission.student]
+        record.submitted = submitted.isoformat() if submitted else ""
+        record.late_hours, record.penalty = hours, penalty
+        write_student(out / submission.student, record, args.visibility)
 
-    write_grades(out / "grades.csv", grades)
-    write_report(out / "report.html", grades, problems)
-    table = Table(title=f"Grades ({len(grades)} students)")
+    write_grades(out / "grades.csv", records)
+    write_wide(out / "totals.csv", records, roster)
+    write_report(out / "report.html", records)
+    table = Table(title=f"Grades ({len(records)} students)")
     table.add_column("student")
     for chapter in selected:
         table.add_column(chapter, justify="right")
-    for student in sorted(grades):
+    for student in sorted(records):
         row = [student]
         for chapter in selected:
-            rows = [r for r in grades[student] if r.chapter == chapter]
+            rows = [r for r in records[student].exercises if r.chapter == chapter]
             row.append(f"{sum(r.score for r in rows):g}/{sum(r.max_score for r in rows):g}")
         table.add_row(*row)
     Console().print(table)
-    print(f"grades: {out / 'grades.csv'}\nreport: {out / 'report.html'}\nper student: {out}/<student>/feedback.md")
+    print(
+        f"grades: {out / 'grades.csv'}\ntotals (one row per student): {out / 'totals.csv'}\n"
+        f"report: {out / 'report.html'}\nper student: {out}/<student>/feedback.md"
+    )
     for student, messages in sorted(problems.items()):
         for message in messages:
             console.print(f"problem: {student}: {message}", highlight=False)

@@ -109,7 +109,9 @@ def decode(data: Any, buffers: list[bytes], resolve: Resolve, depth: int = 0) ->
             raise CodecError("malformed tuple in message")
         return tuple(decode(v, buffers, resolve, depth + 1) for v in body)
     if tag == "$d":
-        if not all(isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in body):
+        if not isinstance(body, list) or not all(
+            isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in body
+        ):
             raise CodecError("malformed dict in message")
         return {key: decode(value, buffers, resolve, depth + 1) for key, value in body}
     return resolve(data)

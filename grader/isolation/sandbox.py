@@ -36,6 +36,11 @@ from grader.paths import ROOT
 MOUNT_POINT = Path("/mnt/work")
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
 DEFAULT_LIMITS = {"memory_mb": 4096, "cpu_s": 600, "processes": 256, "file_mb": 64, "open_files": 256}
+# Sizes of the empty file systems mounted in the worker's namespace.
+COVER_SIZE = "4k"  # over each hidden folder (read-only, stays empty)
+WORK_SIZE = "1m"  # the folder that holds the scratch mount and what is set aside
+TMP_SIZE = "256m"  # the worker's own /tmp, /var/tmp and /dev/shm
+PASSAGE_SIZE = "64k"  # over a closed folder on the way to the Python environment
 UNSHARE = ["unshare", "--mount", "--pid", "--net", "--fork", "--kill-child", "--propagation", "private"]
 
 
@@ -82,7 +87,7 @@ def _cover(path: Path) -> None:
     if path.is_symlink():
         return
     if path.is_dir():
-        _mount("-t", "tmpfs", "-o", "ro,size=4k,mode=755", "tmpfs", str(path))
+        _mount("-t", "tmpfs", "-o", f"ro,size={COVER_SIZE},mode=755", "tmpfs", str(path))
     elif path.exists():
         _mount("--bind", "/dev/null", str(path))
 
@@ -117,7 +122,7 @@ def enter(config: dict) -> Path:
     uid = int(config["uid"])
     keep = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), (ROOT / "grader").resolve()]
     closed = {a for a in map(_closed_ancestor, keep) if a is not None}  # e.g. /root (mode 700)
-    _mount("-t", "tmpfs", "-o", "size=1m,mode=755", "tmpfs", str(MOUNT_POINT.parent))
+    _mount("-t", "tmpfs", "-o", f"size={WORK_SIZE},mode=755", "tmpfs", str(MOUNT_POINT.parent))
     MOUNT_POINT.mkdir()
     _mount("--bind", str(scratch), str(MOUNT_POINT))
     # Set aside what the worker needs: covering /tmp or /root below may hide it (a clone in /tmp).
@@ -129,11 +134,11 @@ def enter(config: dict) -> Path:
         held.append((spot, path))
     for folder in PRIVATE_TMP:
         if Path(folder).is_dir():
-            _mount("-t", "tmpfs", "-o", "size=256m,mode=1777", "tmpfs", folder)
+            _mount("-t", "tmpfs", "-o", f"size={TMP_SIZE},mode=1777", "tmpfs", folder)
     for path in [ROOT, *map(Path, config.get("hide", []))]:
         hide(path, [*keep, MOUNT_POINT])
     for ancestor in closed:  # traversable but empty, so the worker reaches its Python and nothing else there
-        _mount("-t", "tmpfs", "-o", "size=64k,mode=755", "tmpfs", str(ancestor))
+        _mount("-t", "tmpfs", "-o", f"size={PASSAGE_SIZE},mode=755", "tmpfs", str(ancestor))
     for spot, path in held:
         path.mkdir(parents=True, exist_ok=True)
         _mount("--move", str(spot), str(path))

@@ -8,9 +8,10 @@ a call may name an arithmetic operator instead of a function, so that a test
 can write ``3 - x`` on the student's objects (``OPERATORS``).
 Results that are plain data go back by value (``grader.isolation.codec``); anything
 else stays here behind a handle, in ``Worker.objects``, until the test process
-sends ``release`` for it (it does when it no longer holds a proxy for it). After a call, arrays passed as arguments
-that the call modified, and the state of random generators it used, are
-sent back, so the caller sees exactly what an in-process call would do.
+sends ``release`` for it (it does when it no longer holds a proxy for it).
+After a call, arrays passed as arguments that the call modified, and the
+state of random generators it used, are sent back, so the caller sees
+exactly what an in-process call would do.
 """
 
 from __future__ import annotations

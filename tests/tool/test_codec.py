@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as npst
 
@@ -148,6 +148,9 @@ JSON = st.recursive(
 
 
 @settings(deadline=None)
+@example({"$d": None}, [])
+@example({"$t": 5}, [])
+@example({"$s": {"i": 0, "dtype": "<f8", "shape": [True]}}, [b"\0" * 8])
 @given(JSON, st.lists(st.binary(max_size=16), max_size=3))
 def test_malformed_messages_decode_to_the_codec_error_or_a_value(data, buffers):
     with contextlib.suppress(CodecError):
