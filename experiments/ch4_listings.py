@@ -171,6 +171,10 @@ def table(results, nan_share, broken, largest_difference):
         "(log of an output <= 0); the gradient stays finite."
     )
     lines.append(
+        f"4-10 written as the book writes p, 1 / (1 + exp(-x.w - b)): nan weights in {broken} of "
+        f"{len(results['4-10']['after'])} seeds (p rounds to 1 where x.w + b > 37)"
+    )
+    lines.append(
         f"4-10 weights, graph library vs autograd (models.py), seed 0: largest difference {largest_difference:.1e}"
     )
     return "\n".join(lines)
