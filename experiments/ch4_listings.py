@@ -16,9 +16,9 @@ and reports the measure the book prints before and after training:
   the book's tanh output shows how much of its loss is nan.
 
 Listing 4-10 writes p = 1 / (1 + exp(-x.w - b)). With 100 features of weight
-N(0, 1), x.w has a standard deviation of 10, and in about a third of the
-seeds some example has x.w > 37, where p rounds to exactly 1: log(1 - p) is
--inf and the weights turn nan. Theano never showed this because its graph
+N(0, 1), x.w has a standard deviation of 10, and in some seeds an example
+has |x.w| > 37, where p rounds to exactly 1 (or 0): log(1 - p) is -inf and,
+in 4 of the 20 default seeds, the weights turn nan. Theano never showed this because its graph
 optimiser rewrote the formula into a stable one; here p = nnet.sigmoid(x.w + b),
 whose binary cross-entropy the graph library computes from x.w + b. The
 verbatim form is run too, and the table says in how many seeds it breaks.
