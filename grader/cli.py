@@ -57,6 +57,15 @@ def _selftest(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=SELFTEST_JOBS, help="wrong answers checked in parallel (default %(default)s)"
     )
+    parser.add_argument(
+        "--paths",
+        action="store_true",
+        help="instead: grade every submission of the corpus in-process, by dlgrade grade and by nbgrader; "
+        "fail on any difference",
+    )
+    parser.add_argument(
+        "--sample", action="store_true", help="with --paths: the complete, the blank and two wrong answers"
+    )
 
 
 def _grade(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +154,11 @@ def _nbgrader(parser: argparse.ArgumentParser) -> None:
         "course_dir", type=Path, metavar="COURSE_DIR", help="folder of the nbgrader course (created or updated)"
     )
     parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    parser.add_argument(
+        "--example-class",
+        action="store_true",
+        help="also hand in the example class (complete, partial, broken) under COURSE_DIR/submitted/ for a dry run",
+    )
 
 
 def _release(parser: argparse.ArgumentParser) -> None:

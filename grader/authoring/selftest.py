@@ -70,7 +70,11 @@ def check_mutant(mutant: corpus.Mutant) -> Verdict:
 
 
 def run(args: argparse.Namespace) -> int:
-    """``dlgrade selftest [--chapters ...] [--jobs N]``."""
+    """``dlgrade selftest [--chapters ...] [--jobs N]``; ``--paths [--sample]`` compares the grading roads."""
+    if getattr(args, "paths", False):
+        from grader.notebooks.parity import run_parity
+
+        return run_parity(args.chapters, sample=args.sample)
     return run_selftest(args.chapters, jobs=args.jobs)
 
 

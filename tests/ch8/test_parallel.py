@@ -11,21 +11,21 @@ parallel = implementation_of("ch8.parallel")
 ref = reference("ch8.parallel")
 data = reference("ch8.data")
 
-PROBLEM = data.sparse_logistic_problem(n_samples=1500, n_features=150, nnz=4, seed=3)
-SERIAL = data.sparse_logistic_loss(ref.serial_sgd(PROBLEM, epochs=4, learning_rate=0.1, seed=1), PROBLEM)
+HIDDEN_PROBLEM = data.sparse_logistic_problem(n_samples=1500, n_features=150, nnz=4, seed=3)
+SERIAL = data.sparse_logistic_loss(ref.serial_sgd(HIDDEN_PROBLEM, epochs=4, learning_rate=0.1, seed=1), HIDDEN_PROBLEM)
 
 
 def final_loss(w, what):
     w = np.asarray(w, dtype=np.float64)
-    if w.shape != (PROBLEM["n_features"],):
-        fail(f"{what}: expected weights of shape ({PROBLEM['n_features']},), got {w.shape}")
-    return data.sparse_logistic_loss(w, PROBLEM)
+    if w.shape != (HIDDEN_PROBLEM["n_features"],):
+        fail(f"{what}: expected weights of shape ({HIDDEN_PROBLEM['n_features']},), got {w.shape}")
+    return data.sparse_logistic_loss(w, HIDDEN_PROBLEM)
 
 
 @pytest.mark.exercise("hogwild", points=2)
 @pytest.mark.parametrize("n_workers", [1, 2, 3])
 def test_hogwild_reaches_serial_loss(parallel, n_workers):
-    w = parallel.hogwild(PROBLEM, n_workers=n_workers, epochs=4, learning_rate=0.1, seed=1)
+    w = parallel.hogwild(HIDDEN_PROBLEM, n_workers=n_workers, epochs=4, learning_rate=0.1, seed=1)
     check_scalar(
         final_loss(w, "hogwild"),
         SERIAL,
@@ -37,7 +37,9 @@ def test_hogwild_reaches_serial_loss(parallel, n_workers):
 @pytest.mark.exercise("downpour", points=2)
 @pytest.mark.parametrize("n_replicas,sync_every", [(1, 10), (2, 10), (3, 25)])
 def test_downpour_reaches_serial_loss(parallel, n_replicas, sync_every):
-    w = parallel.downpour(PROBLEM, n_replicas=n_replicas, epochs=4, learning_rate=0.1, sync_every=sync_every, seed=1)
+    w = parallel.downpour(
+        HIDDEN_PROBLEM, n_replicas=n_replicas, epochs=4, learning_rate=0.1, sync_every=sync_every, seed=1
+    )
     check_scalar(
         final_loss(w, "downpour"),
         SERIAL,

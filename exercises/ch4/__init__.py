@@ -1,0 +1,2 @@
+# Course exercises: see README.md.
+"""Chapter 4: computational graphs, a small Theano built with numpy."""

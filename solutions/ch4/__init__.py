@@ -1,0 +1,1 @@
+"""Chapter 4: computational graphs, a small Theano built with numpy."""
