@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from grader import testing
 from grader.curriculum import sort_key
 from grader.defaults import CALL_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.fileio import atomic_write
@@ -38,7 +39,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--impl",
         default="solutions",
-        help="code under test for the hidden suites: solutions, exercises or a submission folder",
+        help="code under test for the hidden suites: solutions, exercises or a submission folder "
+        "(a folder is imported into this pytest process and trusted, unless --isolate)",
     )
     group.addoption(
         "--dl-report",
@@ -47,7 +49,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write every test's exercise, points and outcome to FILE as JSON",
     )
     group.addoption(
-        "--isolate", action="store_true", help="run the --impl folder in a sandboxed worker process, never in this one"
+        "--isolate",
+        action="store_true",
+        help="run the --impl folder in a sandboxed worker process, never in this one "
+        "(without --isolate, a --impl folder runs inside pytest itself: use it only for code you trust)",
     )
     group.addoption("--unsafe", action="store_true", help="with --isolate: allow a worker without the sandbox")
     group.addoption(
@@ -77,6 +82,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.dl_implementation = choose_implementation(config)  # type: ignore[attr-defined]
     except SubmissionError as error:
         raise pytest.UsageError(str(error)) from None
+    testing.IMPLEMENTATION = config.dl_implementation  # type: ignore[attr-defined]
     config.pluginmanager.register(Progress(config), "dlgrade-progress")
 
 
@@ -120,6 +126,14 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     finally:
         if hasattr(implementation, "end_test"):
             implementation.end_test()
+        if grader_error(item.config):  # the grader's failure: stop rather than charge it to the student
+            pytest.exit(f"dlgrade: {grader_error(item.config)}", returncode=3)
+
+
+def grader_error(config: pytest.Config) -> str:
+    """Why the isolated worker could not start (empty when it did, or when not isolated)."""
+    error = getattr(getattr(config, "dl_implementation", None), "start_error", None)
+    return str(error) if error else ""
 
 
 def not_started_name(error: BaseException | None) -> str | None:
@@ -209,7 +223,9 @@ class Progress:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("dl_report")
         if path:
-            data = {"tests": [o.to_json() for o in self.outcomes.values()]}
+            data: dict[str, object] = {"tests": [o.to_json() for o in self.outcomes.values()]}
+            if grader_error(self.config):
+                data["grader_error"] = grader_error(self.config)
             atomic_write(Path(path), json.dumps(data, indent=1))
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -16,6 +16,17 @@ from typing import Any, NoReturn
 import numpy as np
 import pytest
 
+IMPLEMENTATION: Any = None  # the code under test (set by the plugin)
+
+
+def worker_opencl_devices() -> list[dict] | None:
+    """The OpenCL devices an isolated worker sees (None when the code under test runs in this process).
+
+    Device tests must run on exactly these: the worker may see fewer devices than this process.
+    """
+    devices = getattr(IMPLEMENTATION, "opencl_devices", None)
+    return devices() if devices is not None else None
+
 
 class ExerciseFailure(AssertionError):
     """A check on a student's answer failed; the message is the whole story."""
@@ -99,15 +110,38 @@ def unpack_tuple(result: Any, size: int, what: str) -> tuple:
     return result
 
 
-def snapshot(*arrays: Any) -> list[np.ndarray]:
-    """Copies of the inputs, to check later that a call left them unchanged."""
-    return [np.array(a, copy=True) for a in arrays]
+def _copy(value: Any) -> Any:
+    if type(value) in (list, tuple):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return np.array(value, copy=True)
 
 
-def check_unchanged(arrays: Sequence[Any], copies: Sequence[np.ndarray], what: str) -> None:
-    """The call did not modify its inputs in place."""
-    for index, (array, copy) in enumerate(zip(arrays, copies)):
-        if not np.array_equal(np.asarray(array), copy, equal_nan=True):
+def snapshot(*values: Any) -> list[Any]:
+    """Private copies of the inputs (arrays, and lists, tuples and dicts of them), to check later that a
+    call left them unchanged, or to compute expected values from before the student's code ran."""
+    return [_copy(v) for v in values]
+
+
+def _same(value: Any, copy: Any) -> bool:
+    """Same structure (types of containers, lengths, keys) and the same values."""
+    if isinstance(copy, (list, tuple)):
+        return type(value) is type(copy) and len(value) == len(copy) and all(_same(v, c) for v, c in zip(value, copy))
+    if isinstance(copy, dict):
+        return type(value) is dict and value.keys() == copy.keys() and all(_same(value[k], copy[k]) for k in copy)
+    if isinstance(value, (list, tuple, dict)) and copy.ndim == 0:
+        return False
+    array = np.asarray(value)
+    return array.shape == copy.shape and bool(np.array_equal(array, copy, equal_nan=True))
+
+
+def check_unchanged(values: Sequence[Any], copies: Sequence[Any], what: str) -> None:
+    """The call did not modify its inputs in place: same structure, lengths and values as ``snapshot`` saw."""
+    if len(values) != len(copies):
+        fail(f"{what}: {len(values)} inputs to check, {len(copies)} copies (a test error)")
+    for index, (value, copy) in enumerate(zip(values, copies)):
+        if not _same(value, copy):
             fail(f"{what}: modified its input #{index + 1} in place (inputs must be left unchanged)")
 
 

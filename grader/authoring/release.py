@@ -60,7 +60,16 @@ STUDENT_MODULES = (
     "paths",
 )
 INSTRUCTOR_ONLY = frozenset(
-    {"authoring", "notebooks", "isolation", "grading.grade", "grading.submissions", "grading.outputs", "grading.report"}
+    {
+        "authoring",
+        "notebooks",
+        "isolation",
+        "staging",
+        "grading.grade",
+        "grading.submissions",
+        "grading.outputs",
+        "grading.report",
+    }
 )
 # Requirements students install; pyopencl only with the OpenCL chapter.
 STUDENT_REQUIREMENTS = ("numpy", "autograd", "pytest", "matplotlib", "rich", "tqdm")

@@ -2,10 +2,12 @@
 
 For each chapter with a hidden suite in ``tests/chN``:
 
-1. every hidden test passes on the reference solutions;
+1. every hidden test passes on the reference solutions, graded through the
+   isolated worker as ``dlgrade grade`` does;
 2. every hidden test fails on the generated stubs;
 3. every wrong answer of the corpus (``grader.authoring.mutants``) makes at least one
-   hidden test fail.
+   hidden test fail, graded through the isolated worker too: a wrong answer
+   counts as caught only if real grading catches it.
 
 Prints one row per chapter (the share of wrong answers caught) and exits 1
 unless all three hold everywhere.
@@ -25,7 +27,7 @@ from rich.table import Table
 from grader.authoring import mutants as corpus
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading.runner import run_suite
-from grader.paths import HIDDEN_TESTS, chapters
+from grader.paths import HIDDEN_TESTS, SOLUTIONS, chapters
 
 
 def hidden_chapters(selected: list[str] | None = None) -> list[str]:
@@ -47,15 +49,22 @@ class Verdict:
     problem: str = ""  # the corpus entry or the run itself is broken
 
 
+def isolated() -> list[str]:
+    """pytest options that grade through the worker, as ``dlgrade grade`` does (sandboxed where possible)."""
+    from grader.isolation import sandbox
+
+    return ["--isolate", *(["--unsafe"] if sandbox.unavailable_reason() else [])]
+
+
 def check_mutant(mutant: corpus.Mutant) -> Verdict:
     with tempfile.TemporaryDirectory(prefix="dlgrade-mutant-") as tmp:
         try:
             submission = corpus.write_submission(mutant, Path(tmp) / "submission")
         except corpus.CorpusError as error:
             return Verdict(mutant, problem=f"corpus entry does not apply: {error}")
-        result = run_suite([str(HIDDEN_TESTS / mutant.chapter)], str(submission), extra=["-x"])
-    if result.error:
-        return Verdict(mutant, problem=f"suite crashed: {result.error}")
+        result = run_suite([str(HIDDEN_TESTS / mutant.chapter)], str(submission), extra=["-x", *isolated()])
+    if result.error or result.grader_error:
+        return Verdict(mutant, problem=f"suite crashed: {result.error or result.grader_error}")
     failed = [t for t in result.tests if t.status in ("failed", "not started")]  # not the ones -x skipped
     return Verdict(mutant, caught_by=failed[0].exercise if failed else None)
 
@@ -73,12 +82,12 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
     problems: list[str] = []
     for chapter in hidden_chapters(selected):
         suite = [str(HIDDEN_TESTS / chapter)]
-        reference = run_suite(suite, "solutions")
+        reference = run_suite(suite, str(SOLUTIONS), extra=isolated())
         stubs = run_suite(suite, "exercises")
         total = len(reference.tests)
         for name, result in (("solutions", reference), ("exercises", stubs)):
-            if result.error:
-                problems.append(f"{chapter} on {name}: {result.error}\n{result.output_tail()}")
+            if result.error or result.grader_error:
+                problems.append(f"{chapter} on {name}: {result.error or result.grader_error}\n{result.output_tail()}")
         problems += [
             f"{chapter}: fails on the reference: {t.nodeid}: {t.message}" for t in reference.tests if not t.passed
         ]

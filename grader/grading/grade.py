@@ -27,9 +27,10 @@ from grader.grading.outputs import read_student, write_grades, write_student
 from grader.grading.report import write_report
 from grader.grading.runner import collect, run_suite
 from grader.grading.scoring import ExerciseScore, Outcome, by_exercise, score_tests
-from grader.grading.submissions import Submission, discover, is_nbgrader_submitted, stage
+from grader.grading.submissions import Submission, discover, is_nbgrader_submitted
 from grader.isolation import sandbox
 from grader.paths import HIDDEN_TESTS, ROOT, chapters
+from grader.staging import stage
 
 TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
 
@@ -84,6 +85,8 @@ class Grader:
                 result = run_suite(
                     suite_paths(self.selected), str(staged_folder), extra=extra, timeout=STUDENT_TIMEOUT_S
                 )
+                if result.grader_error:
+                    raise GradeError(f"grading stopped: {result.grader_error}")
                 reported = result.tests
                 if result.error:
                     notes.append(f"grading stopped early: {result.error}")
@@ -103,6 +106,22 @@ def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
     for path in paths:
         hidden.append(path.parent if is_nbgrader_submitted(path) else path)
     return [p for p in hidden if p.exists()]
+
+
+def check_worker_starts(unsafe: bool) -> None:
+    """Start one worker on an empty submission: a grader that cannot start one stops here, before any grade."""
+    from grader.isolation.client import WorkerStartError
+    from grader.isolation.proxy import RemoteImplementation
+
+    with tempfile.TemporaryDirectory(prefix="dlgrade-check-") as empty:
+        use_sandbox = not unsafe or sandbox.unavailable_reason() is None
+        implementation = RemoteImplementation(Path(empty), use_sandbox=use_sandbox)
+        try:
+            implementation.client.ensure_started()
+        except WorkerStartError as error:
+            raise GradeError(str(error)) from None
+        finally:
+            implementation.close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
             grades[submission.student] = earlier
         else:
             todo.append(submission)
+    if todo:
+        check_worker_starts(args.unsafe)
     grader = Grader(
         out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout
     )
@@ -144,9 +165,13 @@ def run(args: argparse.Namespace) -> int:
         tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,
     ):
         futures = {pool.submit(grader.grade, submission): submission for submission in todo}
-        for future in as_completed(futures):
-            grades[futures[future].student] = future.result()
-            progress.update()
+        try:
+            for future in as_completed(futures):
+                grades[futures[future].student] = future.result()
+                progress.update()
+        except GradeError:
+            pool.shutdown(cancel_futures=True)
+            raise
 
     write_grades(out / "grades.csv", grades)
     write_report(out / "report.html", grades, problems)

@@ -40,6 +40,12 @@ def hint(messages: list[str]) -> str:
     return "Run the public tests of this exercise and read the failing check."
 
 
+def plain(text: str, limit: int = 300) -> str:
+    """Text from a student's code as one literal line of markdown: an inline code span, never markup."""
+    line = " ".join(str(text).split())[:limit].replace("`", "'")
+    return f"`{line}`" if line else ""
+
+
 def gradescope(results: list[Outcome], exercises: list[ExerciseScore], seconds: float, notes: list[str]) -> dict:
     chapter_numbers: dict[str, dict[str, int]] = {}
     tests = []
@@ -53,14 +59,14 @@ def gradescope(results: list[Outcome], exercises: list[ExerciseScore], seconds: 
                 "score": result.points if result.passed else 0.0,
                 "max_score": result.points,
                 "status": "passed" if result.passed else "failed",
-                "output": result.message,
+                "output": " ".join(result.message.split())[:300],
                 "output_format": "text",
                 "visibility": "visible",
             }
         )
     total = sum(e.score for e in exercises)
     possible = sum(e.max_score for e in exercises)
-    summary = [f"Score {total:g} / {possible:g}."] + [f"- note: {note}" for note in notes]
+    summary = [f"Score {total:g} / {possible:g}."] + [f"- note: {plain(note)}" for note in notes]
     return {
         "score": total,
         "execution_time": round(seconds, 1),
@@ -77,7 +83,7 @@ def feedback(student: str, exercises: list[ExerciseScore], notes: list[str]) -> 
     possible = sum(e.max_score for e in exercises)
     lines = [f"# Feedback for {student}", "", f"Total: **{total:g} / {possible:g}** points.", ""]
     if notes:
-        lines += ["Notes on your submission:", *[f"- {note}" for note in notes], ""]
+        lines += ["Notes on your submission:", *[f"- {plain(note)}" for note in notes], ""]
     chapter = None
     for row in exercises:
         if row.chapter != chapter:
@@ -93,7 +99,7 @@ def feedback(student: str, exercises: list[ExerciseScore], notes: list[str]) -> 
         if row.status == "passing":
             continue
         lines += [f"### {row.chapter} {row.exercise}: {row.passed}/{row.tests} checks passed", ""]
-        lines += [f"- {message}" for message in row.messages[:3]]
+        lines += [f"- {plain(message)}" for message in row.messages[:3]]
         if len(row.messages) > 3:
             lines.append(f"- ... and {len(row.messages) - 3} more")
         lines += ["", f"Hint: {hint(row.messages)}", ""]

@@ -32,6 +32,7 @@ class SuiteResult:
     error: str = ""
     output: str = ""
     exit_code: int | None = None  # pytest's; None when it did not finish
+    grader_error: str = ""  # the isolated worker could not start: nothing here is the student's doing
 
     @property
     def exercises(self) -> list[ExerciseScore]:
@@ -83,10 +84,12 @@ def run_suite(paths: list[str], impl: str, extra: Sequence[str] = (), timeout: f
         if not report.exists():
             return SuiteResult(error=f"pytest wrote no report (exit code {done.returncode})", output=output)
         try:
-            tests = [Outcome.from_json(t) for t in json.loads(report.read_text(encoding="utf-8"))["tests"]]
-        except (ValueError, KeyError, TypeError) as error:
+            data = json.loads(report.read_text(encoding="utf-8"))
+            tests = [Outcome.from_json(t) for t in data["tests"]]
+            grader_error = str(data.get("grader_error", ""))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             return SuiteResult(error=f"pytest wrote an unreadable report ({error})", output=output)
-        return SuiteResult(tests, output=output, exit_code=done.returncode)
+        return SuiteResult(tests, output=output, exit_code=done.returncode, grader_error=grader_error)
 
 
 def collect(paths: list[str], extra: Sequence[str] = ()) -> SuiteResult:

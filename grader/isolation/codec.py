@@ -33,6 +33,10 @@ class CodecError(ValueError):
     """A message that is malformed or too large."""
 
 
+class MessageTooLarge(CodecError):
+    """A message longer than the reader allows."""
+
+
 class TruncatedFrame(CodecError, EOFError):
     """The stream ended inside a message (the other side is gone, or sent a malformed length)."""
 
@@ -154,14 +158,15 @@ def write_frame(stream: Stream, header: dict, buffers: list[bytes]) -> None:
     stream.flush()
 
 
-def read_frame(stream: Stream) -> tuple[dict, list[bytes]]:
-    """Receive one message.
+def read_frame(stream: Stream, limit: int = MAX_FRAME) -> tuple[dict, list[bytes]]:
+    """Receive one message of at most ``limit`` bytes in all (else ``MessageTooLarge``).
 
     Raises EOFError when the other side is gone before the message, and
     CodecError for anything malformed (``TruncatedFrame``, also an EOFError,
     when the stream ends inside the message).
     """
-    payload = _read_sized(stream, first=True)
+    budget = [limit, limit]  # bytes left, bytes allowed
+    payload = _read_sized(stream, budget, first=True)
     try:
         header = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
@@ -169,7 +174,7 @@ def read_frame(stream: Stream) -> tuple[dict, list[bytes]]:
     count = _read_length(stream)
     if count > MAX_BUFFERS:
         raise CodecError("too many buffers")
-    buffers = [_read_sized(stream) for _ in range(count)]
+    buffers = [_read_sized(stream, budget) for _ in range(count)]
     if not isinstance(header, dict):
         raise CodecError("message header is not an object")
     return header, buffers
@@ -180,10 +185,11 @@ def _read_length(stream: Stream, first: bool = False) -> int:
     return int(_LENGTH.unpack(raw)[0])
 
 
-def _read_sized(stream: Stream, first: bool = False) -> bytes:
+def _read_sized(stream: Stream, budget: list[int], first: bool = False) -> bytes:
     size = _read_length(stream, first)
-    if size > MAX_FRAME:
-        raise CodecError(f"message part of {size} bytes is too large")
+    if size > budget[0]:
+        raise MessageTooLarge(f"a message longer than the {budget[1] >> 20} MiB allowed")
+    budget[0] -= size
     return _read_exact(stream, size)
 
 

@@ -14,7 +14,7 @@ import socket
 import time
 from collections.abc import Callable
 
-from grader.isolation.codec import read_frame, write_frame
+from grader.isolation.codec import MAX_FRAME, read_frame, write_frame
 
 Handler = Callable[[dict, list[bytes]], tuple[dict, list[bytes]]]  # (request, buffers) -> (reply, buffers)
 
@@ -64,9 +64,10 @@ class SocketStream:
 class Endpoint:
     """One side of the channel; ``handle(message, buffers)`` serves requests and returns ``(reply, buffers)``."""
 
-    def __init__(self, sock: socket.socket, handle: Handler):
+    def __init__(self, sock: socket.socket, handle: Handler, max_message: int = MAX_FRAME):
         self.stream = SocketStream(sock)
         self.handle = handle
+        self.max_message = max_message  # bytes in one message received
         self._ids = itertools.count(1)
 
     def request(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
@@ -74,7 +75,7 @@ class Endpoint:
         number = next(self._ids)
         write_frame(self.stream, {**header, "kind": "request", "id": number}, buffers)
         while True:
-            message, data = read_frame(self.stream)
+            message, data = read_frame(self.stream, self.max_message)
             if message.get("kind") == "reply" and message.get("id") == number:
                 if "error" in message:
                     raise RemoteFailure(message["error"])
@@ -93,7 +94,7 @@ class Endpoint:
 
     def serve_forever(self) -> None:
         while True:
-            message, data = read_frame(self.stream)
+            message, data = read_frame(self.stream, self.max_message)
             if message.get("kind") == "request":
                 self.serve_one(message, data)
 

@@ -1,17 +1,20 @@
 """The worker: the only process that imports a student's code.
 
-Started by ``grader.isolation.proxy`` as ``python -m grader.isolation.worker CONFIG`` (inside the
-sandbox of ``grader.isolation.sandbox`` when available). It loads the submission with
-the same loader as ``--impl=PATH`` and serves requests on a socket:
-``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``;
+Started by ``grader.isolation.client`` as ``python -m grader.isolation.worker CONFIG`` (inside the
+sandbox of ``grader.isolation.sandbox`` when available). It boots (copies the submission
+onto its own tmpfs, sets limits, drops privileges), says hello, then loads the submission
+with the same loader as ``--impl=PATH`` and serves requests on a socket:
+``getattr``, ``setattr``, ``call``, ``getitem``, ``iter``, ``next``, ``release``, ``opencl_devices``;
 a call may name an arithmetic operator instead of a function, so that a test
 can write ``3 - x`` on the student's objects (``OPERATORS``).
 Results that are plain data go back by value (``grader.isolation.codec``); anything
 else stays here behind a handle, in ``Worker.objects``, until the test process
-sends ``release`` for it (it does when it no longer holds a proxy for it).
-After a call, arrays passed as arguments that the call modified, and the
-state of random generators it used, are sent back, so the caller sees
-exactly what an in-process call would do.
+sends ``release`` for it (it does when it no longer holds a proxy for it). After a call, arrays passed as arguments
+that the call modified, and the state of random generators it used, are
+sent back, so the caller sees exactly what an in-process call would do.
+Each call carries the test process's floating-point error handling, warning
+filters and numpy's global random state, which apply while the student's code
+runs; warnings it raises and the random state it leaves go back.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import json
 import operator
 import os
+import shutil
 import socket
 import sys
 import traceback
@@ -29,8 +33,11 @@ from typing import Any
 import numpy as np
 
 from grader.implementations import from_folder
-from grader.isolation import codec
+from grader.isolation import codec, process_state, sandbox
+from grader.isolation.codec import write_frame
+from grader.isolation.limits import apply_rlimits, with_defaults
 from grader.isolation.rpc import Endpoint, RemoteFailure, describe_error
+from grader.isolation.uids import processes_of
 
 OPERATORS = frozenset({"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs"})
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
@@ -75,6 +82,29 @@ def changed(item: object, before: Any) -> bool:
     if isinstance(item, np.ndarray):
         return item.shape != before.shape or not np.array_equal(item, before, equal_nan=True)
     return snapshot(item) != before
+
+
+def opencl_devices() -> list[dict]:
+    """The OpenCL devices this worker can use: those of every platform that compiles a kernel."""
+    try:
+        import pyopencl as cl
+    except ImportError:
+        return []
+    try:
+        platforms = cl.get_platforms()
+    except cl.Error:
+        return []
+    found = []
+    for platform in platforms:
+        try:
+            devices = platform.get_devices()
+            cl.Program(cl.Context(devices), "__kernel void probe(__global float *x) { x[0] = 1.0f; }").build()
+        except cl.Error:
+            continue
+        for device in devices:
+            kinds = [k for k in ("GPU", "CPU", "ACCELERATOR", "CUSTOM") if device.type & getattr(cl.device_type, k)]
+            found.append({"platform": platform.name, "device": device.name, "type": (kinds or ["OTHER"])[0]})
+    return found
 
 
 class Callback:
@@ -136,6 +166,8 @@ class Worker:
 
     # requests ----------------------------------------------------------
     def target(self, message: dict) -> Any:
+        if message.get("op") == "opencl_devices":
+            return None
         if "operator" in message:
             if message["operator"] not in OPERATORS:
                 raise ValueError(f"unknown operator {message['operator']!r}")
@@ -166,6 +198,8 @@ class Worker:
                 value = iter(target)
             elif op == "next":
                 value = next(target)
+            elif op == "opencl_devices":
+                value = opencl_devices()
             else:
                 raise ValueError(f"unknown operation {op!r}")
         except Exception as error:
@@ -179,7 +213,12 @@ class Worker:
             kwargs = self.decode(message["kwargs"], data)
             watched = [(("args", *path), item, snapshot(item)) for path, item in walk(args)]
             watched += [(("kwargs", *path), item, snapshot(item)) for path, item in walk(kwargs)]
-            result = function(*args, **kwargs)
+            sent = message.get("random")
+            if isinstance(sent, dict):
+                process_state.set_random_state(self.decode(sent.get("key"), data), sent)
+            key_before, rest_before = process_state.random_state()
+            with process_state.applied(message) as caught:
+                result = function(*args, **kwargs)
         except Exception as error:
             self.leave_if_forked()
             return {"error": self.describe(error)}, []
@@ -191,7 +230,11 @@ class Worker:
                 changes.append([list(path), {"rng": item.bit_generator.state}])
             elif changed(item, before):
                 changes.append([list(path), {"value": self.encode(item, buffers)}])
-        return {"value": self.encode(result, buffers), "changes": changes}, buffers
+        reply = {"value": self.encode(result, buffers), "changes": changes, "warnings": process_state.raised(caught)}
+        key, rest = process_state.random_state()
+        if rest != rest_before or not np.array_equal(key, key_before):
+            reply["random"] = {"key": self.encode(key, buffers), **rest}
+        return reply, buffers
 
     def leave_if_forked(self) -> None:
         """A process the student forked that returns here ends at once."""
@@ -209,21 +252,42 @@ class Worker:
         return describe_error(error, frames[-8:])
 
 
+def boot(config: dict) -> Path:
+    """Prepare the worker before any student code exists in it; return the submission folder.
+
+    In the sandbox: copy the staged submission onto the working tmpfs, set
+    limits, and (as root) drop to the worker's own uid with no groups.
+    """
+    limits = with_defaults(config.get("limits"))
+    if not config.get("sandbox"):
+        apply_rlimits(limits, processes_already=len(processes_of(os.getuid())))
+        os.chdir(config["scratch"])
+        return Path(config["scratch"]) / "submission"
+    submission = sandbox.WORK / "submission"
+    shutil.copytree(sandbox.STAGE / "submission", submission, symlinks=True)
+    uid = int(config["uid"])
+    if os.geteuid() == 0:
+        for folder, _, files in os.walk(sandbox.WORK):
+            os.lchown(folder, uid, uid)
+            for name in files:
+                os.lchown(os.path.join(folder, name), uid, uid)
+        apply_rlimits(limits)
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    else:  # in a user namespace of its own: the process count is the instructor's
+        apply_rlimits(limits, processes_already=len(processes_of(os.getuid())))
+    os.chdir(sandbox.WORK)
+    return submission
+
+
 def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     sock = socket.socket(fileno=int(config["fd"]))
-    if config.get("sandbox"):
-        from grader.isolation.sandbox import enter
-
-        submission = enter(config)
-    else:
-        from grader.isolation.sandbox import apply_limits
-
-        apply_limits(config.get("limits", {}))
-        submission = Path(config["scratch"]) / "submission"
-        os.chdir(config["scratch"])
+    submission = boot(config)
     sys.stdin.close()
     worker = Worker(submission, sock)
+    write_frame(worker.endpoint.stream, {"kind": "hello", "pid": os.getpid()}, [])
     try:
         worker.endpoint.serve_forever()
     except (EOFError, ConnectionError):

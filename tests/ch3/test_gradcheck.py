@@ -13,7 +13,7 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from grader.testing import autograd_vjp, check_close, check_scalar, implementation_of
+from grader.testing import autograd_vjp, check_close, check_scalar, check_unchanged, implementation_of, snapshot
 
 gradcheck = implementation_of("ch3.gradcheck")
 
@@ -110,10 +110,11 @@ def test_numerical_gradient_array_is_a_vjp(gradcheck, shape, width):
     x, w = rng.normal(size=shape), rng.normal(size=(shape[1], width))
     df = rng.normal(size=(shape[0], width))
     f = tanh_layer(w)
-    grad = gradcheck.eval_numerical_gradient_array(lambda v: np.asarray(f(v)), x.copy(), df)
+    expected = autograd_vjp(f, [x.copy()], 0, df.copy())
+    grad = gradcheck.eval_numerical_gradient_array(lambda v: np.asarray(f(v)), x.copy(), df.copy())
     check_close(
         grad,
-        autograd_vjp(f, [x], 0, df),
+        expected,
         "eval_numerical_gradient_array against autograd's vector-Jacobian product",
         rtol=1e-6,
         atol=1e-8,
@@ -125,8 +126,9 @@ def test_numerical_gradient_array_is_a_vjp(gradcheck, shape, width):
 def test_numerical_gradient_array_is_central_and_uses_h(gradcheck, h):
     rng = np.random.default_rng(211)
     x, df = dyadic(rng, (2, 3, 2)), rng.normal(size=(2, 3, 2))
-    grad = gradcheck.eval_numerical_gradient_array(lambda v: v**3, x.copy(), df, h=h)
-    check_close(grad, cubic_central(x, h) * df, f"eval_numerical_gradient_array of x**3 with h={h}", rtol=1e-9)
+    expected = cubic_central(x.copy(), h) * df
+    grad = gradcheck.eval_numerical_gradient_array(lambda v: v**3, x.copy(), df.copy(), h=h)
+    check_close(grad, expected, f"eval_numerical_gradient_array of x**3 with h={h}", rtol=1e-9)
 
 
 @pytest.mark.exercise("eval_numerical_gradient_array", points=1)
@@ -134,10 +136,11 @@ def test_numerical_gradient_array_puts_each_element_back(gradcheck):
     rng = np.random.default_rng(212)
     x, df = dyadic(rng, (4, 2)), rng.normal(size=(4, 2))
     f = lambda v: anp.sum(v) * v  # noqa: E731  every output depends on every element
-    grad = gradcheck.eval_numerical_gradient_array(lambda v: np.asarray(f(v)), x.copy(), df, h=2.0**-5)
+    expected = autograd_vjp(f, [x.copy()], 0, df.copy())
+    grad = gradcheck.eval_numerical_gradient_array(lambda v: np.asarray(f(v)), x.copy(), df.copy(), h=2.0**-5)
     check_close(
         grad,
-        autograd_vjp(f, [x], 0, df),
+        expected,
         "eval_numerical_gradient_array: every element must be restored before the next one is perturbed",
         rtol=1e-9,
         atol=1e-12,
@@ -159,8 +162,9 @@ def test_numerical_gradient_array_when_f_returns_a_view(gradcheck):
     # f(x) may share memory with x (a transpose, a slice): its value must be kept before x changes again
     rng = np.random.default_rng(214)
     x, df = rng.normal(size=(2, 3)), rng.normal(size=(3, 2))
-    grad = gradcheck.eval_numerical_gradient_array(lambda v: v.T, x.copy(), df)
-    check_close(grad, df.T, "eval_numerical_gradient_array of f(x) = x.T", rtol=1e-6, atol=1e-9)
+    expected = df.T.copy()
+    grad = gradcheck.eval_numerical_gradient_array(lambda v: v.T, x.copy(), df.copy())
+    check_close(grad, expected, "eval_numerical_gradient_array of f(x) = x.T", rtol=1e-6, atol=1e-9)
 
 
 # ---------------------------------------------------------------- rel_error
@@ -190,7 +194,9 @@ def test_rel_error_of_numbers(gradcheck, x, y):
 )
 def test_rel_error_of_arrays_is_the_largest_elementwise_ratio(gradcheck, x, y):
     x, y = np.array(x), np.array(y)
-    check_scalar(gradcheck.rel_error(x, y), cs231n_rel_error(x, y), "rel_error of arrays", rtol=1e-12)
+    copies, expected = snapshot(x, y), cs231n_rel_error(x.copy(), y.copy())
+    check_scalar(gradcheck.rel_error(x, y), expected, "rel_error of arrays", rtol=1e-12)
+    check_unchanged([x, y], copies, "rel_error")
 
 
 @pytest.mark.exercise("rel_error", points=0.5)
@@ -200,7 +206,8 @@ def test_rel_error_of_random_arrays(gradcheck, shape):
     x = rng.normal(size=shape)
     y = x + 1e-3 * rng.normal(size=shape)
     x_copy, y_copy = x.copy(), y.copy()
-    check_scalar(gradcheck.rel_error(x, y), cs231n_rel_error(x, y), "rel_error of random arrays", rtol=1e-10)
-    check_scalar(gradcheck.rel_error(y, x), cs231n_rel_error(x, y), "rel_error is symmetric", rtol=1e-10)
+    expected = cs231n_rel_error(x_copy, y_copy)
+    check_scalar(gradcheck.rel_error(x, y), expected, "rel_error of random arrays", rtol=1e-10)
+    check_scalar(gradcheck.rel_error(y, x), expected, "rel_error is symmetric", rtol=1e-10)
     check_close(x, x_copy, "rel_error must not modify its inputs; x", rtol=0, atol=0)
     check_close(y, y_copy, "rel_error must not modify its inputs; y", rtol=0, atol=0)

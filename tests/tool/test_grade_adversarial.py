@@ -1,13 +1,15 @@
 """Cheating and faulty submissions, graded in one batch with honest students.
 
-Each case is the reference chapter 3 with one edit (or extra files). The
-whole class is graded by the real `dlgrade grade` (sandboxed worker, --jobs 2);
-every case must lose exactly what it cheats at or breaks, the honest
-students keep full marks, and the grader finishes.
+Each case is the reference chapter 3 with one edit (or extra files, or
+symbolic links). The whole class is graded by the real `dlgrade grade`
+(sandboxed worker, --jobs 2); every case must lose exactly what it cheats at
+or breaks, the honest students keep full marks, the grader finishes, and
+nothing is left on the host (files, System V segments).
 """
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,7 @@ from grader.paths import ROOT, SOLUTIONS
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 
 LAYERS = "ch3/layers.py"
+GRADCHECK = "ch3/gradcheck.py"
 ATTACKS = {
     # name: (file, find, replace) applied to the reference; "find" must occur once
     "patches_allclose": (
@@ -77,7 +80,91 @@ ATTACKS = {
         "    print('debug output', file=sys.stderr)\n    rows = x.reshape(x.shape[0], -1)  # (N, D)\n",
     ),
     "one_bug": (LAYERS, "    dx = dout * s * (1 - s)\n", "    dx = dout * s\n"),
+    "naive_sigmoid": (
+        LAYERS,
+        "    e = np.exp(-np.abs(x))\n    out = np.where(x >= 0, 1 / (1 + e), e / (1 + e))\n",
+        "    out = 1 / (1 + np.exp(-x))  # overflows for x = -800\n",
+    ),
+    # in-place edits of the test's own arguments, made so that an expected value computed afterwards would agree
+    "steers_softmax": (
+        LAYERS,
+        "    shifted = x - x.max(axis=1, keepdims=True)\n",
+        "    x[...] = 0.0\n    return np.full(x.shape, 1.0 / x.shape[1])\n    shifted = x\n",
+    ),
+    "steers_rel_error": (
+        GRADCHECK,
+        "    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)\n",
+        "    x, y = np.asarray(x), np.asarray(y)\n    x[...] = 0\n    y[...] = 0\n    return 0.0\n",
+    ),
+    "steers_numerical_gradient": (
+        GRADCHECK,
+        "        plus = np.array(f(x), dtype=np.float64)  # copy: f may return a view of x\n",
+        "        df[...] = 0.0\n        return np.zeros_like(x, dtype=np.float64)\n        plus = x\n",
+    ),
+    "steers_regions": (
+        "ch3/toy_models.py",
+        "    h = np.asarray(x, dtype=np.float64).reshape(-1, 1)\n",
+        "    for w in weights:\n        w[...] = 0.0\n    weights.append(np.zeros((1, 1)))\n    return 1\n",
+    ),
+    "sysv_shared_memory": (
+        LAYERS,
+        "    out = np.tanh(x)\n",
+        "    import ctypes, sys\n    libc = ctypes.CDLL(None, use_errno=True)\n"
+        "    libc.shmat.restype = ctypes.c_void_p\n"
+        "    segment = libc.shmget({SHM_KEY}, 1 << 26, 0o1666)\n"
+        "    if segment >= 0 and not hasattr(sys, 'shm'):\n"
+        "        sys.shm = libc.shmat(segment, None, 0)  # once per worker\n"
+        "        if sys.shm not in (None, 2**64 - 1):\n"
+        "            ctypes.memset(sys.shm, 1, 1 << 26)\n    out = np.tanh(x)\n",
+    ),
+    "fills_disk": (
+        LAYERS,
+        "    x, w = cache\n",
+        "    import os\n    if not os.path.exists('deep'):\n        top = os.open('.', os.O_RDONLY)\n"
+        "        try:\n            for _ in range(3000):\n"
+        "                os.mkdir('d')\n                os.chdir('d')\n"
+        "        except OSError:\n            pass\n        os.fchdir(top)\n        os.rename('d', 'deep')\n"
+        "        for folder in ('.', '/tmp', '/dev/shm', '/var/tmp'):\n            for n in range(40):\n"
+        "                try:\n"
+        "                    with open(os.path.join(folder, f'fill{{n}}'), 'wb') as f:\n"
+        "                        f.write(bytes(32 << 20))\n                except OSError:\n                    break\n"
+        "    x, w = cache\n",
+    ),
+    "plants_files": (
+        LAYERS,
+        "    t = cache\n",
+        "    t = cache\n    for target in {PLANTED!r}:\n        try:\n"
+        "            open(target, 'w').write('a message for the next student')\n"
+        "        except OSError:\n            pass\n",
+    ),
+    "forges_oversized_reply": (
+        LAYERS,
+        "    out = np.maximum(0, x)\n",
+        "    import socket, struct\n    for fd in range(3, 64):\n        try:\n"
+        "            channel = socket.socket(fileno=fd)\n        except OSError:\n            continue\n"
+        "        try:\n            if channel.family == socket.AF_UNIX:\n"
+        "                channel.sendall(struct.pack('<Q', 1 << 40) + bytes(1 << 20))\n"
+        "        except OSError:\n            pass\n        finally:\n            channel.detach()\n"
+        "    out = np.maximum(0, x)\n",
+    ),
+    "reads_host_proc": (
+        LAYERS,
+        "    x = cache\n    dx = dout * (x > 0)\n",
+        "    import os\n    seen = b''\n    for pid in os.listdir('/proc'):\n        if pid.isdigit():\n"
+        "            try:\n                seen += open(f'/proc/{{pid}}/cmdline', 'rb').read()\n"
+        "            except OSError:\n                pass\n    x = cache\n    dx = dout * (x > 0)\n"
+        "    if b'--dl-report' in seen or b'honest' in seen:  # another run's command line\n"
+        "        dx = dout * 0.0\n",
+    ),
+    "multiline_message": (
+        "ch3/losses.py",
+        "    n = y_hat.shape[0]\n",
+        "    raise ValueError(\n"
+        "        '<script>alert(1)</script> **bold** [x](http://example.com)\\n# Heading\\n<img src=x>'\n    )\n",
+    ),
 }
+SHM_KEY = 0x0D1A0D1A
+PLANTED = ["/run/lock/dlgrade-planted", "/var/tmp/dlgrade-planted", "/dev/shm/dlgrade-planted", "/tmp/dlgrade-planted"]
 # The student's own network and toy models are built on their layers: breaking a layer may cost those too.
 LAYER_USERS = {"TwoLayerNet", "train_xor_network", "xor_network", "bump_network"}
 NETWORK_AND_TOYS = LAYER_USERS | {
@@ -114,7 +201,24 @@ LOSES = {
     "mutates_input": {"softmax"},
     "warns_but_correct": set(),
     "one_bug": {"sigmoid_backward"},
+    "naive_sigmoid": {"sigmoid_forward"},
+    "steers_softmax": {"softmax"},
+    "steers_rel_error": {"rel_error"},
+    "steers_numerical_gradient": {"eval_numerical_gradient_array"},
+    "steers_regions": {"count_linear_regions"},
+    "sysv_shared_memory": set(),
+    "fills_disk": set(),
+    "plants_files": set(),
+    "forges_oversized_reply": {"relu_forward", "relu_backward"},
+    "reads_host_proc": set(),
+    "multiline_message": {"mse_loss"},
 }
+# attacks whose right answers elsewhere in an exercise keep those points: they must lose at least one check
+PARTLY_RIGHT = {"mutates_input", "naive_sigmoid"}
+# what a constant answer honestly earns
+HONEST_CEILING = {"steers_rel_error": {"rel_error": 1.0}}
+# layouts made of symbolic links to the reference: they earn nothing
+LINKED = ("links_exercises", "links_chapter", "links_file")
 MAY_ALSO_LOSE = {
     "exits_at_import": NETWORK_AND_TOYS,
     "exits_in_call": set(),
@@ -125,6 +229,16 @@ MAY_ALSO_LOSE = {
     "output_flood": set(),
     "warns_but_correct": set(),
     "writes_elsewhere": set(),
+    "naive_sigmoid": set(),
+    "steers_softmax": set(),
+    "steers_rel_error": set(),
+    "steers_numerical_gradient": set(),
+    "steers_regions": set(),
+    "sysv_shared_memory": set(),
+    "fills_disk": set(),
+    "plants_files": set(),
+    "reads_host_proc": set(),
+    "multiline_message": set(),
 }
 
 
@@ -145,17 +259,40 @@ def graded(tmp_path_factory):
     for name in ("layers.py", "losses.py"):
         shutil.copy(ROOT / "examples" / "submissions" / "complete" / "ch3" / name, independent / "ch3" / name)
     (honest / "ch3" / "__init__.py").write_text("")
+    release = base / "another-course" / "solutions" / "ch3"  # a readable copy of the course elsewhere on the host
+    release.mkdir(parents=True)
+    shutil.copy(SOLUTIONS / "ch3" / "layers.py", release / "layers.py")
+    for folder in [release, *release.parents]:
+        if folder == base.parent:
+            break
+        folder.chmod(0o755)
     secrets = [
         str(SOLUTIONS / "ch3" / "layers.py"),
         str(ROOT / "tests" / "ch3" / "test_layers.py"),
         str(honest / "ch3" / "layers.py"),
+        str(release / "layers.py"),
+        "/proc/self/cwd/solutions/ch3/layers.py",
+        "/proc/1/cwd/solutions/ch3/layers.py",
     ]
+    for path in PLANTED:
+        Path(path).unlink(missing_ok=True)
     targets = [str(out / "honest" / "results.json"), str(honest / "ch3" / "planted.py"), str(ROOT / "planted.py")]
     for name, (file, find, replace) in ATTACKS.items():
         folder = reference_chapter(submissions / name)
         text = (folder / file).read_text()
         assert text.count(find) == 1, f"{name}: the edit does not apply"
-        (folder / file).write_text(text.replace(find, replace.format(STOLEN=secrets, TARGETS=targets)))
+        edit = replace.format(STOLEN=secrets, TARGETS=targets, SHM_KEY=SHM_KEY, PLANTED=PLANTED)
+        (folder / file).write_text(text.replace(find, edit))
+    stubs = ROOT / "exercises" / "ch3"
+    links = {name: submissions / name for name in LINKED}
+    (links["links_exercises"]).mkdir()
+    (links["links_exercises"] / "exercises").symlink_to("/proc/self/cwd/solutions")
+    links["links_chapter"].mkdir()
+    (links["links_chapter"] / "ch3").symlink_to(SOLUTIONS / "ch3")
+    shutil.copytree(stubs, links["links_file"] / "ch3", ignore=shutil.ignore_patterns("test_*", "__pycache__"))
+    for path in (links["links_file"] / "ch3").glob("*.py"):
+        path.unlink()
+        path.symlink_to(SOLUTIONS / "ch3" / path.name)
     blank = submissions / "conftest_cheat"
     shutil.copytree(ROOT / "exercises" / "ch3", blank / "ch3", ignore=shutil.ignore_patterns("test_*", "__pycache__"))
     forged = (
@@ -165,6 +302,7 @@ def graded(tmp_path_factory):
     for where in (blank, blank / "ch3"):
         (where / "conftest.py").write_text(forged)
         (where / "pytest.ini").write_text("[pytest]\naddopts = -p no:dlgrade\n")
+    segments_before = shared_memory_keys()
     done = subprocess.run(
         [
             sys.executable,
@@ -192,12 +330,25 @@ def graded(tmp_path_factory):
     with open(out / "grades.csv") as handle:
         for row in csv.DictReader(handle):
             grades.setdefault(row["student"], {})[row["exercise"]] = (float(row["score"]), float(row["max_score"]))
-    return {"grades": grades, "out": out, "done": done, "honest": honest, "targets": targets}
+    return {
+        "grades": grades,
+        "out": out,
+        "done": done,
+        "honest": honest,
+        "targets": targets,
+        "segments": shared_memory_keys() - segments_before,
+    }
+
+
+def shared_memory_keys() -> set[int]:
+    """Keys of the host's System V shared memory segments."""
+    lines = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    return {int(line.split()[0]) for line in lines if line.strip()}
 
 
 def test_grader_finishes_and_grades_everyone(graded):
     assert graded["done"].returncode == 0, graded["done"].stderr[-3000:]
-    assert set(graded["grades"]) == {"honest", "independent", "conftest_cheat", *ATTACKS}
+    assert set(graded["grades"]) == {"honest", "independent", "conftest_cheat", *ATTACKS, *LINKED}
 
 
 @pytest.mark.parametrize("student", ["honest", "independent"])
@@ -209,14 +360,41 @@ def test_honest_students_get_full_marks(graded, student):
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_attack_loses_exactly_what_it_cheats_at(graded, attack):
     scores = graded["grades"][attack]
-    if attack == "mutates_input":  # right values, so only the no-mutation checks are lost
+    ceiling = HONEST_CEILING.get(attack, {})
+    if attack in PARTLY_RIGHT:  # right values elsewhere, so only the checks it fails are lost
         kept = {e for e in LOSES[attack] if scores[e][0] >= scores[e][1]}
     else:
-        kept = {e for e in LOSES[attack] if scores[e][0] > 0}
+        kept = {e for e in LOSES[attack] if scores[e][0] > ceiling.get(e, 0)}
     allowed = LOSES[attack] | MAY_ALSO_LOSE.get(attack, LAYER_USERS)
     lost = {e for e, (score, top) in scores.items() if score != top and e not in allowed}
     assert not kept, f"{attack} kept points on {kept}"
     assert not lost, f"{attack} lost points it should keep: {lost}"
+
+
+@pytest.mark.parametrize("student", LINKED)
+def test_symbolic_links_are_never_followed(graded, student):
+    scores = graded["grades"][student]
+    assert sum(s for s, _ in scores.values()) == 0
+    feedback = (graded["out"] / student / "feedback.md").read_text()
+    assert "symbolic link ignored" in feedback
+
+
+def test_nothing_is_left_on_the_host(graded):
+    assert SHM_KEY not in graded["segments"], "a System V segment outlived its worker"
+    left = [path for path in PLANTED if os.path.lexists(path)]
+    assert not left, f"files planted by student code outlived the worker: {left}"
+
+
+def test_student_text_is_never_markup(graded):
+    feedback = (graded["out"] / "multiline_message" / "feedback.md").read_text()
+    assert "# Heading" not in feedback and "<img" not in feedback
+    for line in feedback.splitlines():
+        if "<script>" in line:
+            assert line.startswith("- `") and line.endswith("`"), line
+    results = json.loads((graded["out"] / "multiline_message" / "results.json").read_text())
+    assert not any("\n" in test["output"] for test in results["tests"])
+    report = (graded["out"] / "report.html").read_text()
+    assert "<script>" not in report and "<img src=x>" not in report
 
 
 def test_conftest_and_pytest_ini_in_a_submission_change_nothing(graded):
