@@ -64,6 +64,12 @@ def _grade(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--resume", action="store_true", help="skip students already graded in --out")
     parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="grade on this Dask cluster (default: $DLGRADE_SCHEDULER, else --jobs threads on this machine)",
+    )
+    parser.add_argument(
         "--call-timeout",
         type=float,
         default=CALL_TIMEOUT_S,

@@ -13,26 +13,23 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
-from grader.defaults import CALL_TIMEOUT_S, STUDENT_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.defaults import CALL_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
+from grader.grading import cluster
 from grader.grading.outputs import read_student, write_grades, write_student
 from grader.grading.report import write_report
-from grader.grading.runner import collect, run_suite
+from grader.grading.runner import collect
 from grader.grading.scoring import ExerciseScore, Outcome, by_exercise, score_tests
 from grader.grading.submissions import Submission, discover, is_nbgrader_submitted
+from grader.grading.tasks import TRUSTED_OPTIONS, GradingTask, Settings, TaskResult, fingerprint, make_task
 from grader.isolation import sandbox
-from grader.paths import HIDDEN_TESTS, ROOT, chapters
-from grader.staging import stage
-
-TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
+from grader.paths import HIDDEN_TESTS, chapters
 
 
 class GradeError(CommandError):
@@ -54,7 +51,7 @@ def expected_tests(selected: list[str]) -> list[Outcome]:
 
 
 class Grader:
-    """Grades one submission at a time (thread-safe) against the expected tests of ``selected``."""
+    """Turns submissions into tasks and tasks' results into per-student files, against the expected tests."""
 
     def __init__(
         self,
@@ -65,38 +62,25 @@ class Grader:
         call_timeout: float = CALL_TIMEOUT_S,
         test_timeout: float = TEST_TIMEOUT_S,
     ):
-        self.out, self.selected, self.unsafe = out, selected, unsafe
-        self.timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
-        self.hide = [str(p.resolve()) for p in hide]
+        self.out = out
+        timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
+        self.settings = Settings(selected, unsafe, [str(p.resolve()) for p in hide], timeouts)
         self.expected = expected_tests(selected)
 
-    def grade(self, submission: Submission) -> list[ExerciseScore]:
-        started = time.monotonic()
-        notes: list[str] = []
-        reported: list[Outcome] = []
-        problem = submission.problem
-        if not problem:
-            with tempfile.TemporaryDirectory(prefix="dlgrade-stage-") as scratch:
-                staged_folder = Path(scratch) / "submission"
-                notes += stage(submission.folder, staged_folder).notes
-                extra = ["--isolate", *self.timeouts, *TRUSTED_OPTIONS]
-                extra += [f"--hide={path}" for path in self.hide]
-                extra += ["--unsafe"] if self.unsafe else []
-                result = run_suite(
-                    suite_paths(self.selected), str(staged_folder), extra=extra, timeout=STUDENT_TIMEOUT_S
-                )
-                if result.grader_error:
-                    raise GradeError(f"grading stopped: {result.grader_error}")
-                reported = result.tests
-                if result.error:
-                    notes.append(f"grading stopped early: {result.error}")
-        results = score_tests(self.expected, reported, problem)
+    def task(self, submission: Submission) -> GradingTask:
+        """The submission's sources as bytes (none for a submission with a problem)."""
+        if submission.problem:
+            return GradingTask(submission.student, fingerprint(), self.settings)
+        return make_task(submission.student, submission.folder, self.settings)
+
+    def finish(self, submission: Submission, ran: TaskResult) -> list[ExerciseScore]:
+        """Score what a task reported and write the student's files."""
+        if ran.grader_error:
+            raise GradeError(f"grading stopped: {ran.grader_error}")
+        results = score_tests(self.expected, ran.tests, submission.problem)
         exercises = by_exercise(results)
-        if problem:
-            notes.append(problem)
-        write_student(
-            self.out / submission.student, submission.student, results, exercises, time.monotonic() - started, notes
-        )
+        notes = [*ran.notes, submission.problem] if submission.problem else ran.notes
+        write_student(self.out / submission.student, submission.student, results, exercises, ran.seconds, notes)
         return exercises
 
 
@@ -133,8 +117,9 @@ def run(args: argparse.Namespace) -> int:
         raise GradeError(f"no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})")
     if args.jobs < 1:
         raise GradeError("--jobs must be at least 1")
+    scheduler = cluster.scheduler_address(getattr(args, "scheduler", None))
     reason = sandbox.unavailable_reason()
-    if reason and not args.unsafe:
+    if reason and not args.unsafe and not scheduler:  # a cluster's workers check their own sandbox
         raise GradeError(reason)
     submissions = discover(args.submissions)
     names = [s.student for s in submissions]
@@ -155,23 +140,26 @@ def run(args: argparse.Namespace) -> int:
             grades[submission.student] = earlier
         else:
             todo.append(submission)
-    if todo:
+    if todo and not scheduler:
         check_worker_starts(args.unsafe)
     grader = Grader(
         out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout
     )
+    by_student = {s.student: s for s in todo}
+
+    def record(submission: Submission, ran: TaskResult) -> None:
+        grades[submission.student] = grader.finish(submission, ran)
+        progress.update()
+
     with (
-        ThreadPoolExecutor(max_workers=args.jobs) as pool,
+        cluster.pool(scheduler, args.jobs) as where,
         tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,
     ):
-        futures = {pool.submit(grader.grade, submission): submission for submission in todo}
-        try:
-            for future in as_completed(futures):
-                grades[futures[future].student] = future.result()
-                progress.update()
-        except GradeError:
-            pool.shutdown(cancel_futures=True)
-            raise
+        for submission in todo:  # nothing to run for a submission with a problem
+            if submission.problem:
+                record(submission, TaskResult(submission.student, [], []))
+        tasks = (grader.task(s) for s in todo if not s.problem)
+        cluster.run_all(where, tasks, lambda task, ran: record(by_student[task.student], ran))
 
     write_grades(out / "grades.csv", grades)
     write_report(out / "report.html", grades, problems)
