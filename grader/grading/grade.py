@@ -177,5 +177,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"grades: {out / 'grades.csv'}\nreport: {out / 'report.html'}\nper student: {out}/<student>/feedback.md")
     for student, messages in sorted(problems.items()):
         for message in messages:
-            console.print(f"problem: {student}: {message}", highlight=False)
+            console.print(f"problem: {student}: {message}", highlight=False, soft_wrap=True)
     return EXIT_FAILURES if problems else EXIT_OK

@@ -122,7 +122,7 @@ def test_cluster_grades_like_a_local_run_even_when_a_worker_dies(cluster, klass,
     while victim is None and remote.poll() is None and time.monotonic() < deadline:
         busy = [address for address, keys in client.processing().items() if keys]
         if busy:
-            time.sleep(1.0)  # well into its student's suite
+            time.sleep(2.0)  # into its student's suite
             pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
             victim = next(p for p in cluster["workers"].values() if p.pid == pid)
             kill(victim)
