@@ -57,13 +57,14 @@ def pool(scheduler: str | None, jobs: int) -> Iterator[Pool]:
     except OSError as error:
         raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     try:
-        threads = sum(client.nthreads().values())
-        if not threads:
+        if not client.nthreads():
             client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
-            threads = sum(client.nthreads().values())
-        yield Pool(client.get_executor(pure=False), max(TASKS_PER_THREAD * threads, jobs), scheduler)
+        threads = sum(client.nthreads().values())
     except TimeoutError:
+        client.close()
         raise ClusterError(f"the Dask scheduler at {scheduler} has no worker") from None
+    try:
+        yield Pool(client.get_executor(pure=False), max(TASKS_PER_THREAD * threads, jobs), scheduler)
     finally:
         client.close()
 

@@ -153,3 +153,14 @@ def test_a_worker_refuses_a_task_of_another_course_version(cluster, klass):
     stale = replace(task, fingerprint="0" * 64)
     with pytest.raises(CourseMismatch, match="same course"):
         cluster["client"].submit(run_task, stale, pure=False).result(timeout=120)
+
+
+def test_a_refused_task_stops_the_run_with_one_line(klass):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.grading.cluster import ClusterError, Pool, run_all
+    from grader.grading.tasks import Settings, make_task
+
+    stale = replace(make_task("student0", klass[0], Settings(["ch3"])), fingerprint="f" * 64)
+    with ThreadPoolExecutor(1) as threads, pytest.raises(ClusterError, match=r"has course version .* ffffffffffff"):
+        run_all(Pool(threads, 1, "this machine"), [stale], lambda task, ran: None)
