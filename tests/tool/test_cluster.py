@@ -90,7 +90,12 @@ def klass(tmp_path_factory):
     ch3 = {"complete": EXAMPLES / "complete" / "ch3", "partial": EXAMPLES / "partial" / "ch3"}
     ch3["stub"] = ROOT / "exercises" / "ch3"
     ch2 = {"done": ROOT / "solutions" / "ch2", "stub": ROOT / "exercises" / "ch2"}
-    mix = [("complete", "done"), ("partial", "done"), ("stub", "stub"), ("complete", "stub")]
+    mix: list[tuple[str | None, str | None]] = [
+        ("complete", "done"),
+        ("partial", "done"),
+        ("stub", "stub"),
+        ("complete", "stub"),
+    ]
     mix += [("partial", "stub"), ("stub", "done"), ("complete", None), (None, "done")]
     for number, (three, two) in enumerate(mix):
         student = base / f"student{number}"
