@@ -5,7 +5,9 @@ hidden suites in a fresh pytest process whose implementation is a sandboxed
 worker (``--isolate``), and score the reported outcomes against the list of
 expected tests collected beforehand. Writes per-student results as soon as
 they are known (``--resume`` skips those), then ``grades.csv`` and
-``report.html`` for the class.
+``report.html`` for the class. With ``--scheduler`` the students are graded
+on a Dask cluster's workers instead (``grader.grading.cluster``); everything
+else is the same.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from grader.grading.report import write_report
 from grader.grading.runner import collect
 from grader.grading.scoring import ExerciseScore, Outcome, by_exercise, score_tests
 from grader.grading.submissions import Submission, discover, is_nbgrader_submitted
-from grader.grading.tasks import TRUSTED_OPTIONS, GradingTask, Settings, TaskResult, fingerprint, make_task
+from grader.grading.tasks import TRUSTED_OPTIONS, GradingTask, Settings, TaskResult, make_task
 from grader.isolation import sandbox
 from grader.paths import HIDDEN_TESTS, chapters
 
@@ -68,9 +70,7 @@ class Grader:
         self.expected = expected_tests(selected)
 
     def task(self, submission: Submission) -> GradingTask:
-        """The submission's sources as bytes (none for a submission with a problem)."""
-        if submission.problem:
-            return GradingTask(submission.student, fingerprint(), self.settings)
+        """The submission's sources as bytes, to grade here or on a cluster's worker."""
         return make_task(submission.student, submission.folder, self.settings)
 
     def finish(self, submission: Submission, ran: TaskResult) -> list[ExerciseScore]:
