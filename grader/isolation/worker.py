@@ -19,10 +19,12 @@ runs; warnings it raises and the random state it leaves go back.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import operator
 import os
 import shutil
+import signal
 import socket
 import sys
 import traceback
@@ -118,7 +120,8 @@ class Callback:
 
 
 class Worker:
-    def __init__(self, submission: Path, sock: socket.socket):
+    def __init__(self, submission: Path, sock: socket.socket, sandboxed: bool = False):
+        self.sandboxed = sandboxed
         self.submission = submission
         self.implementation = from_folder(submission)
         self.objects: dict[int, object] = {}
@@ -221,8 +224,10 @@ class Worker:
                 result = function(*args, **kwargs)
         except Exception as error:
             self.leave_if_forked()
+            self.end_strays()
             return {"error": self.describe(error)}, []
         self.leave_if_forked()
+        self.end_strays()
         buffers: list[bytes] = []
         changes = []
         for path, item, before in watched:
@@ -240,6 +245,22 @@ class Worker:
         """A process the student forked that returns here ends at once."""
         if os.getpid() != self.pid:
             os._exit(0)
+
+    def end_strays(self) -> None:
+        """In the sandbox's own PID namespace: end what the call left running (a fork bomb's children).
+
+        Only bubblewrap's init (pid 1) and this worker remain between calls, so leftovers neither spin
+        on the worker's CPU share nor hold its process limit.
+        """
+        if not self.sandboxed:
+            return
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) not in (1, self.pid):
+                with contextlib.suppress(OSError):
+                    os.kill(int(entry), signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
 
     def describe(self, error: BaseException) -> dict:
         """Type, message and the student's own frames of the traceback."""
@@ -286,7 +307,7 @@ def main(argv: list[str]) -> int:
     sock = socket.socket(fileno=int(config["fd"]))
     submission = boot(config)
     sys.stdin.close()
-    worker = Worker(submission, sock)
+    worker = Worker(submission, sock, sandboxed=bool(config.get("sandbox")))
     write_frame(worker.endpoint.stream, {"kind": "hello", "pid": os.getpid()}, [])
     try:
         worker.endpoint.serve_forever()
