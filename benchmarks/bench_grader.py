@@ -64,7 +64,7 @@ def main() -> None:
         )
         print(
             f"one ch3 submission: in-process {in_process:.2f} s, isolated {isolated:.2f} s "
-            f"(ratio {isolated / in_process:.2f}, target <= 1.5), whole `dlgrade grade` {one:.2f} s"
+            f"(ratio {isolated / in_process:.2f}, target <= 1.25), whole `dlgrade grade` {one:.2f} s"
         )
         if args.students == 0:
             return
