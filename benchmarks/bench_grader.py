@@ -5,19 +5,22 @@
    suite through the sandboxed worker (`--isolate`), and against a whole
    `dlgrade grade` of that one student. Target: isolated / in-process <= 1.25.
 2. A class of N copies graded with `--jobs 2`. Target: 100 in under 90 s.
-3. The same class through a local Dask cluster of 2 single-threaded worker
-   processes (`--scheduler`). Target: at most 1.15 x the `--jobs 2` time.
+3. The same class through a Dask cluster on this machine: a `dask scheduler`
+   and 2 single-threaded `dask worker --no-nanny` processes (`--scheduler`). Target: at most 1.15 x the `--jobs 2` time.
 
 Usage: python benchmarks/bench_grader.py [--students N] [--repeat R]   (--students 0: part 1 only)
 """
 
 import argparse
+import contextlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,14 +79,39 @@ def main() -> None:
             f"{args.students} ch3 submissions, --jobs 2: {batch:.1f} s ({batch / args.students:.2f} s each; "
             f"target for 100: < 90 s)"
         )
-        from distributed import LocalCluster
-
-        with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
-            on_dask = grade_class(klass, Path(tmp) / "dask-out", ["--scheduler", cluster.scheduler_address])
+        with dask_cluster(Path(tmp) / "dask") as address:
+            on_dask = grade_class(klass, Path(tmp) / "dask-out", ["--scheduler", address])
         print(
             f"{args.students} ch3 submissions, local Dask cluster of 2 workers: {on_dask:.1f} s "
             f"(ratio to --jobs 2: {on_dask / batch:.2f}, target <= 1.15)"
         )
+
+
+@contextlib.contextmanager
+def dask_cluster(folder: Path) -> Iterator[str]:
+    """A `dask scheduler` and two single-threaded `dask worker --no-nanny` processes on 127.0.0.1."""
+    from distributed import Client
+
+    folder.mkdir()
+    dask = [sys.executable, "-m", "dask"]
+    scheduler_file = folder / "scheduler.json"
+    command = [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+    processes = [subprocess.Popen([*command, "--scheduler-file", str(scheduler_file)], stderr=subprocess.DEVNULL)]
+    try:
+        while not scheduler_file.exists():
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for name in ("a", "b"):
+            command = [*dask, "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1"]
+            command += ["--no-dashboard", "--local-directory", str(folder / name)]
+            processes.append(subprocess.Popen(command, stderr=subprocess.DEVNULL))
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
 
 
 def grade_class(klass: Path, out: Path, extra: list[str]) -> float:
