@@ -87,6 +87,18 @@ def main() -> None:
         )
 
 
+def read_address(scheduler_file: Path, timeout: float = 60) -> str:
+    """The address a `dask scheduler` writes (the file may exist before it is complete)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return json.loads(scheduler_file.read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def dask_cluster(folder: Path) -> Iterator[str]:
     """A `dask scheduler` and two single-threaded `dask worker --no-nanny` processes on 127.0.0.1."""
@@ -98,9 +110,7 @@ def dask_cluster(folder: Path) -> Iterator[str]:
     command = [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
     processes = [subprocess.Popen([*command, "--scheduler-file", str(scheduler_file)], stderr=subprocess.DEVNULL)]
     try:
-        while not scheduler_file.exists():
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = read_address(scheduler_file)
         for name in ("a", "b"):
             command = [*dask, "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1"]
             command += ["--no-dashboard", "--local-directory", str(folder / name)]

@@ -41,6 +41,18 @@ def kill(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
+def read_address(scheduler_file: Path) -> str:
+    """The address the scheduler writes (the file may exist before it is complete)."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            return json.loads(scheduler_file.read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A scheduler and two single-threaded workers (no nanny: a killed worker stays dead); all killed at the end."""
@@ -64,10 +76,7 @@ def cluster(tmp_path_factory):
         )
     ]
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = read_address(scheduler_file)
         workers = {}
         for name in ("a", "b"):
             command = [*dask, "worker", address, "--name", name, "--nthreads", "1", "--no-nanny"]
