@@ -3,7 +3,8 @@
 The client reads a submission's chapter sources as bytes (``make_task``); the
 task carries them, the grading settings and the course fingerprint, so no
 shared file system is needed. ``run_task`` (on this machine or on a Dask
-worker) refuses a task made for another course version, stages the bytes
+worker) refuses a task made for another course version (and reports a host
+without a usable sandbox as the grader's error), stages the bytes
 into a private folder and runs the hidden suites through the sandboxed
 worker, exactly as local grading does. It returns what pytest reported;
 scoring and the files are the client's job.
@@ -26,6 +27,7 @@ from pathlib import Path
 from grader.defaults import STUDENT_TIMEOUT_S
 from grader.grading.runner import run_suite
 from grader.grading.scoring import Outcome
+from grader.isolation import sandbox
 from grader.paths import HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
 from grader.staging import Sources, notebook_modules, read_submission, stage_files
 
@@ -108,6 +110,9 @@ def run_task(task: GradingTask) -> TaskResult:
         )
     started = time.monotonic()
     settings = task.settings
+    reason = sandbox.unavailable_reason()
+    if reason and not settings.unsafe:  # this host's fault, never the student's
+        return TaskResult(task.student, [], [], f"{socket.gethostname()}: {reason}", socket.gethostname())
     sources = Sources(files=dict(task.files), notebooks=dict(task.notebooks), notes=list(task.notes))
     with tempfile.TemporaryDirectory(prefix="dlgrade-stage-") as scratch:
         staged = Path(scratch) / "submission"
