@@ -49,13 +49,23 @@ $(OPENCL_STAMP): $(STAMP)
 	$(BIN)/python -c '$(OPENCL_PROBE)'
 	touch $@
 
+# The report test opens report.html in Debian's chromium (driven by Playwright); as root, install it when missing.
+CHROMIUM_STAMP := $(VENV)/.chromium
+$(CHROMIUM_STAMP): $(TEST_STAMP)
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the report test"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }
+	touch $@
+
 # Lint, format and type gates first: they take seconds and fail on any new finding.
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint $(OPENCL_STAMP) $(BWRAP_STAMP)
+test: lint $(OPENCL_STAMP) $(CHROMIUM_STAMP) $(BWRAP_STAMP)
 	$(BIN)/python -m grader sync --check
 	$(BIN)/python -m pytest -q solutions
 	$(BIN)/python -m pytest -q tests

@@ -62,7 +62,28 @@ def _grade(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=GRADE_JOBS, help="students graded in parallel (default %(default)s)"
     )
-    parser.add_argument("--resume", action="store_true", help="skip students already graded in --out")
+    parser.add_argument(
+        "--resume", action="store_true", help="skip students graded in --out whose submission has not changed since"
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        help="CSV with columns folder,student_id (folder: a folder name or a GitHub login) for totals.csv",
+    )
+    parser.add_argument("--deadline", default=None, help="e.g. 2026-11-20T23:59+01:00; later submissions lose points")
+    parser.add_argument(
+        "--late-penalty",
+        type=float,
+        default=10.0,
+        help="percent of the total taken off per started day late (default %(default)s)",
+    )
+    parser.add_argument(
+        "--visibility",
+        choices=["visible", "after_published", "after_due_date", "hidden"],
+        default="after_published",
+        help="when students see each test's name and message in results.json (default %(default)s)",
+    )
     parser.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
@@ -82,6 +103,34 @@ def _grade(parser: argparse.ArgumentParser) -> None:
         "--unsafe",
         action="store_true",
         help="grade even where the sandbox cannot hide the solutions (trusted submissions only)",
+    )
+
+
+def _gradescope(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dest", type=Path, metavar="OUT.zip", help="the autograder zip to write")
+    parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    parser.add_argument(
+        "--visibility",
+        choices=["visible", "after_published", "after_due_date", "hidden"],
+        default="after_published",
+        help="when students see each hidden test's name and message (default %(default)s)",
+    )
+    parser.add_argument(
+        "--unsafe", action="store_true", help="grade even where Gradescope's container cannot run the sandbox"
+    )
+
+
+def _similarity(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION", help="a student's folder")
+    parser.add_argument(
+        "--out", required=True, type=Path, help="folder for similarity.html (the grade --out folder links it)"
+    )
+    parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=0.6,
+        help="share of a file's fingerprints found in the other to report a pair (default %(default)s)",
     )
 
 
@@ -118,6 +167,8 @@ COMMANDS = [
         "grade submissions in isolation; write grades.csv, results.json, feedback, report",
         _grade,
     ),
+    ("gradescope", "grading.gradescope", "write a Gradescope autograder zip for the hidden suites", _gradescope),
+    ("similarity", "grading.similarity", "find pairs of submissions that look alike, per chapter", _similarity),
     ("nbgrader", "notebooks.nbgrader_course", "write an nbgrader course built from the same sources", _nbgrader),
     ("release", "authoring.release", "write the student repository (main) with a solutions branch", _release),
 ]

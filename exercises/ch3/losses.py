@@ -14,6 +14,11 @@ import numpy as np
 def mse_loss(y_hat, y):
     """Mean squared error: L = (1/N) * sum_i sum_j (y_hat[i, j] - y[i, j])**2.
 
+    Maximum likelihood with Gaussian noise of fixed variance gives it: the
+    negative log-likelihood is sum (y_hat - y)**2 / (2 sigma**2) plus a
+    constant. The book writes the sum over examples; the course takes the
+    mean (1/N of the sum, and 1/N of its gradient).
+
     Inputs:
     - y_hat: predictions, shape (N, M)
     - y: targets, shape (N, M)

@@ -83,3 +83,40 @@ def avg_pool_backward(dout, cache):
     """
     raise NotImplementedError("avg_pool_backward: not started, see its docstring")
     return dx
+
+
+def l2_pool_forward(x, pool_param):
+    """L2 pooling (the book's third kind): out[n, c, i, j] = sqrt(sum_{p<PH, q<PW} x[n, c, i*S + p, j*S + q]**2).
+
+    The Euclidean norm of each window: like max pooling it responds to the
+    strongest inputs and ignores their signs, but every input of the window
+    contributes.
+
+    Inputs:
+    - x: shape (N, C, H, W)
+    - pool_param: dict with 'pool_height', 'pool_width' and 'stride'
+
+    Returns a tuple of:
+    - out: shape (N, C, H', W')
+    - cache: whatever l2_pool_backward needs
+    """
+    raise NotImplementedError("l2_pool_forward: not started, see its docstring")
+    return out, cache
+
+
+def l2_pool_backward(dout, cache):
+    """Backward pass for L2 pooling.
+
+    d out / d x = x / out for every input of the window (windows may
+    overlap: add their contributions); a window whose inputs are all zero
+    passes no gradient (take 0 where out = 0).
+
+    Inputs:
+    - dout: upstream gradient, shape (N, C, H', W')
+    - cache: from l2_pool_forward
+
+    Returns:
+    - dx: shape (N, C, H, W)
+    """
+    raise NotImplementedError("l2_pool_backward: not started, see its docstring")
+    return dx

@@ -143,7 +143,30 @@ def peephole_lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b, p_i, p_f, p_o):
     Returns a tuple of:
     - next_h: shape (N, H)
     - next_c: shape (N, H)
-    - cache: anything you like (there is no backward to use it)
+    - cache: what peephole_lstm_step_backward needs
     """
     raise NotImplementedError("peephole_lstm_step_forward: not started, see its docstring")
     return next_h, next_c, cache
+
+
+def peephole_lstm_step_backward(dnext_h, dnext_c, cache):
+    """Backward pass of one peephole LSTM step.
+
+    As in lstm_step_backward, plus the peepholes: the output gate depends on
+    next_c, so next_c's gradient also receives da_o * p_o before it is
+    passed on; the input and forget gates depend on prev_c, so dprev_c also
+    receives da_i * p_i + da_f * p_f. Each peephole weight's gradient is
+    the sum over the batch of its gate's pre-activation gradient times the
+    cell state it looks at (prev_c for p_i and p_f, next_c for p_o).
+
+    Inputs:
+    - dnext_h, dnext_c: upstream gradients, shape (N, H)
+    - cache: from peephole_lstm_step_forward
+
+    Returns a tuple of:
+    - dx: (N, D), dprev_h: (N, H), dprev_c: (N, H)
+    - dWx: (D, 4H), dWh: (H, 4H), db: (4H,)
+    - dp_i, dp_f, dp_o: each (H,)
+    """
+    raise NotImplementedError("peephole_lstm_step_backward: not started, see its docstring")
+    return dx, dprev_h, dprev_c, dWx, dWh, db, dp_i, dp_f, dp_o

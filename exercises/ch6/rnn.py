@@ -123,10 +123,34 @@ def birnn_forward(x, h0_f, h0_b, params):
 
     Returns a tuple of:
     - y: output scores, shape (N, T, M)
-    - cache: anything you like (there is no birnn_backward to use it)
+    - cache: what birnn_backward needs
     """
     raise NotImplementedError("birnn_forward: not started, see its docstring")
     return y, cache
+
+
+def birnn_backward(dy, cache):
+    """Backpropagation through time for the bidirectional RNN of birnn_forward.
+
+    The output layer sends dy_t @ Wy_f^T to hf_t and dy_t @ Wy_b^T to hb_t.
+    The forward RNN backpropagates as rnn_backward does, from the last step
+    to the first; the backward RNN ran from the last step to the first, so
+    its gradients flow from the first step to the last (reverse the time
+    axis, use rnn_backward, reverse back). x feeds both RNNs: its gradient
+    is the sum of both.
+
+    Inputs:
+    - dy: upstream gradient of the scores, shape (N, T, M)
+    - cache: from birnn_forward
+
+    Returns a tuple of:
+    - dx: shape (N, T, D)
+    - dh0_f: shape (N, H)
+    - dh0_b: shape (N, H)
+    - grads: dict with the keys of params ('Wx_f', ..., 'by'), each shaped like its parameter
+    """
+    raise NotImplementedError("birnn_backward: not started, see its docstring")
+    return dx, dh0_f, dh0_b, grads
 
 
 def clip_grad_norm(grads, max_norm):
@@ -136,7 +160,9 @@ def clip_grad_norm(grads, max_norm):
     norm > max_norm, every gradient is multiplied by max_norm / norm, so that
     the clipped gradients have norm max_norm and keep their direction;
     otherwise they are returned unchanged. The input dict and its arrays are
-    left as they were.
+    left as they were. (The book clips one gradient, dL/dW, by its own norm;
+    with several gradients the global norm keeps their relative sizes, so
+    the clipped step points where the unclipped one did.)
 
     Inputs:
     - grads: dict name -> gradient array (any shapes)
@@ -148,3 +174,51 @@ def clip_grad_norm(grads, max_norm):
     """
     raise NotImplementedError("clip_grad_norm: not started, see its docstring")
     return clipped, norm
+
+
+def output_rnn_forward(x, y0, params, y=None):
+    """The book's recurrence through the output (figure 6-2), with teacher forcing (figure 6-8).
+
+    Each step sees the previous output instead of the previous hidden state:
+
+        h_t = tanh(x_t @ Wx + prev_t @ Wo + b),  o_t = h_t @ V + c
+
+    prev_0 = y0. With targets y (teacher forcing, for training) prev_t is the
+    true previous output y[:, t-1]; without them (free running, for
+    generation) it is the network's own o_{t-1}. With teacher forcing the
+    steps do not depend on each other's results, so they could all run at
+    once.
+
+    Inputs:
+    - x: inputs, shape (N, T, D)
+    - y0: what the first step sees as the previous output, shape (N, M)
+    - params: dict 'Wx' (D, H), 'Wo' (M, H), 'b' (H,), 'V' (H, M), 'c' (M,)
+    - y: None, or the targets, shape (N, T, M)
+
+    Returns a tuple of:
+    - o: outputs, shape (N, T, M)
+    - cache: what output_rnn_backward needs
+    """
+    raise NotImplementedError("output_rnn_forward: not started, see its docstring")
+    return o, cache
+
+
+def output_rnn_backward(do, cache):
+    """Backward pass of output_rnn_forward.
+
+    With teacher forcing the previous outputs fed in are data, so each step's
+    gradient stays in its step. Free running, o_{t-1} feeds step t: the
+    gradient of o_{t-1} is do[:, t-1] plus what step t sends back through
+    Wo, so go backwards in time as in rnn_backward.
+
+    Inputs:
+    - do: upstream gradient of the outputs, shape (N, T, M)
+    - cache: from output_rnn_forward
+
+    Returns a tuple of:
+    - dx: shape (N, T, D)
+    - dy0: shape (N, M)
+    - grads: dict with the keys and shapes of params
+    """
+    raise NotImplementedError("output_rnn_backward: not started, see its docstring")
+    return dx, dy0, grads

@@ -11,7 +11,17 @@ import pytest
 
 from grader.testing import numerical_gradient
 
-from .rnn import birnn_forward, clip_grad_norm, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+from .rnn import (
+    birnn_backward,
+    birnn_forward,
+    clip_grad_norm,
+    output_rnn_backward,
+    output_rnn_forward,
+    rnn_backward,
+    rnn_forward,
+    rnn_step_backward,
+    rnn_step_forward,
+)
 
 
 @pytest.mark.exercise("rnn_step_forward")
@@ -161,6 +171,28 @@ def test_birnn_with_a_one_step_sequence_is_two_rnn_steps():
     np.testing.assert_allclose(y[:, 0], expected, rtol=1e-7, err_msg="y_t = hf_t @ Wy_f + hb_t @ Wy_b + by")
 
 
+@pytest.mark.exercise("birnn_backward")
+def test_birnn_backward_matches_central_differences():
+    rng = np.random.default_rng(4)
+    N, T, D, H, M = 2, 3, 2, 3, 2
+    shapes = {"Wx_f": (D, H), "Wh_f": (H, H), "b_f": (H,), "Wx_b": (D, H), "Wh_b": (H, H), "b_b": (H,)}
+    shapes.update({"Wy_f": (H, M), "Wy_b": (H, M), "by": (M,)})
+    params = {name: 0.5 * rng.normal(size=shape) for name, shape in shapes.items()}
+    x, hf0, hb0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    y, cache = birnn_forward(x, hf0, hb0, params)
+    dy = rng.normal(size=y.shape)
+    dx, dhf0, dhb0, grads = birnn_backward(dy, cache)
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda v: birnn_forward(v, hf0, hb0, params)[0], x, dy), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        dhb0, numerical_gradient(lambda v: birnn_forward(x, hf0, v, params)[0], hb0, dy), rtol=1e-5
+    )
+    Wh_b = params["Wh_b"]
+    numeric = numerical_gradient(lambda v: birnn_forward(x, hf0, hb0, {**params, "Wh_b": v})[0], Wh_b, dy)
+    np.testing.assert_allclose(grads["Wh_b"], numeric, rtol=1e-5, err_msg="gradient of the backward RNN's Wh_b")
+
+
 @pytest.mark.exercise("clip_grad_norm")
 def test_clip_grad_norm_rescales_to_max_norm():
     grads = {"W": np.array([[3.0, 0.0]]), "b": np.array([4.0])}  # global norm 5
@@ -178,3 +210,44 @@ def test_clip_grad_norm_leaves_small_gradients_alone():
     assert np.isclose(norm, 0.5)
     np.testing.assert_array_equal(clipped["W"], grads["W"], err_msg="below the threshold nothing changes")
     np.testing.assert_array_equal(clipped["b"], grads["b"])
+
+
+def output_rnn_example(seed, N=2, T=4, D=3, H=4, M=2):
+    rng = np.random.default_rng(seed)
+    shapes = {"Wx": (D, H), "Wo": (M, H), "b": (H,), "V": (H, M), "c": (M,)}
+    params = {name: rng.normal(size=shape) for name, shape in shapes.items()}
+    return rng, rng.normal(size=(N, T, D)), rng.normal(size=(N, M)), rng.normal(size=(N, T, M)), params
+
+
+@pytest.mark.exercise("output_rnn_forward")
+def test_teacher_forcing_feeds_the_previous_target_to_the_next_step_only():
+    _, x, y0, y, params = output_rnn_example(8)
+    o, _ = output_rnn_forward(x, y0, params, y)
+    changed = y.copy()
+    changed[:, 1] += 1.0  # the target at step 1 is what step 2 sees
+    o2, _ = output_rnn_forward(x, y0, params, changed)
+    np.testing.assert_array_equal(o[:, [0, 1, 3]], o2[:, [0, 1, 3]], err_msg="only step 2 sees y[:, 1]")
+    assert not np.allclose(o[:, 2], o2[:, 2]), "step 2 sees the target of step 1"
+
+
+@pytest.mark.exercise("output_rnn_forward")
+def test_free_running_feeds_back_its_own_outputs():
+    _, x, y0, _, params = output_rnn_example(9)
+    o, _ = output_rnn_forward(x, y0, params)
+    forced, _ = output_rnn_forward(x, y0, params, o)  # forcing with its own outputs changes nothing
+    np.testing.assert_allclose(forced, o, rtol=1e-12, err_msg="free running: step t sees o[:, t-1]")
+
+
+@pytest.mark.exercise("output_rnn_backward")
+@pytest.mark.parametrize("forced", [True, False])
+def test_output_rnn_backward_matches_central_differences(forced):
+    rng, x, y0, y, params = output_rnn_example(10)
+    targets = y if forced else None
+    o, cache = output_rnn_forward(x, y0, params, targets)
+    do = rng.normal(size=o.shape)
+    dx, dy0, grads = output_rnn_backward(do, cache)
+    np.testing.assert_allclose(
+        dx, numerical_gradient(lambda v: output_rnn_forward(v, y0, params, targets)[0], x, do), rtol=1e-5, atol=1e-8
+    )
+    numeric = numerical_gradient(lambda v: output_rnn_forward(x, y0, {**params, "Wo": v}, targets)[0], params["Wo"], do)
+    np.testing.assert_allclose(grads["Wo"], numeric, rtol=1e-5, atol=1e-8, err_msg="gradient of Wo")

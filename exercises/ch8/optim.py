@@ -74,6 +74,11 @@ def nesterov_momentum(w, dw, config=None):
         v <- momentum * v - learning_rate * dw
         w <- w - momentum * v_prev + (1 + momentum) * v
 
+    This is a change of variables, not the book's iterate: the book's
+    u = gamma u + alpha grad L(x - gamma u), x <- x - u evaluates the gradient
+    at the look-ahead point x - gamma u; here w is that look-ahead point, so
+    both follow the same path, shifted by momentum * v.
+
     config:
     - learning_rate: scalar, default 1e-2
     - momentum: scalar, default 0.9
@@ -97,6 +102,10 @@ def adagrad(w, dw, config=None):
 
         cache <- cache + dw**2
         w <- w - learning_rate * dw / (sqrt(cache) + epsilon)
+
+    The current gradient is in the sum (Duchi et al. 2011). The book's G
+    stops at the previous step and has no epsilon, so its first step
+    divides by zero.
 
     config:
     - learning_rate: scalar, default 1e-2
@@ -182,6 +191,10 @@ def adam(w, dw, config=None):
         v <- beta2 * v + (1 - beta2) * dw**2
         m_hat = m / (1 - beta1**t);  v_hat = v / (1 - beta2**t)
         w <- w - learning_rate * m_hat / (sqrt(v_hat) + epsilon)
+
+    The book prints alpha / E[g^2] (no square root, no epsilon) and corrects
+    the bias with 1 - rho instead of 1 - rho**t; both are misprints of
+    Kingma and Ba's rule, which is the one above.
 
     config:
     - learning_rate: scalar, default 1e-3

@@ -36,7 +36,8 @@ def max_abs_scale(X):
     """Max-abs scaling: X_scaled[:, j] = X[:, j] / max_i |X[i, j]|.
 
     Keeps zeros at zero and signs as they are, so sparse data stays sparse;
-    every value lands in [-1, 1].
+    every value lands in [-1, 1]. (The book prints |X_i| / max(X), which
+    loses the signs and can exceed 1 when the largest value is negative.)
 
     Inputs:
     - X: data, shape (N, D)

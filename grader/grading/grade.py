@@ -1,33 +1,43 @@
 """``dlgrade grade SUBMISSION... --out DIR``: grade a class in isolation.
 
-For each student: stage the submission into a private folder, run the
-hidden suites in a fresh pytest process whose implementation is a sandboxed
-worker (``--isolate``), and score the reported outcomes against the list of
-expected tests collected beforehand. Writes per-student results as soon as
-they are known (``--resume`` skips those), then ``grades.csv`` and
-``report.html`` for the class. With ``--scheduler`` the students are graded
-on a Dask cluster's workers instead (``grader.grading.cluster``); everything
-else is the same.
+Every path and option is checked first. For each student: stage the
+submission into a private folder, run the hidden suites in a fresh pytest
+process whose implementation is a sandboxed worker (``--isolate``), and score
+the reported outcomes against the expected tests collected beforehand.
+Results merge into ``--out``: the chapters graded now replace that
+student's earlier ones, and every other student stays. ``--resume`` skips a
+student whose files are unchanged (same digest) and already graded on these
+chapters. Then ``grades.csv``, ``totals.csv`` and ``report.html`` are
+rewritten for everyone in ``--out``. With ``--scheduler`` the students are
+graded on a Dask cluster's workers instead (``grader.grading.cluster``);
+everything else is the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import math
+import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
+from grader.curriculum import sort_key
 from grader.defaults import CALL_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading import cluster
-from grader.grading.outputs import read_student, write_grades, write_student
+from grader.grading.exports import read_roster, write_wide
+from grader.grading.late import lateness, parse_time, submission_time
+from grader.grading.outputs import StudentRecord, read_class, write_grades, write_student
 from grader.grading.report import write_report
 from grader.grading.runner import collect
-from grader.grading.scoring import ExerciseScore, Outcome, by_exercise, score_tests
+from grader.grading.scoring import Outcome, score_tests
 from grader.grading.submissions import Submission, discover, is_nbgrader_submitted
 from grader.grading.tasks import TRUSTED_OPTIONS, GradingTask, Settings, TaskResult, make_task
 from grader.isolation import sandbox
@@ -53,18 +63,16 @@ def expected_tests(selected: list[str]) -> list[Outcome]:
 
 
 class Grader:
-    """Turns submissions into tasks and tasks' results into per-student files, against the expected tests."""
+    """Grades one submission at a time (thread-safe) against the expected tests of ``selected``."""
 
     def __init__(
         self,
-        out: Path,
         selected: list[str],
         unsafe: bool,
         hide: list[Path],
         call_timeout: float = CALL_TIMEOUT_S,
         test_timeout: float = TEST_TIMEOUT_S,
     ):
-        self.out = out
         timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
         self.settings = Settings(selected, unsafe, [str(p.resolve()) for p in hide], timeouts)
         self.expected = expected_tests(selected)
@@ -73,15 +81,13 @@ class Grader:
         """The submission's sources as bytes, to grade here or on a cluster's worker."""
         return make_task(submission.student, submission.folder, self.settings)
 
-    def finish(self, submission: Submission, ran: TaskResult) -> list[ExerciseScore]:
-        """Score what a task reported and write the student's files."""
+    def finish(self, submission: Submission, ran: TaskResult) -> StudentRecord:
+        """The outcomes of the selected chapters' tests as scored here, the staging notes and the time taken."""
         if ran.grader_error:
             raise GradeError(f"grading stopped: {ran.grader_error}")
-        results = score_tests(self.expected, ran.tests, submission.problem)
-        exercises = by_exercise(results)
         notes = [*ran.notes, submission.problem] if submission.problem else ran.notes
-        write_student(self.out / submission.student, submission.student, results, exercises, ran.seconds, notes)
-        return exercises
+        tests = score_tests(self.expected, ran.tests, submission.problem)
+        return StudentRecord(submission.student, tests, notes, ran.seconds)
 
 
 def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
@@ -108,15 +114,62 @@ def check_worker_starts(unsafe: bool) -> None:
             implementation.close()
 
 
-def run(args: argparse.Namespace) -> int:
-    console = Console(stderr=True)
-    available = chapters(HIDDEN_TESTS)
-    selected = args.chapters or available
-    unknown = [c for c in selected if c not in available]
+def digest(folder: Path) -> str:
+    """SHA-256 of every file under ``folder`` (names and contents; links by their target), .git aside."""
+    hasher = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if ".git" in relative.parts:
+            continue
+        if path.is_symlink():
+            hasher.update(f"L {relative} {os.readlink(path)}\n".encode())
+        elif path.is_file():
+            hasher.update(f"F {relative} {path.stat().st_size}\n".encode())
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def merge(earlier: StudentRecord | None, graded: StudentRecord, selected: list[str]) -> StudentRecord:
+    """``graded`` (the selected chapters) with the other chapters of ``earlier`` kept."""
+    if earlier is None:
+        return graded
+    kept = [t for t in earlier.tests if t.chapter not in selected]
+    tests = sorted(kept + graded.tests, key=lambda t: sort_key(t.chapter, t.module)[0])
+    return replace(graded, tests=tests)
+
+
+def check_arguments(args: argparse.Namespace, available: list[str]) -> None:
+    """Every option and path, before anything is graded; GradeError names the first wrong one."""
+    unknown = [c for c in args.chapters or [] if c not in available]
     if unknown:
         raise GradeError(f"no hidden suite for {', '.join(unknown)} (have: {', '.join(available)})")
     if args.jobs < 1:
         raise GradeError("--jobs must be at least 1")
+    for option in ("call_timeout", "test_timeout"):
+        value = getattr(args, option)
+        if not (value > 0 and math.isfinite(value)):
+            raise GradeError(f"--{option.replace('_', '-')} must be a positive number of seconds, not {value:g}")
+    if not (0 <= args.late_penalty <= 100):
+        raise GradeError(f"--late-penalty must be a percentage from 0 to 100, not {args.late_penalty:g}")
+    missing = [str(p) for p in args.submissions if not p.is_dir()]
+    if missing:
+        raise GradeError(f"no such folder: {', '.join(missing)} (nothing was graded)")
+    if args.roster is not None and not args.roster.is_file():
+        raise GradeError(f"--roster {args.roster}: no such file")
+    if args.out.exists() and not args.out.is_dir():
+        raise GradeError(f"--out {args.out} exists and is not a folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    available = chapters(HIDDEN_TESTS)
+    check_arguments(args, available)
+    selected = args.chapters or available
+    try:
+        deadline = parse_time(args.deadline) if args.deadline else None
+        roster = read_roster(args.roster) if args.roster else {}
+    except ValueError as error:
+        raise GradeError(str(error)) from None
     scheduler = cluster.scheduler_address(getattr(args, "scheduler", None))
     reason = sandbox.unavailable_reason()
     if reason and not args.unsafe and not scheduler:  # a cluster's workers check their own sandbox
@@ -127,54 +180,69 @@ def run(args: argparse.Namespace) -> int:
     if duplicated:
         raise GradeError(f"several submissions are named {', '.join(duplicated)}: student names must be unique")
     out = args.out.resolve()
-    if out.exists() and not out.is_dir():
-        raise GradeError(f"--out {args.out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
 
-    grades: dict[str, list[ExerciseScore]] = {}
+    records = read_class(out)
+    grader = Grader(selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout)
+    expected = {t.nodeid for t in grader.expected}
     problems = {s.student: [s.problem] for s in submissions if s.problem}
+    digests = {s.student: digest(s.folder) if s.folder.is_dir() else "" for s in submissions}
     todo = []
     for submission in submissions:
-        earlier = read_student(out / submission.student) if args.resume else None
-        if earlier:
-            grades[submission.student] = earlier
-        else:
+        earlier = records.get(submission.student)
+        unchanged = (
+            earlier is not None
+            and earlier.digest == digests[submission.student]
+            and expected <= {t.nodeid for t in earlier.tests}
+        )
+        if not (args.resume and unchanged):
             todo.append(submission)
     if todo and not scheduler:
         check_worker_starts(args.unsafe)
-    grader = Grader(
-        out, selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout
-    )
     by_student = {s.student: s for s in todo}
 
-    def record(submission: Submission, ran: TaskResult) -> None:
-        grades[submission.student] = grader.finish(submission, ran)
+    def graded(submission: Submission, ran: TaskResult) -> None:
+        records[submission.student] = merge(records.get(submission.student), grader.finish(submission, ran), selected)
         progress.update()
 
+    if len(todo) < len(submissions):
+        console.print(f"resume: {len(submissions) - len(todo)} unchanged students kept as graded", highlight=False)
     with (
         cluster.pool(scheduler, args.jobs) as where,
         tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,
     ):
         for submission in todo:  # nothing to run for a submission with a problem
             if submission.problem:
-                record(submission, TaskResult(submission.student, [], []))
+                graded(submission, TaskResult(submission.student, [], []))
         tasks = (grader.task(s) for s in todo if not s.problem)
-        cluster.run_all(where, tasks, lambda task, ran: record(by_student[task.student], ran))
+        cluster.run_all(where, tasks, lambda task, ran: graded(by_student[task.student], ran))
+    for submission in submissions:  # lateness of everyone named, graded now or resumed
+        record = records[submission.student]
+        submitted = submission_time(submission.folder) if submission.folder.is_dir() else None
+        hours, penalty = lateness(submitted, deadline, args.late_penalty)
+        record.digest = digests[submission.student]
+        record.submitted = submitted.isoformat() if submitted else ""
+        record.late_hours, record.penalty = hours, penalty
+        write_student(out / submission.student, record, args.visibility)
 
-    write_grades(out / "grades.csv", grades)
-    write_report(out / "report.html", grades, problems)
-    table = Table(title=f"Grades ({len(grades)} students)")
+    write_grades(out / "grades.csv", records)
+    write_wide(out / "totals.csv", records, roster)
+    write_report(out / "report.html", records)
+    table = Table(title=f"Grades ({len(records)} students)")
     table.add_column("student")
     for chapter in selected:
         table.add_column(chapter, justify="right")
-    for student in sorted(grades):
+    for student in sorted(records):
         row = [student]
         for chapter in selected:
-            rows = [r for r in grades[student] if r.chapter == chapter]
+            rows = [r for r in records[student].exercises if r.chapter == chapter]
             row.append(f"{sum(r.score for r in rows):g}/{sum(r.max_score for r in rows):g}")
         table.add_row(*row)
     Console().print(table)
-    print(f"grades: {out / 'grades.csv'}\nreport: {out / 'report.html'}\nper student: {out}/<student>/feedback.md")
+    print(
+        f"grades: {out / 'grades.csv'}\ntotals (one row per student): {out / 'totals.csv'}\n"
+        f"report: {out / 'report.html'}\nper student: {out}/<student>/feedback.md"
+    )
     for student, messages in sorted(problems.items()):
         for message in messages:
             console.print(f"problem: {student}: {message}", highlight=False, soft_wrap=True)

@@ -9,6 +9,7 @@ from .toy_models import (
     dense_toy_weights,
     rnn_toy_weights,
     tiny_net_gradients,
+    train_tiny_net,
     xor_network,
 )
 
@@ -49,6 +50,19 @@ def test_tiny_net_gradient_of_second_layer():
     dW1, dW2 = tiny_net_gradients(W1, W2, x, y)
     np.testing.assert_allclose(dW2, [[2.0, 0.0, 2.0, 0.0]])
     np.testing.assert_allclose(dW1, [[2, 0, 2], [0, 0, 0], [2, 0, 2], [0, 0, 0]])
+
+
+@pytest.mark.exercise("train_tiny_net")
+def test_train_tiny_net_from_a_good_start_leaves_the_start_alone():
+    rng = np.random.default_rng(18)  # a start that trains well; many do not (dead relus)
+    W1, W2 = rng.uniform(-1, 1, (4, 3)), rng.uniform(-1, 1, (1, 4))
+    start = W1.copy(), W2.copy()
+    inputs, targets = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1], [1, 1, 1]]), np.array([1, 1, 0, 0])
+    _, _, errors = train_tiny_net(W1, W2, inputs, targets)
+    assert errors.shape == (60,)
+    assert errors[-1] < 1e-6, f"error after 60 epochs {errors[-1]:.3g}, expected below 1e-6"
+    np.testing.assert_array_equal(W1, start[0], err_msg="the initial W1 was modified")
+    np.testing.assert_array_equal(W2, start[1], err_msg="the initial W2 was modified")
 
 
 @pytest.mark.exercise("count_linear_regions")

@@ -33,6 +33,10 @@ def bump_network(x):
     close to 1 on (0.4, 0.5) and close to 0 away from it: the building block
     for approximating any function with a sum of bumps.
 
+    The "rabbit holes" post passes the same difference through one more
+    unit, sigmoid(0.8 y): 0.5 outside the bump and 0.68997 inside. That is
+    a different function; here the bump itself is the output.
+
     Inputs:
     - x: array of any shape
 
@@ -104,6 +108,43 @@ def tiny_net_gradients(W1, W2, x, y):
     dW1 = np.outer(dz1, x)
     ### END SOLUTION
     return dW1, dW2
+
+
+def train_tiny_net(W1, W2, inputs, targets, epochs=60, learning_rate=0.1):
+    """Steepest descent on the tiny net, one example at a time, from copies of W1 and W2.
+
+    For each epoch, for each example (x, y) in order:
+    W1 <- W1 - learning_rate * dW1 and W2 <- W2 - learning_rate * dW2, the
+    gradients from tiny_net_gradients. After each epoch, record the error
+    sum over examples of (W2 @ relu(W1 @ x) - y)**2.
+
+    The arrays passed in are the initial weights and stay as they were (the
+    post's "weights_0_1_init = weights_0_1" only names the same array twice,
+    so its second run starts from already trained weights).
+
+    Inputs:
+    - W1: shape (4, 3), W2: shape (1, 4), the initial weights
+    - inputs: shape (N, 3); targets: shape (N,)
+    - epochs: number of passes over the examples
+    - learning_rate: step size
+
+    Returns a tuple of:
+    - W1, W2: the trained weights, new arrays
+    - errors: shape (epochs,), the error after each epoch
+    """
+    ### BEGIN SOLUTION
+    W1, W2 = np.array(W1, dtype=np.float64), np.array(W2, dtype=np.float64)
+    inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    errors = np.empty(epochs)
+    for epoch in range(epochs):
+        for x, y in zip(inputs, targets):
+            dW1, dW2 = tiny_net_gradients(W1, W2, x, y)
+            W1 = W1 - learning_rate * dW1
+            W2 = W2 - learning_rate * dW2
+        predictions = np.maximum(0, inputs @ W1.T) @ W2.T  # (N, 1)
+        errors[epoch] = np.sum((predictions[:, 0] - targets) ** 2)
+    ### END SOLUTION
+    return W1, W2, errors
 
 
 def count_linear_regions(weights, biases, x):

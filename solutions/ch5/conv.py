@@ -213,3 +213,43 @@ def conv_backward_fast(dout, cache):
     dx = dxpad[:, :, pad : pad + H, pad : pad + W]
     ### END SOLUTION
     return dx, dw, db
+
+
+def connection_counts(input_shape, num_filters, filter_size, stride=1):
+    """Parameters and connections of three layers with the same output, the book's figures 5-4 to 5-6 and 5-13.
+
+    The input is (C, H, W); the output is (F, H', W') with
+    H' = 1 + (H - filter_size) // stride (likewise W'; no padding).
+    Connections are the input-to-output edges that carry a weight (the
+    multiplications per example).
+    - "conv": F filters of C x filter_size x filter_size, one bias per filter:
+      sparse interactions (each output sees one window) and parameter sharing
+      (every position uses the same filter).
+    - "local": locally connected, the same windows but a separate filter
+      and bias for every output unit (sparse, not shared).
+    - "dense": fully connected, every input to every output unit, one bias
+      per output unit.
+
+    Inputs:
+    - input_shape: (C, H, W)
+    - num_filters: F
+    - filter_size: side of the square filters
+    - stride: as in conv_forward_naive
+
+    Returns a dict: name ("conv", "local", "dense") -> {"parameters": int, "connections": int}
+    """
+    ### BEGIN SOLUTION
+    C, H, W = input_shape
+    H_out = conv_output_size(H, filter_size, stride, 0)
+    W_out = conv_output_size(W, filter_size, stride, 0)
+    window = C * filter_size * filter_size
+    outputs = num_filters * H_out * W_out
+    sparse = outputs * window
+    dense = C * H * W * outputs
+    counts = {
+        "conv": {"parameters": num_filters * window + num_filters, "connections": sparse},
+        "local": {"parameters": sparse + outputs, "connections": sparse},
+        "dense": {"parameters": dense + outputs, "connections": dense},
+    }
+    ### END SOLUTION
+    return counts

@@ -122,3 +122,63 @@ def avg_pool_backward(dout, cache):
             dx[:, :, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride] += share
     ### END SOLUTION
     return dx
+
+
+def l2_pool_forward(x, pool_param):
+    """L2 pooling (the book's third kind): out[n, c, i, j] = sqrt(sum_{p<PH, q<PW} x[n, c, i*S + p, j*S + q]**2).
+
+    The Euclidean norm of each window: like max pooling it responds to the
+    strongest inputs and ignores their signs, but every input of the window
+    contributes.
+
+    Inputs:
+    - x: shape (N, C, H, W)
+    - pool_param: dict with 'pool_height', 'pool_width' and 'stride'
+
+    Returns a tuple of:
+    - out: shape (N, C, H', W')
+    - cache: whatever l2_pool_backward needs
+    """
+    ### BEGIN SOLUTION
+    ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    N, C, H, W = x.shape
+    H_out, W_out = pool_output_size(H, ph, stride), pool_output_size(W, pw, stride)
+    squares = np.zeros((N, C, H_out, W_out))
+    for p in range(ph):
+        for q in range(pw):
+            squares += (
+                x[:, :, p : p + stride * (H_out - 1) + 1 : stride, q : q + stride * (W_out - 1) + 1 : stride] ** 2
+            )
+    out = np.sqrt(squares)
+    cache = (x, out, pool_param)
+    ### END SOLUTION
+    return out, cache
+
+
+def l2_pool_backward(dout, cache):
+    """Backward pass for L2 pooling.
+
+    d out / d x = x / out for every input of the window (windows may
+    overlap: add their contributions); a window whose inputs are all zero
+    passes no gradient (take 0 where out = 0).
+
+    Inputs:
+    - dout: upstream gradient, shape (N, C, H', W')
+    - cache: from l2_pool_forward
+
+    Returns:
+    - dx: shape (N, C, H, W)
+    """
+    ### BEGIN SOLUTION
+    x, out, pool_param = cache
+    ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    H_out, W_out = out.shape[2:]
+    scale = np.divide(dout, out, out=np.zeros_like(out), where=out > 0)
+    dx = np.zeros_like(x, dtype=np.float64)
+    for p in range(ph):
+        for q in range(pw):
+            rows = slice(p, p + stride * (H_out - 1) + 1, stride)
+            cols = slice(q, q + stride * (W_out - 1) + 1, stride)
+            dx[:, :, rows, cols] += x[:, :, rows, cols] * scale
+    ### END SOLUTION
+    return dx

@@ -9,6 +9,7 @@ import pytest
 from grader.testing import numerical_gradient
 
 from .conv import (
+    connection_counts,
     conv_backward_fast,
     conv_backward_naive,
     conv_forward_fast,
@@ -136,3 +137,12 @@ def test_conv_forward_fast_equals_naive():
 @pytest.mark.exercise("conv_backward_fast")
 def test_conv_backward_fast_matches_numerical_gradient():
     conv_gradients(conv_forward_fast, conv_backward_fast, {"stride": 2, "pad": 1}, seed=2)
+
+
+@pytest.mark.exercise("connection_counts")
+def test_connection_counts_of_one_3x3_filter_on_a_5x5_image():
+    counts = connection_counts((1, 5, 5), num_filters=1, filter_size=3)
+    # 3 x 3 outputs, each sees 9 inputs; the dense layer joins all 25 inputs to all 9 outputs
+    assert counts["conv"] == {"parameters": 10, "connections": 81}, "9 shared weights and 1 bias; 81 edges"
+    assert counts["local"] == {"parameters": 90, "connections": 81}, "a filter and a bias per output unit"
+    assert counts["dense"] == {"parameters": 234, "connections": 225}, "25 x 9 weights and 9 biases"

@@ -8,7 +8,14 @@ import pytest
 
 from grader.testing import numerical_gradient
 
-from .pool import avg_pool_backward, avg_pool_forward, max_pool_backward_naive, max_pool_forward_naive
+from .pool import (
+    avg_pool_backward,
+    avg_pool_forward,
+    l2_pool_backward,
+    l2_pool_forward,
+    max_pool_backward_naive,
+    max_pool_forward_naive,
+)
 
 POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
 
@@ -87,3 +94,19 @@ def test_avg_pool_backward_matches_numerical_gradient():
         atol=1e-8,
         err_msg="each cell of a window gets dout / (PH * PW); overlapping windows add up",
     )
+
+
+@pytest.mark.exercise("l2_pool_forward")
+def test_l2_pool_forward_is_the_euclidean_norm_of_each_window():
+    x = np.array([[[[3.0, -4.0], [0.0, 0.0]]]])  # one 2x2 window: sqrt(9 + 16) = 5, signs ignored
+    out, _ = l2_pool_forward(x, POOL_2X2)
+    np.testing.assert_allclose(out, [[[[5.0]]]], err_msg="sqrt of the sum of squares of the window")
+
+
+@pytest.mark.exercise("l2_pool_backward")
+def test_l2_pool_backward_matches_central_differences():
+    x = np.random.default_rng(6).normal(size=(2, 2, 4, 4))
+    out, cache = l2_pool_forward(x, POOL_2X2)
+    dout = np.random.default_rng(7).normal(size=out.shape)
+    numeric = numerical_gradient(lambda v: l2_pool_forward(v, POOL_2X2)[0], x, dout)
+    np.testing.assert_allclose(l2_pool_backward(dout, cache), numeric, rtol=1e-5, atol=1e-9)

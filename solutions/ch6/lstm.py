@@ -190,7 +190,7 @@ def peephole_lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b, p_i, p_f, p_o):
     Returns a tuple of:
     - next_h: shape (N, H)
     - next_c: shape (N, H)
-    - cache: anything you like (there is no backward to use it)
+    - cache: what peephole_lstm_step_backward needs
     """
     ### BEGIN SOLUTION
     H = prev_h.shape[1]
@@ -201,6 +201,42 @@ def peephole_lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b, p_i, p_f, p_o):
     next_c = i * z + f * prev_c
     o = sigmoid(a[:, 2 * H : 3 * H] + p_o * next_c)
     next_h = o * np.tanh(next_c)
-    cache = (i, f, o, z, next_c)
+    cache = (x, prev_h, prev_c, Wx, Wh, p_i, p_f, p_o, i, f, o, z, next_c)
     ### END SOLUTION
     return next_h, next_c, cache
+
+
+def peephole_lstm_step_backward(dnext_h, dnext_c, cache):
+    """Backward pass of one peephole LSTM step.
+
+    As in lstm_step_backward, plus the peepholes: the output gate depends on
+    next_c, so next_c's gradient also receives da_o * p_o before it is
+    passed on; the input and forget gates depend on prev_c, so dprev_c also
+    receives da_i * p_i + da_f * p_f. Each peephole weight's gradient is
+    the sum over the batch of its gate's pre-activation gradient times the
+    cell state it looks at (prev_c for p_i and p_f, next_c for p_o).
+
+    Inputs:
+    - dnext_h, dnext_c: upstream gradients, shape (N, H)
+    - cache: from peephole_lstm_step_forward
+
+    Returns a tuple of:
+    - dx: (N, D), dprev_h: (N, H), dprev_c: (N, H)
+    - dWx: (D, 4H), dWh: (H, 4H), db: (4H,)
+    - dp_i, dp_f, dp_o: each (H,)
+    """
+    ### BEGIN SOLUTION
+    x, prev_h, prev_c, Wx, Wh, p_i, p_f, p_o, i, f, o, z, next_c = cache
+    tanh_c = np.tanh(next_c)
+    da_o = dnext_h * tanh_c * o * (1 - o)
+    dc = dnext_c + da_o * p_o + dnext_h * o * (1 - tanh_c**2)
+    da_i = dc * z * i * (1 - i)
+    da_f = dc * prev_c * f * (1 - f)
+    da_z = dc * i * (1 - z**2)
+    dprev_c = dc * f + da_i * p_i + da_f * p_f
+    da = np.concatenate([da_i, da_f, da_o, da_z], axis=1)
+    dx, dprev_h = da @ Wx.T, da @ Wh.T
+    dWx, dWh, db = x.T @ da, prev_h.T @ da, da.sum(axis=0)
+    dp_i, dp_f, dp_o = (da_i * prev_c).sum(axis=0), (da_f * prev_c).sum(axis=0), (da_o * next_c).sum(axis=0)
+    ### END SOLUTION
+    return dx, dprev_h, dprev_c, dWx, dWh, db, dp_i, dp_f, dp_o

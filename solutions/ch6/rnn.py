@@ -155,7 +155,7 @@ def birnn_forward(x, h0_f, h0_b, params):
 
     Returns a tuple of:
     - y: output scores, shape (N, T, M)
-    - cache: anything you like (there is no birnn_backward to use it)
+    - cache: what birnn_backward needs
     """
     ### BEGIN SOLUTION
     p = params
@@ -163,9 +163,44 @@ def birnn_forward(x, h0_f, h0_b, params):
     hb_reversed, cache_b = rnn_forward(x[:, ::-1, :], h0_b, p["Wx_b"], p["Wh_b"], p["b_b"])
     hb = hb_reversed[:, ::-1, :]  # back in the order of the input
     y = hf @ p["Wy_f"] + hb @ p["Wy_b"] + p["by"]
-    cache = (hf, hb, cache_f, cache_b)
+    cache = (hf, hb, cache_f, cache_b, p["Wy_f"], p["Wy_b"])
     ### END SOLUTION
     return y, cache
+
+
+def birnn_backward(dy, cache):
+    """Backpropagation through time for the bidirectional RNN of birnn_forward.
+
+    The output layer sends dy_t @ Wy_f^T to hf_t and dy_t @ Wy_b^T to hb_t.
+    The forward RNN backpropagates as rnn_backward does, from the last step
+    to the first; the backward RNN ran from the last step to the first, so
+    its gradients flow from the first step to the last (reverse the time
+    axis, use rnn_backward, reverse back). x feeds both RNNs: its gradient
+    is the sum of both.
+
+    Inputs:
+    - dy: upstream gradient of the scores, shape (N, T, M)
+    - cache: from birnn_forward
+
+    Returns a tuple of:
+    - dx: shape (N, T, D)
+    - dh0_f: shape (N, H)
+    - dh0_b: shape (N, H)
+    - grads: dict with the keys of params ('Wx_f', ..., 'by'), each shaped like its parameter
+    """
+    ### BEGIN SOLUTION
+    hf, hb, cache_f, cache_b, Wy_f, Wy_b = cache
+    grads = {
+        "Wy_f": np.einsum("nth,ntm->hm", hf, dy),
+        "Wy_b": np.einsum("nth,ntm->hm", hb, dy),
+        "by": dy.sum(axis=(0, 1)),
+    }
+    dx_f, dh0_f, grads["Wx_f"], grads["Wh_f"], grads["b_f"] = rnn_backward(dy @ Wy_f.T, cache_f)
+    dhb_reversed = (dy @ Wy_b.T)[:, ::-1, :]
+    dx_b, dh0_b, grads["Wx_b"], grads["Wh_b"], grads["b_b"] = rnn_backward(dhb_reversed, cache_b)
+    dx = dx_f + dx_b[:, ::-1, :]
+    ### END SOLUTION
+    return dx, dh0_f, dh0_b, grads
 
 
 def clip_grad_norm(grads, max_norm):
@@ -175,7 +210,9 @@ def clip_grad_norm(grads, max_norm):
     norm > max_norm, every gradient is multiplied by max_norm / norm, so that
     the clipped gradients have norm max_norm and keep their direction;
     otherwise they are returned unchanged. The input dict and its arrays are
-    left as they were.
+    left as they were. (The book clips one gradient, dL/dW, by its own norm;
+    with several gradients the global norm keeps their relative sizes, so
+    the clipped step points where the unclipped one did.)
 
     Inputs:
     - grads: dict name -> gradient array (any shapes)
@@ -191,3 +228,81 @@ def clip_grad_norm(grads, max_norm):
     clipped = {name: g * scale for name, g in grads.items()}
     ### END SOLUTION
     return clipped, norm
+
+
+def output_rnn_forward(x, y0, params, y=None):
+    """The book's recurrence through the output (figure 6-2), with teacher forcing (figure 6-8).
+
+    Each step sees the previous output instead of the previous hidden state:
+
+        h_t = tanh(x_t @ Wx + prev_t @ Wo + b),  o_t = h_t @ V + c
+
+    prev_0 = y0. With targets y (teacher forcing, for training) prev_t is the
+    true previous output y[:, t-1]; without them (free running, for
+    generation) it is the network's own o_{t-1}. With teacher forcing the
+    steps do not depend on each other's results, so they could all run at
+    once.
+
+    Inputs:
+    - x: inputs, shape (N, T, D)
+    - y0: what the first step sees as the previous output, shape (N, M)
+    - params: dict 'Wx' (D, H), 'Wo' (M, H), 'b' (H,), 'V' (H, M), 'c' (M,)
+    - y: None, or the targets, shape (N, T, M)
+
+    Returns a tuple of:
+    - o: outputs, shape (N, T, M)
+    - cache: what output_rnn_backward needs
+    """
+    ### BEGIN SOLUTION
+    p = params
+    N, T, _ = x.shape
+    o = np.zeros((N, T, p["V"].shape[1]))
+    hs, prevs = [], []
+    prev = y0
+    for t in range(T):
+        h = np.tanh(x[:, t] @ p["Wx"] + prev @ p["Wo"] + p["b"])
+        o[:, t] = h @ p["V"] + p["c"]
+        hs.append(h)
+        prevs.append(prev)
+        prev = o[:, t] if y is None else y[:, t]
+    cache = (x, hs, prevs, p, y is not None)
+    ### END SOLUTION
+    return o, cache
+
+
+def output_rnn_backward(do, cache):
+    """Backward pass of output_rnn_forward.
+
+    With teacher forcing the previous outputs fed in are data, so each step's
+    gradient stays in its step. Free running, o_{t-1} feeds step t: the
+    gradient of o_{t-1} is do[:, t-1] plus what step t sends back through
+    Wo, so go backwards in time as in rnn_backward.
+
+    Inputs:
+    - do: upstream gradient of the outputs, shape (N, T, M)
+    - cache: from output_rnn_forward
+
+    Returns a tuple of:
+    - dx: shape (N, T, D)
+    - dy0: shape (N, M)
+    - grads: dict with the keys and shapes of params
+    """
+    ### BEGIN SOLUTION
+    x, hs, prevs, p, forced = cache
+    T = x.shape[1]
+    grads = {name: np.zeros_like(value, dtype=np.float64) for name, value in p.items()}
+    dx = np.zeros(x.shape)
+    dprev = np.zeros_like(do[:, 0], dtype=np.float64)
+    for t in range(T - 1, -1, -1):
+        do_t = do[:, t] if forced else do[:, t] + dprev
+        grads["V"] += hs[t].T @ do_t
+        grads["c"] += do_t.sum(axis=0)
+        da = (do_t @ p["V"].T) * (1 - hs[t] ** 2)
+        dx[:, t] = da @ p["Wx"].T
+        grads["Wx"] += x[:, t].T @ da
+        grads["Wo"] += prevs[t].T @ da
+        grads["b"] += da.sum(axis=0)
+        dprev = da @ p["Wo"].T
+    dy0 = dprev
+    ### END SOLUTION
+    return dx, dy0, grads

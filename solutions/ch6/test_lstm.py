@@ -13,6 +13,7 @@ from .lstm import (
     lstm_forward,
     lstm_step_backward,
     lstm_step_forward,
+    peephole_lstm_step_backward,
     peephole_lstm_step_forward,
     sigmoid,
 )
@@ -149,3 +150,28 @@ def test_peephole_output_gate_sees_the_new_cell_state():
         rtol=1e-7,
         err_msg="o = sigmoid(... + p_o * next_c): the output gate peeks at the new cell",
     )
+
+
+@pytest.mark.exercise("peephole_lstm_step_backward")
+def test_peephole_lstm_step_backward_matches_central_differences():
+    rng = np.random.default_rng(5)
+    N, D, H = 2, 3, 2
+    x, h, c = rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    Wx, Wh, b = rng.normal(size=(D, 4 * H)), rng.normal(size=(H, 4 * H)), rng.normal(size=4 * H)
+    p_i, p_f, p_o = rng.normal(size=H), rng.normal(size=H), rng.normal(size=H)
+    _, _, cache = peephole_lstm_step_forward(x, h, c, Wx, Wh, b, p_i, p_f, p_o)
+    dnext_h, dnext_c = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    grads = peephole_lstm_step_backward(dnext_h, dnext_c, cache)
+
+    def weighted(**changed):  # sum of next_h * dnext_h + next_c * dnext_c
+        args = {"x": x, "prev_h": h, "prev_c": c, "Wx": Wx, "Wh": Wh, "b": b, "p_i": p_i, "p_f": p_f, "p_o": p_o}
+        next_h, next_c, _ = peephole_lstm_step_forward(**{**args, **changed})
+        return np.sum(next_h * dnext_h) + np.sum(next_c * dnext_c)
+
+    for index, name, value in [(2, "prev_c", c), (6, "p_i", p_i), (8, "p_o", p_o)]:
+
+        def of_value(v, name=name):
+            return weighted(**{name: v})
+
+        numeric = numerical_gradient(of_value, value)
+        np.testing.assert_allclose(grads[index], numeric, rtol=1e-5, atol=1e-9, err_msg=f"gradient of {name}")

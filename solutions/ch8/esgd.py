@@ -57,6 +57,10 @@ def esgd_update(w, dw, hv, config=None):
         D = cache / (1 - decay_rate**t)          (bias-corrected running average)
         w <- w - learning_rate * dw / (sqrt(D) + epsilon)
 
+    This is Dauphin et al.'s rule. The book's "(H_d)^2, the diagonal of the
+    Hessian evaluated at x in N(0, 1)" garbles it: the squared entries of
+    H v for a random v ~ N(0, I) estimate the squared norms of H's rows.
+
     config (state carried from call to call, like the rules of optim.py;
     w, dw, hv and the arrays in config are not modified):
     - learning_rate: scalar, default 1e-2

@@ -153,3 +153,28 @@ def test_softmax_is_row_wise(layers):
     copies, expected = snapshot(x), ref.softmax(x.copy())
     check_close(layers.softmax(x), expected, "softmax with rows on different scales")
     check_unchanged([x], copies, "softmax")
+
+
+# ---------------------------------------------------------------- the posts' single unit and stacked linear layers
+
+
+@pytest.mark.exercise("sigmoid_forward", points=1)
+def test_single_sigmoid_node_of_the_rabbit_holes_post(layers):
+    # W = (.3, .2, .4, .3), b = -.8, x = (.1, .3, .2, .1): z = -0.6, output 0.35434369
+    x, w, b = np.array([[0.1, 0.3, 0.2, 0.1]]), np.array([[0.3], [0.2], [0.4], [0.3]]), np.array([-0.8])
+    z, _ = run_forward(layers, "affine_forward", [x, w, b])
+    out, _ = run_forward(layers, "sigmoid_forward", [z])
+    check_close(out, [[0.35434369]], "sigmoid(x @ w + b) of the post's single node", rtol=0, atol=5e-9)
+
+
+@pytest.mark.exercise("affine_forward", points=1)
+def test_two_linear_layers_are_one_linear_layer(layers):
+    # U(Wx + b) + c = Vx + d with V = W U and d = b U + c: depth without a nonlinearity adds nothing
+    rng = np.random.default_rng(13)
+    x, w, b, u, c = (rng.normal(size=s) for s in [(5, 4), (4, 3), (3,), (3, 2), (2,)])
+    v, d = w @ u, b @ u + c
+    hidden, _ = run_forward(layers, "affine_forward", [x, w, b])
+    stacked, _ = run_forward(layers, "affine_forward", [hidden, u, c])
+    single, _ = run_forward(layers, "affine_forward", [x, v, d])
+    check_close(stacked, x @ v + d, "affine_forward twice (linear after linear)")
+    check_close(single, stacked, "affine_forward with V = W U, d = b U + c against the two layers")

@@ -253,3 +253,74 @@ def test_random_deep_nets_match_reference(toy, widths, seed):
         rtol=0,
         atol=0,
     )
+
+
+# ---------------------------------------------------------------- the posts' toys
+
+
+@pytest.mark.exercise("bump_network", points=1)
+def test_bump_through_one_more_sigmoid_is_the_posts_network(toy):
+    # the "rabbit holes" post's network is sigmoid(0.8 * bump): 0.5 outside the bump, 0.68997 inside
+    x = np.array([0.0, 0.2, 0.42, 0.45, 0.48, 0.7, 1.0])
+    posts = 1.0 / (1.0 + np.exp(-0.8 * np.asarray(toy.bump_network(x), dtype=np.float64)))
+    check_close(
+        posts, [0.5, 0.5, 0.68997448, 0.68997448, 0.68997448, 0.5, 0.5], "sigmoid(0.8 * bump_network(x))", atol=1e-6
+    )
+
+
+@pytest.mark.exercise("count_linear_regions", points=1)
+def test_two_layers_of_three_relus_make_nine_regions(toy):
+    # "Understanding Deep Learning": 2 hidden layers of 3 relus fold [0, 1] into 9 linear pieces (6 shallow units: 7)
+    b = np.array([0.0, -1.0 / 3.0, -2.0 / 3.0])
+    weights = [
+        np.ones((1, 3)),
+        3.0 * np.array([[1.0, 1.0, 1.0], [-2.0, -2.0, -2.0], [2.0, 2.0, 2.0]]),
+        np.array([[3.0], [-6.0], [6.0]]),
+    ]
+    biases = [b, b.copy(), np.array([0.0])]
+    x = np.linspace(0.0005, 0.9995, 2001)
+    check_scalar(count(toy, weights, biases, x), 9, "count_linear_regions of the 1-3-3-1 folding net", rtol=0, atol=0)
+
+
+# ---------------------------------------------------------------- train_tiny_net
+
+TINY_INPUTS = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0]])
+TINY_TARGETS = np.array([1.0, 1.0, 0.0, 0.0])
+
+
+def tiny_start(seed):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1, 1, (4, 3)), rng.uniform(-1, 1, (1, 4))
+
+
+def run_training(toy, W1, W2, inputs, targets, **kwargs):
+    arrays = [W1, W2, inputs, targets]
+    copies = snapshot(*arrays)
+    result = unpack_tuple(toy.train_tiny_net(W1, W2, inputs, targets, **kwargs), 3, "train_tiny_net")
+    check_unchanged(arrays, copies, "train_tiny_net (the initial weights must stay as they were)")
+    return result
+
+
+@pytest.mark.exercise("train_tiny_net", points=1)
+@pytest.mark.parametrize("seed", [11, 53])
+def test_train_tiny_net_converges_from_known_good_starts(toy, seed):
+    W1, W2 = tiny_start(seed)
+    expected = ref.train_tiny_net(W1, W2, TINY_INPUTS, TINY_TARGETS)
+    trained_W1, trained_W2, errors = run_training(toy, W1, W2, TINY_INPUTS, TINY_TARGETS)
+    check_close(errors, expected[2], "train_tiny_net: error after each epoch", rtol=1e-6, atol=1e-12)
+    check_close(trained_W1, expected[0], "train_tiny_net: trained W1", rtol=1e-6, atol=1e-9)
+    check_close(trained_W2, expected[1], "train_tiny_net: trained W2", rtol=1e-6, atol=1e-9)
+    if not errors[-1] < 1e-6:
+        fail("train_tiny_net: the error after 60 epochs should be below 1e-6 from this start")
+
+
+@pytest.mark.exercise("train_tiny_net", points=1)
+def test_train_tiny_net_other_data_epochs_and_rate(toy):
+    rng = np.random.default_rng(460)
+    inputs, targets = rng.normal(size=(6, 3)), rng.normal(size=6)
+    W1, W2 = tiny_start(461)
+    expected = ref.train_tiny_net(W1, W2, inputs, targets, epochs=3, learning_rate=0.02)
+    trained_W1, trained_W2, errors = run_training(toy, W1, W2, inputs, targets, epochs=3, learning_rate=0.02)
+    check_close(errors, expected[2], "train_tiny_net(epochs=3, learning_rate=0.02): errors per epoch", rtol=1e-7)
+    check_close(trained_W1, expected[0], "train_tiny_net(epochs=3, learning_rate=0.02): W1", rtol=1e-7)
+    check_close(trained_W2, expected[1], "train_tiny_net(epochs=3, learning_rate=0.02): W2", rtol=1e-7)

@@ -17,6 +17,7 @@ import pytest
 from grader.testing import (
     autograd_vjp,
     check_close,
+    check_scalar,
     check_unchanged,
     fail,
     implementation_of,
@@ -249,3 +250,41 @@ def test_conv_fast_is_much_faster_than_the_naive_loops(conv):
             f"conv_forward_fast + conv_backward_fast take {fast * 1e3:.1f} ms on x (4, 3, 16, 16), w (8, 3, 3, 3), "
             f"not {SPEEDUP}x less than a naive forward alone ({naive * 1e3:.1f} ms): no Python loop over output pixels"
         )
+
+
+# ---------------------------------------------------------------- connection_counts
+
+
+def counted_by_hand(input_shape, num_filters, filter_size, stride):
+    """Connections counted edge by edge: every (input, output) pair inside an output's window."""
+    C, H, W = input_shape
+    H_out, W_out = 1 + (H - filter_size) // stride, 1 + (W - filter_size) // stride
+    edges = 0
+    for i in range(H_out):
+        for j in range(W_out):
+            rows = range(i * stride, i * stride + filter_size)
+            cols = range(j * stride, j * stride + filter_size)
+            edges += C * sum(1 for r in rows for c in cols if r < H and c < W)
+    outputs = num_filters * H_out * W_out
+    sparse = num_filters * edges
+    return {
+        "conv": {"parameters": num_filters * (C * filter_size**2 + 1), "connections": sparse},
+        "local": {"parameters": sparse + outputs, "connections": sparse},
+        "dense": {"parameters": C * H * W * outputs + outputs, "connections": C * H * W * outputs},
+    }
+
+
+@pytest.mark.exercise("connection_counts", points=1)
+@pytest.mark.parametrize(
+    "input_shape,num_filters,filter_size,stride",
+    [((1, 5, 5), 1, 3, 1), ((3, 8, 6), 4, 3, 1), ((2, 7, 7), 5, 2, 2), ((1, 28, 28), 32, 3, 1), ((3, 9, 11), 2, 3, 3)],
+)
+def test_connection_counts_edge_by_edge(conv, input_shape, num_filters, filter_size, stride):
+    expected = counted_by_hand(input_shape, num_filters, filter_size, stride)
+    counts = conv.connection_counts(input_shape, num_filters, filter_size, stride)
+    what = f"connection_counts({input_shape}, {num_filters}, {filter_size}, stride={stride})"
+    if not isinstance(counts, dict) or sorted(counts) != ["conv", "dense", "local"]:
+        fail(f"{what}: must return a dict with the keys 'conv', 'local' and 'dense'")
+    for layer in ("conv", "local", "dense"):
+        for kind in ("parameters", "connections"):
+            check_scalar(counts[layer][kind], expected[layer][kind], f"{what}: {layer} {kind}", rtol=0, atol=0)

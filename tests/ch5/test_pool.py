@@ -163,3 +163,43 @@ def test_avg_pool_backward_matches_central_differences(pool):
     )
     numeric = numerical_gradient(lambda v: ref.avg_pool_forward(v, pool_param)[0], x, dout)
     check_close(dx, numeric, "avg_pool_backward: dx against central differences", rtol=1e-5)
+
+
+# ---------------------------------------------------------------- L2 pooling
+
+
+def l2_pool_autograd(x, pool_param):
+    return anp.sqrt(anp.sum(windows_autograd(x, pool_param) ** 2, axis=0))
+
+
+@pytest.mark.exercise("l2_pool_forward", points=1)
+@pytest.mark.parametrize("shape,ph,pw,stride", CASES[:5], ids=IDS[:5])
+def test_l2_pool_forward_is_the_norm_of_each_window(pool, shape, ph, pw, stride):
+    x, pool_param = distinct_values(shape, seed=20), params_of(ph, pw, stride)
+    expected = l2_pool_autograd(x, pool_param)
+    out, _ = run_forward(pool, "l2_pool_forward", [x], (pool_param,))
+    check_close(out, expected, f"l2_pool_forward output for x {shape} and pool_param={pool_param}")
+
+
+@pytest.mark.exercise("l2_pool_backward", points=1)
+@pytest.mark.parametrize("shape,ph,pw,stride", CASES[:5], ids=IDS[:5])
+def test_l2_pool_backward_matches_autograd(pool, shape, ph, pw, stride):
+    x = distinct_values(shape, seed=21) + 0.7  # every window away from zero
+    check_pool_backward(pool, "l2_pool_forward", "l2_pool_backward", x, params_of(ph, pw, stride), l2_pool_autograd, 22)
+
+
+@pytest.mark.exercise("l2_pool_backward", points=1)
+def test_l2_pool_backward_passes_nothing_through_an_all_zero_window(pool):
+    x = distinct_values((1, 2, 4, 4), seed=23)
+    x[:, :, :2, :2] = 0.0  # the top-left 2x2 window is all zeros: its norm has no gradient there
+    pool_param = params_of(2, 2, 2)
+    out, cache = run_forward(pool, "l2_pool_forward", [x], (pool_param,))
+    dout = np.random.default_rng(24).normal(size=out.shape)
+    dx = np.asarray(pool.l2_pool_backward(dout, cache), dtype=np.float64)
+    inside = x[:, :, 2:, 2:]
+    check_close(dx[:, :, :2, :2], np.zeros((1, 2, 2, 2)), "l2_pool_backward in an all-zero window (0, not nan)")
+    check_close(
+        dx[:, :, 2:, 2:],
+        inside / np.sqrt(np.sum(inside**2, axis=(2, 3), keepdims=True)) * dout[:, :, 1:, 1:],
+        "l2_pool_backward: x / out times dout",
+    )

@@ -237,3 +237,36 @@ def test_peephole_lstm_each_peephole_alone(lstm, which):
     expected_h, expected_c = peephole_by_the_book(*inputs)
     check_close(next_c, expected_c, f"peephole_lstm_step_forward with only {which} non-zero: next_c")
     check_close(next_h, expected_h, f"peephole_lstm_step_forward with only {which} non-zero: next_h")
+
+
+PEEPHOLE_NAMES = ["dx", "dprev_h", "dprev_c", "dWx", "dWh", "db", "dp_i", "dp_f", "dp_o"]
+
+
+def check_peephole_backward(lstm, inputs, rng, what):
+    dnext_h, dnext_c = rng.normal(size=inputs[1].shape), rng.normal(size=inputs[2].shape)
+
+    def both(*values):  # one output whose vjp with (dnext_h, dnext_c) gives the gradients
+        h, c = peephole_by_the_book(*values)
+        return anp.concatenate([h, c], axis=1)
+
+    dout = np.concatenate([dnext_h, dnext_c], axis=1)
+    expected = [autograd_vjp(both, inputs, index, dout) for index in range(len(inputs))]
+    _, _, cache = run_step(lstm, "peephole_lstm_step_forward", inputs)
+    copies = snapshot(dnext_h, dnext_c)
+    grads = unpack_tuple(lstm.peephole_lstm_step_backward(dnext_h, dnext_c, cache), 9, "peephole_lstm_step_backward")
+    check_unchanged([dnext_h, dnext_c], copies, "peephole_lstm_step_backward")
+    for grad, wanted, name in zip(grads, expected, PEEPHOLE_NAMES):
+        check_close(grad, wanted, f"peephole_lstm_step_backward ({what}): {name}")
+
+
+@pytest.mark.exercise("peephole_lstm_step_backward", points=1)
+@pytest.mark.parametrize("shape", STEP_SHAPES)
+def test_peephole_lstm_step_backward_matches_autograd(lstm, shape):
+    check_peephole_backward(lstm, peephole_inputs(*shape, seed=240), np.random.default_rng(241), f"shape {shape}")
+
+
+@pytest.mark.exercise("peephole_lstm_step_backward", points=1)
+@pytest.mark.parametrize("which", ["p_i", "p_f", "p_o"])
+def test_peephole_lstm_step_backward_each_peephole_alone(lstm, which):
+    inputs = peephole_inputs(3, 2, 4, seed=242, which=which)
+    check_peephole_backward(lstm, inputs, np.random.default_rng(243), f"only {which} non-zero")

@@ -215,6 +215,62 @@ def test_birnn_forward_uses_h0_b_after_the_last_step(rnn):
     check_close(y, birnn_by_the_book(x, h0, h0_b, params), "birnn_forward with a non-zero h0_b: y")
 
 
+def birnn_autograd(x, h0_f, h0_b, *values):
+    """birnn_forward in autograd.numpy; values in the order of BIRNN_NAMES."""
+    p = dict(zip(BIRNN_NAMES, values))
+    T = x.shape[1]
+    hf, hb = [None] * T, [None] * T
+    h = h0_f
+    for t in range(T):
+        h = anp.tanh(anp.dot(x[:, t], p["Wx_f"]) + anp.dot(h, p["Wh_f"]) + p["b_f"])
+        hf[t] = h
+    h = h0_b
+    for t in reversed(range(T)):
+        h = anp.tanh(anp.dot(x[:, t], p["Wx_b"]) + anp.dot(h, p["Wh_b"]) + p["b_b"])
+        hb[t] = h
+    return anp.stack([anp.dot(hf[t], p["Wy_f"]) + anp.dot(hb[t], p["Wy_b"]) + p["by"] for t in range(T)], axis=1)
+
+
+BIRNN_NAMES = ["Wx_f", "Wh_f", "b_f", "Wx_b", "Wh_b", "b_b", "Wy_f", "Wy_b", "by"]
+
+
+@pytest.mark.exercise("birnn_backward", points=1)
+@pytest.mark.parametrize("N,T,D,H,M", [(1, 1, 2, 3, 2), (2, 4, 3, 2, 5), (3, 5, 1, 3, 1)])
+def test_birnn_backward_matches_autograd(rnn, N, T, D, H, M):
+    rng, params = birnn_params(D, H, M, seed=150 + T)
+    x, h0_f, h0_b = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    inputs = [x, h0_f, h0_b, *(params[name] for name in BIRNN_NAMES)]
+    dy = rng.normal(size=(N, T, M))
+    expected = [autograd_vjp(birnn_autograd, inputs, index, dy) for index in range(len(inputs))]
+    _, cache = unpack_pair(rnn.birnn_forward(x, h0_f, h0_b, dict(params)), "birnn_forward")
+    copies = snapshot(dy)
+    dx, dh0_f, dh0_b, grads = unpack_tuple(rnn.birnn_backward(dy, cache), 4, "birnn_backward")
+    check_unchanged([dy], copies, "birnn_backward")
+    check_close(dx, expected[0], "birnn_backward: dx")
+    check_close(dh0_f, expected[1], "birnn_backward: dh0_f")
+    check_close(dh0_b, expected[2], "birnn_backward: dh0_b")
+    if not isinstance(grads, dict) or sorted(grads) != sorted(BIRNN_NAMES):
+        fail("birnn_backward: grads must be a dict with the keys of params")
+    for index, name in enumerate(BIRNN_NAMES):
+        check_close(grads[name], expected[3 + index], f"birnn_backward: grads[{name!r}]")
+
+
+@pytest.mark.exercise("birnn_backward", points=1)
+def test_birnn_backward_from_the_first_output_only_reaches_the_whole_backward_rnn(rnn):
+    # dy only at t = 0: the forward RNN's gradient stops at its first state, the backward RNN's runs through all steps
+    rng, params = birnn_params(2, 3, 2, seed=158)
+    x, h0_f, h0_b = rng.normal(size=(2, 6, 2)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    inputs = [x, h0_f, h0_b, *(params[name] for name in BIRNN_NAMES)]
+    dy = np.zeros((2, 6, 2))
+    dy[:, 0] = rng.normal(size=(2, 2))
+    expected = [autograd_vjp(birnn_autograd, inputs, index, dy) for index in range(3)]
+    _, cache = unpack_pair(rnn.birnn_forward(x, h0_f, h0_b, dict(params)), "birnn_forward")
+    dx, dh0_f, dh0_b, _ = unpack_tuple(rnn.birnn_backward(dy, cache), 4, "birnn_backward")
+    check_close(dx, expected[0], "birnn_backward with dy only at the first step: dx")
+    check_close(dh0_f, expected[1], "birnn_backward with dy only at the first step: dh0_f")
+    check_close(dh0_b, expected[2], "birnn_backward with dy only at the first step: dh0_b")
+
+
 def gradient_dict(seed, scale):
     rng = np.random.default_rng(seed)
     return {
@@ -264,3 +320,69 @@ def test_clip_grad_norm_result_has_norm_max_norm(rnn):
     clipped, _ = unpack_pair(rnn.clip_grad_norm(grads, 2.0), "clip_grad_norm")
     total = np.sqrt(sum(np.sum(np.asarray(clipped[k], dtype=np.float64) ** 2) for k in grads))
     check_scalar(total, 2.0, "clip_grad_norm: global norm of the clipped gradients")
+
+
+# ---------------------------------------------------------------- recurrence through the output, teacher forcing
+
+OUTPUT_NAMES = ["Wx", "Wo", "b", "V", "c"]
+
+
+def output_rnn_autograd(x, y0, y, *values):
+    """Figure 6-2 in autograd.numpy; y is None (free running) or the targets (teacher forcing)."""
+    p = dict(zip(OUTPUT_NAMES, values))
+    outputs, prev = [], y0
+    for t in range(x.shape[1]):
+        h = anp.tanh(anp.dot(x[:, t], p["Wx"]) + anp.dot(prev, p["Wo"]) + p["b"])
+        outputs.append(anp.dot(h, p["V"]) + p["c"])
+        prev = outputs[-1] if y is None else y[:, t]
+    return anp.stack(outputs, axis=1)
+
+
+def output_rnn_case(N, T, D, H, M, seed):
+    rng = np.random.default_rng(seed)
+    shapes = {"Wx": (D, H), "Wo": (M, H), "b": (H,), "V": (H, M), "c": (M,)}
+    params = {name: 0.7 * rng.normal(size=shape) for name, shape in shapes.items()}
+    return rng, rng.normal(size=(N, T, D)), rng.normal(size=(N, M)), rng.normal(size=(N, T, M)), params
+
+
+OUTPUT_SHAPES = [(1, 1, 2, 3, 2), (2, 5, 3, 2, 1), (3, 4, 1, 4, 3)]
+
+
+@pytest.mark.exercise("output_rnn_forward", points=1)
+@pytest.mark.parametrize("forced", [True, False], ids=["teacher-forcing", "free-running"])
+@pytest.mark.parametrize("N,T,D,H,M", OUTPUT_SHAPES)
+def test_output_rnn_forward_matches_figure_6_2(rnn, forced, N, T, D, H, M):
+    _, x, y0, y, params = output_rnn_case(N, T, D, H, M, seed=170 + T)
+    targets = y if forced else None
+    expected = output_rnn_autograd(x, y0, targets, *(params[name] for name in OUTPUT_NAMES))
+    copies = snapshot(x, y0, y, *params.values())
+    o, _ = unpack_pair(rnn.output_rnn_forward(x, y0, dict(params), targets), "output_rnn_forward")
+    check_unchanged([x, y0, y, *params.values()], copies, "output_rnn_forward")
+    mode = "with teacher forcing" if forced else "free running"
+    check_close(o, expected, f"output_rnn_forward {mode}: o")
+
+
+@pytest.mark.exercise("output_rnn_backward", points=1)
+@pytest.mark.parametrize("forced", [True, False], ids=["teacher-forcing", "free-running"])
+@pytest.mark.parametrize("N,T,D,H,M", OUTPUT_SHAPES)
+def test_output_rnn_backward_matches_autograd(rnn, forced, N, T, D, H, M):
+    rng, x, y0, y, params = output_rnn_case(N, T, D, H, M, seed=180 + T)
+    targets = y if forced else None
+    do = rng.normal(size=(N, T, M))
+
+    def as_function_of(x, y0, *values):
+        return output_rnn_autograd(x, y0, targets, *values)
+
+    inputs = [x, y0, *(params[name] for name in OUTPUT_NAMES)]
+    expected = [autograd_vjp(as_function_of, inputs, index, do) for index in range(len(inputs))]
+    _, cache = unpack_pair(rnn.output_rnn_forward(x, y0, dict(params), targets), "output_rnn_forward")
+    copies = snapshot(do)
+    dx, dy0, grads = unpack_tuple(rnn.output_rnn_backward(do, cache), 3, "output_rnn_backward")
+    check_unchanged([do], copies, "output_rnn_backward")
+    mode = "with teacher forcing" if forced else "free running"
+    check_close(dx, expected[0], f"output_rnn_backward {mode}: dx")
+    check_close(dy0, expected[1], f"output_rnn_backward {mode}: dy0")
+    if not isinstance(grads, dict) or sorted(grads) != sorted(OUTPUT_NAMES):
+        fail("output_rnn_backward: grads must be a dict with the keys of params")
+    for index, name in enumerate(OUTPUT_NAMES):
+        check_close(grads[name], expected[2 + index], f"output_rnn_backward {mode}: grads[{name!r}]")

@@ -133,3 +133,41 @@ def test_scaled_tanh_matches_reference(pre, shape):
     out = pre.scaled_tanh(x)
     check_unchanged([x], copies, "scaled_tanh")
     check_close(out, 1.7159 * np.tanh(2 * x / 3), "scaled_tanh output")
+
+
+# ---------------------------------------------------------------- feature scaling and gradient descent
+
+
+def dating_data(seed):
+    """The "rabbit holes" post: dates = 0.8 years of education + 0.003 monthly income + 2, with 1 % noise."""
+    rng = np.random.default_rng(seed)
+    education, income = rng.integers(26, size=1000).astype(float), rng.integers(10000, size=1000).astype(float)
+    dates = 0.8 * education + 0.003 * income + 2
+    return np.stack([education, income], axis=1), dates * (1 + 0.01 * rng.normal(size=1000))
+
+
+def descend(X, y, learning_rate, steps):
+    """Steepest descent on the mean squared error of X @ W + b, from W = 0.1, b = 0."""
+    W, b = np.full(X.shape[1], 0.1), 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            residual = X @ W + b - y
+            W = W - learning_rate * 2 * X.T @ residual / len(y)
+            b = b - learning_rate * 2 * residual.mean()
+    return W, b
+
+
+@pytest.mark.exercise("standardize", points=1)
+def test_standardizing_lets_gradient_descent_converge_where_raw_features_diverge(pre):
+    X, y = dating_data(470)
+    W_raw, _ = descend(X, y, 1e-6, 600)
+    if np.all(np.isfinite(W_raw)):  # income (up to 10,000) makes the curvature ~7e7: lr 1e-6 overshoots
+        fail("the check itself is wrong: gradient descent on the raw features should overflow")
+    design = np.column_stack([X, np.ones(len(y))])
+    best = np.linalg.lstsq(design, y, rcond=None)[0]
+    X_scaled, mean, std = unpack_tuple(pre.standardize(X), 3, "standardize")
+    W, b = descend(np.asarray(X_scaled, dtype=np.float64), y, 0.1, 300)
+    # back to the raw features: W_raw = W / std, b_raw = b - sum(W * mean / std)
+    W_back, b_back = W / np.asarray(std), b - np.sum(W * np.asarray(mean) / np.asarray(std))
+    check_close(W_back, best[:2], "gradient descent on standardize(X): weights in raw units", rtol=1e-4)
+    check_scalar(b_back, best[2], "gradient descent on standardize(X): intercept in raw units", rtol=1e-4)

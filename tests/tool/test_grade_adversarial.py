@@ -172,6 +172,7 @@ NETWORK_AND_TOYS = LAYER_USERS | {
     "dense_toy_weights",
     "rnn_toy_weights",
     "tiny_net_gradients",
+    "train_tiny_net",
     "count_linear_regions",
 }
 # what each attack must lose; everything else must keep full marks, except what MAY_ALSO_LOSE allows
@@ -413,7 +414,7 @@ def test_feedback_explains_without_revealing(graded):
     feedback = (graded["out"] / "infinite_loop" / "feedback.md").read_text()
     assert "took longer than" in feedback
     crashed = (graded["out"] / "exits_in_call" / "feedback.md").read_text()
-    assert "ended the worker process" in crashed
+    assert "ended the process running it" in crashed and "worker" not in crashed
     for student in graded["grades"]:
         text = (graded["out"] / student / "feedback.md").read_text()
         assert "BEGIN SOLUTION" not in text and "ref." not in text

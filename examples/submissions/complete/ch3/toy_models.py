@@ -42,3 +42,15 @@ def count_linear_regions(weights, biases, x):
         codes = codes + np.array(["".join("1" if v > 0 else "0" for v in row) for row in z], dtype=object)
         h = np.maximum(z, 0)
     return 1 + sum(codes[i] != codes[i - 1] for i in range(1, len(codes)))
+
+
+def train_tiny_net(W1, W2, inputs, targets, epochs=60, learning_rate=0.1):
+    W1, W2 = W1.astype(float), W2.astype(float)  # astype copies: the starting weights stay untouched
+    errors = []
+    for _ in range(epochs):
+        for x, y in zip(np.asarray(inputs, float), np.asarray(targets, float)):
+            dW1, dW2 = tiny_net_gradients(W1, W2, x, y)
+            W1, W2 = W1 - learning_rate * dW1, W2 - learning_rate * dW2
+        outputs = np.maximum(np.asarray(inputs, float) @ W1.T, 0) @ W2[0]
+        errors.append(float(np.sum((outputs - np.asarray(targets, float)) ** 2)))
+    return W1, W2, np.array(errors)
