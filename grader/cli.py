@@ -2,7 +2,7 @@
 
 Each command lives in its own module, ``grader.<module>.run(args)``, and is
 offered only where that module exists: the student repository written by
-``dlgrade release`` ships ``check`` alone, with this very file. ``run``
+``dlgrade release`` ships ``check``, ``watch`` and ``hint``, with this very file. ``run``
 returns the exit status; an expected failure raises ``CommandError`` and
 reaches the user as one line (the statuses are in ``grader.errors``).
 """
@@ -36,6 +36,18 @@ def _sync(parser: argparse.ArgumentParser) -> None:
 
 def _check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("chapter", nargs="?", help="chapter to check, e.g. ch3 (default: every chapter)")
+    parser.add_argument(
+        "--history", action="store_true", help="show how each exercise's status changed over your past runs"
+    )
+
+
+def _watch(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("chapter", nargs="?", help="chapter to watch, e.g. ch3 (default: the first one not done)")
+
+
+def _hint(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("exercise", help="the exercise, e.g. affine_backward")
+    parser.add_argument("--reset", action="store_true", help="hide this exercise's hints again")
 
 
 def _selftest(parser: argparse.ArgumentParser) -> None:
@@ -155,6 +167,8 @@ def _release(parser: argparse.ArgumentParser) -> None:
 COMMANDS = [
     ("sync", "authoring.sync", "regenerate exercises/ from solutions/", _sync),
     ("check", "check", "run a chapter's tests on your exercises and show your progress", _check),
+    ("watch", "watch", "rerun the current exercise's tests each time you save a file", _watch),
+    ("hint", "hints", "show the next hint for an exercise (the idea, the maths, the shapes)", _hint),
     (
         "selftest",
         "authoring.selftest",

@@ -10,6 +10,7 @@ from __future__ import annotations
 # Time limits, in seconds.
 CALL_TIMEOUT_S = 30.0  # one call of a student's function in the isolated worker
 TEST_TIMEOUT_S = 120.0  # one hidden test, all its calls together
+PUBLIC_TEST_TIMEOUT_S = 5.0  # one public test in a student's run (pytest --timeout=N overrides it)
 SUITE_TIMEOUT_S = 600.0  # one pytest run of `dlgrade check` or `dlgrade selftest`
 STUDENT_TIMEOUT_S = 3600.0  # all the hidden suites of one student in `dlgrade grade`
 

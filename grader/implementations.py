@@ -18,6 +18,8 @@ import types
 from pathlib import Path
 from types import ModuleType
 
+from grader.diagnose import import_problem
+
 
 class OneLineError(Exception):
     """An error whose message is the whole story (no traceback needed)."""
@@ -60,11 +62,15 @@ class Implementation:
                     f"{relpath} imports {missing}, which is not in the submission: {relpath} "
                     f"builds on chapter {wanted[0]}, so hand in your {wanted[0]} folder too"
                 ) from None
-            raise SubmissionError(f"{relpath} does not import: {type(error).__name__}: {error}") from None
-        except SyntaxError as error:
-            raise SubmissionError(f"{relpath} has a syntax error on line {error.lineno}: {error.msg}") from None
-        except Exception as error:  # anything raised while the student's module runs
-            raise SubmissionError(f"{relpath} does not import: {type(error).__name__}: {error}") from None
+            raise SubmissionError(self._broken(relpath, error)) from None
+        except Exception as error:  # a syntax error, or anything raised while the student's module runs
+            raise SubmissionError(self._broken(relpath, error)) from None
+
+    def _broken(self, relpath: str, error: BaseException) -> str:
+        """``ch3/toy_models.py does not import: ch3/layers.py line 68: SyntaxError: ...``: the file at fault."""
+        root = self.root or Path(importlib.import_module(self.package).__path__[0])
+        problem = import_problem(error, root)
+        return f"{relpath} does not import: {problem.removeprefix(relpath + ' ')}"
 
 
 def chapter_root(folder: Path) -> Path:

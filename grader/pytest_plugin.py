@@ -6,14 +6,22 @@
   the exercise it checks and what it is worth.
 - A stub's NotImplementedError is reported as ``not started: affine_backward``
   and a failed check as its one-line message, not as a traceback wall.
+- A chapter module that does not import marks the exercises of every test
+  module that needs it as **broken**, with the file, line and error in one
+  line; the other test modules still run.
+- Public tests get a time limit each (pytest-timeout; ``--timeout=N``
+  overrides it), and a test that runs out names the function that did not
+  return.
 - After the run, a progress table per exercise and the next one to do;
   ``--dl-report FILE`` writes every test's ``Outcome`` (``grader.grading.scoring``)
-  as JSON for ``dlgrade``.
+  as JSON for ``dlgrade``, and a run of ``exercises/`` adds its statuses to
+  the history in ``.dlgrade/``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
@@ -21,17 +29,30 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from grader import testing
+from grader import history, testing
+from grader.catalog import declared_in
 from grader.curriculum import sort_key
-from grader.defaults import CALL_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.defaults import CALL_TIMEOUT_S, PUBLIC_TEST_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.diagnose import import_problem, numpy_failure, student_frame, where
 from grader.fileio import atomic_write
-from grader.grading.scoring import ExerciseScore, Outcome, by_exercise
+from grader.grading.scoring import BROKEN_PREFIX, ExerciseScore, Outcome, by_exercise
 from grader.implementations import Implementation, OneLineError, SubmissionError, resolve
-from grader.paths import is_chapter
+from grader.paths import HIDDEN_TESTS, is_chapter
 from grader.testing import ExerciseFailure
 
 if TYPE_CHECKING:
     from grader.isolation.proxy import RemoteImplementation
+
+TIMEOUT_MESSAGE = re.compile(r"^Timeout \(>([\d.]+)s\) from pytest-timeout")
+ISOLATION = Path(__file__).resolve().parent / "isolation"  # the instructor's sandbox; not in a student repository
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Bring pytest-timeout along (under its own entry-point name, so autoloading does not load it twice)."""
+    import pytest_timeout
+
+    if pluginmanager.get_plugin("timeout") is None and not pluginmanager.is_registered(pytest_timeout):
+        pluginmanager.register(pytest_timeout, "timeout")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +69,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write every test's exercise, points and outcome to FILE as JSON",
     )
+    if ISOLATION.is_dir():
+        _isolation_options(group)
+
+
+def _isolation_options(group: pytest.OptionGroup) -> None:
     group.addoption(
         "--isolate",
         action="store_true",
@@ -78,6 +104,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
+    config.option.continue_on_collection_errors = True  # one broken module must not hide the others
     try:
         config.dl_implementation = choose_implementation(config)  # type: ignore[attr-defined]
     except SubmissionError as error:
@@ -88,7 +115,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def choose_implementation(config: pytest.Config) -> Implementation | RemoteImplementation:
     spec = config.getoption("impl")
-    if not config.getoption("isolate"):
+    if not config.getoption("isolate", False):
         return resolve(spec)
     from grader.isolation import sandbox
 
@@ -145,23 +172,44 @@ def not_started_name(error: BaseException | None) -> str | None:
     return name.split(".")[0] if name.isidentifier() or "." in name else "this exercise"
 
 
-def one_line(error: BaseException) -> str | None:
+def chapter_root(path: Path) -> Path:
+    """The folder holding the chapter folders, for a test file ``ROOT/chN/test_x.py``."""
+    return Path(path).resolve().parent.parent
+
+
+def timed_out(error: BaseException, root: Path, exercise: str) -> str | None:
+    """The message for a test stopped by its time limit: the function that did not return, and where."""
+    found = TIMEOUT_MESSAGE.match(str(error))
+    if not found:
+        return None
+    frame = student_frame(error, root)
+    name = frame[2] if frame and frame[2] != "<module>" else exercise
+    place = f" (stopped at {where(error, root)})" if frame else ""
+    return f"{name} did not return within {float(found.group(1)):g} s: an infinite loop?{place}"
+
+
+def one_line(error: BaseException, root: Path | None = None, exercise: str = "this exercise") -> str | None:
     """The short message for errors we understand; None keeps pytest's traceback."""
     name = not_started_name(error)
     if name:
         return f"not started: {name}"
     if isinstance(error, (ExerciseFailure, OneLineError)):
         return str(error)
-    return None
+    return timed_out(error, root, exercise) if root else None
 
 
-def summary(error: BaseException) -> str:
-    """One line for any error, for reports."""
-    short = one_line(error)
+def summary(error: BaseException, root: Path | None = None, exercise: str = "this exercise") -> str:
+    """One line for any error, for reports: the check's own message, or the error and where it happened."""
+    short = one_line(error, root, exercise)
     if short:
         return short
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    text = f"{type(error).__name__}: {lines[0][:300]}" if lines else type(error).__name__
+    if isinstance(error, AssertionError) and lines:
+        # np.testing's report, or a test's own message (assert ..., "message") first
+        text = numpy_failure(str(error)) or lines[0][:300]
+    place = where(error, root) if root else ""
+    return f"{text} (in {place})" if place else text
 
 
 def describe(item: pytest.Item) -> Outcome:
@@ -174,19 +222,63 @@ def describe(item: pytest.Item) -> Outcome:
     return Outcome(item.nodeid, chapter, module, exercise, points)
 
 
+def is_public_test(path: Path) -> bool:
+    """A test file beside the chapter's modules (not a hidden suite of the course)."""
+    path = Path(path).resolve()
+    return is_chapter(path.parent.name) and HIDDEN_TESTS.resolve() not in path.parents
+
+
+def _in_exercises(path: Path) -> bool:
+    """A public test of a student's ``exercises/chN`` (whose runs go into the history)."""
+    return is_public_test(path) and Path(path).resolve().parent.parent.name == "exercises"
+
+
 class Progress:
     """Collects outcomes, shortens messages, prints the progress table."""
 
     def __init__(self, config: pytest.Config):
         self.config = config
         self.outcomes: dict[str, Outcome] = {}
+        self.broken: dict[str, str] = {}  # test module nodeid -> the one-line import problem
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> None:
+        """Import a public test module first, to keep the error its import raised (pytest keeps only text)."""
+        if not isinstance(collector, pytest.Module) or not is_public_test(collector.path):
+            return
+        try:
+            collector.obj  # noqa: B018 (imports the module; pytest then collects it as usual)
+        except Exception as error:
+            cause = error.__cause__ or error
+            self.broken[collector.nodeid] = import_problem(cause, chapter_root(collector.path))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        problem = self.broken.get(report.nodeid)
+        if not report.failed or problem is None:
+            return
+        report.longrepr = f"{BROKEN_PREFIX}{problem}"
+        path = Path(str(self.config.rootpath), report.nodeid.split("::")[0])
+        for declared in declared_in(path):
+            nodeid = f"{report.nodeid}::{declared.test}"
+            self.outcomes[nodeid] = Outcome(
+                nodeid,
+                declared.chapter,
+                declared.module,
+                declared.exercise,
+                declared.points,
+                "failed",
+                f"{BROKEN_PREFIX}{problem}",
+            )
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         ranks = {id(item): (sort_key(*_chapter_module(item)), index) for index, item in enumerate(items)}
         items.sort(key=lambda item: ranks[id(item)])
+        user_limit = getattr(self.config, "_env_timeout", None)  # --timeout, its ini setting or PYTEST_TIMEOUT
         for item in items:
             self.outcomes[item.nodeid] = describe(item)
+            if user_limit is None and is_public_test(item.path) and not item.get_closest_marker("timeout"):
+                item.add_marker(pytest.mark.timeout(PUBLIC_TEST_TIMEOUT_S))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -196,12 +288,13 @@ class Progress:
         record = self.outcomes.get(item.nodeid) or describe(item)
         if report.failed:
             error = call.excinfo.value if call.excinfo else None
-            short = one_line(error) if error is not None else None
+            root = chapter_root(item.path) if is_public_test(item.path) else None
+            short = one_line(error, root, record.exercise) if error is not None else None
             if short:
                 report.longrepr = short
             not_started = not_started_name(error) is not None
             report.dl_not_started = not_started  # type: ignore[attr-defined]
-            message = summary(error) if error is not None else "failed"
+            message = summary(error, root, record.exercise) if error is not None else "failed"
             record = replace(record, status="not started" if not_started else "failed", message=message)
         elif report.when == "call" and report.passed:
             record = replace(record, status="passed", message="")
@@ -227,6 +320,9 @@ class Progress:
             if grader_error(self.config):
                 data["grader_error"] = grader_error(self.config)
             atomic_write(Path(path), json.dumps(data, indent=1))
+        public = [o for o in self.outcomes.values() if is_chapter(o.chapter)]
+        if public and all(_in_exercises(Path(str(self.config.rootpath), o.nodeid.split("::")[0])) for o in public):
+            history.record(Path(str(self.config.rootpath)), [r for r in self.exercises() if is_chapter(r.chapter)])
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         rows = [row for row in self.exercises() if is_chapter(row.chapter)]  # not the tool's own tests
@@ -240,14 +336,20 @@ class Progress:
                 f"  {row.chapter:<5} {row.exercise:<{width}}  {row.status:<12}"
                 f" {row.passed}/{row.tests} tests  {row.score:g}/{row.max_score:g} points"
             )
-        todo = next((r for r in rows if r.status != "passing"), None)
-        if todo:
-            write(
-                f"Next: {todo.exercise} in {todo.chapter}/{todo.module}.py"
-                + (f"  ({todo.message})" if todo.message else "")
-            )
-        else:
-            write("Every exercise here passes.")
+        write(next_step(rows))
+
+
+def next_step(rows: list[ExerciseScore]) -> str:
+    """The Next line: a broken file first, else the first exercise that does not pass."""
+    broken = next((r for r in rows if r.status == "broken"), None)
+    if broken:
+        problem = broken.message.removeprefix(BROKEN_PREFIX)
+        count = sum(r.status == "broken" and r.message == broken.message for r in rows)
+        return f"Fix this first: {problem} ({count} exercise{'s' if count > 1 else ''} cannot run until it imports)"
+    todo = next((r for r in rows if r.status != "passing"), None)
+    if todo is None:
+        return "Every exercise here passes."
+    return f"Next: {todo.exercise} in {todo.chapter}/{todo.module}.py" + (f"  ({todo.message})" if todo.message else "")
 
 
 def _chapter_module(item: pytest.Item) -> tuple[str, str]:

@@ -94,11 +94,11 @@ def check_scalar(actual: object, expected: float, what: str, rtol: float = 1e-6,
     check_close(array.reshape(()), expected, what, rtol=rtol, atol=atol)
 
 
-def unpack_pair(result: Any, what: str) -> tuple[Any, Any]:
-    """A forward's ``(out, cache)`` or a loss's ``(loss, grad)``."""
+def unpack_pair(result: Any, what: str, names: str = "") -> tuple[Any, Any]:
+    """A forward's ``(out, cache)`` or a loss's ``(loss, grad)``; ``names`` shows which, e.g. "(out, cache)"."""
     if not isinstance(result, tuple) or len(result) != 2:
         got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
-        fail(f"{what}: must return a pair, got {got}")
+        fail(f"{what} must return a pair{' ' + names if names else ''}, got {got}")
     return result
 
 
@@ -183,15 +183,57 @@ def away_from_zero(rng: np.random.Generator, shape: int | tuple[int, ...], margi
     return np.where(np.abs(values) < margin, np.sign(values + 1e-12) * (margin + np.abs(values)), values)
 
 
+def call_forward(
+    forward: Callable[..., Any], inputs: Sequence[Any], params: Sequence[Any] = ()
+) -> tuple[np.ndarray, Any]:
+    """Call a forward pass on inputs (and fixed params); return (out, cache).
+
+    Checks that it returns a pair and leaves its inputs unchanged.
+    """
+    name = getattr(forward, "__name__", "the forward pass")
+    copies = snapshot(*inputs)
+    out, cache = unpack_pair(forward(*inputs, *params), name, "(out, cache)")
+    check_unchanged(inputs, copies, name)
+    return as_array(out, f"{name} output"), cache
+
+
 def run_forward(module: Any, name: str, inputs: Sequence[Any], params: Sequence[Any] = ()) -> tuple[np.ndarray, Any]:
     """Call ``name`` of ``module`` on inputs (and fixed params); return (out, cache).
 
     Checks that it returns a pair and leaves its inputs unchanged.
     """
     copies = snapshot(*inputs)
-    out, cache = unpack_pair(getattr(module, name)(*inputs, *params), name)
+    out, cache = unpack_pair(getattr(module, name)(*inputs, *params), name, "(out, cache)")
     check_unchanged(inputs, copies, name)
     return as_array(out, f"{name} output"), cache
+
+
+def call_backward(
+    forward: Callable[..., Any],
+    backward: Callable[..., Any],
+    inputs: Sequence[Any],
+    params: Sequence[Any] = (),
+    dout: np.ndarray | None = None,
+) -> tuple:
+    """A forward then its backward pass on ``inputs``; return the gradients, one per input.
+
+    Checks what every layer promises: the forward returns (out, cache) and
+    leaves its inputs unchanged; the backward returns one gradient per input
+    (a bare array for a single input), each shaped like its input, and leaves
+    dout unchanged. ``dout`` defaults to ones shaped like the output.
+    """
+    name = getattr(backward, "__name__", "the backward pass")
+    out, cache = call_forward(forward, inputs, params)
+    dout = np.ones(out.shape) if dout is None else dout
+    dout_copy = np.array(dout, copy=True)
+    grads = backward(dout, cache)
+    grads = (grads,) if len(inputs) == 1 else unpack_tuple(grads, len(inputs), name)
+    check_unchanged([dout], [dout_copy], name)
+    for index, (grad, value) in enumerate(zip(grads, inputs)):
+        shape = np.shape(as_array(grad, f"{name}: gradient #{index + 1}"))
+        if shape != np.shape(value):
+            fail(f"{name}: gradient #{index + 1} has shape {shape}, like its input it should be {np.shape(value)}")
+    return grads
 
 
 def check_backward(

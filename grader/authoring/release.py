@@ -4,12 +4,12 @@ DEST becomes a new git repository with two branches:
 
 - ``main``, for students: ``exercises/`` exactly as ``dlgrade sync``
   generates it (only the selected chapters), ``datasets/``, the student side
-  of the tool (the pytest plugin and ``dlgrade check`` with what they import,
-  never the generator, the hidden suites, the corpus or the grader), a student
-  README, a ``pyproject.toml`` and a ``.gitignore``.
+  of the tool (the pytest plugin, ``dlgrade check``, ``watch`` and ``hint``
+  with what they import, never the generator, the hidden suites, the corpus
+  or the grader), a student README, a ``pyproject.toml`` and a ``.gitignore``.
 - ``solutions``: the same tree where every stub module is the reference
-  implementation with the marker lines removed, under the same generated
-  header, so ``git diff main solutions`` shows exactly the answers.
+  implementation with the marker lines removed, under the same header, so
+  ``git diff main solutions`` shows exactly the answers.
 
 The tree is built in a temporary folder next to DEST and moved there only
 when both branches are committed and ``main`` passed the leak check, so a
@@ -35,7 +35,7 @@ from pathlib import Path
 
 from grader.authoring.imports import import_nodes, imported_from, relative_imports
 from grader.authoring.markers import BEGIN, END, remove_markers
-from grader.authoring.sync import HEADER, expected_tree, render
+from grader.authoring.sync import expected_tree, header, render
 from grader.curriculum import sort_key
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.paths import ROOT, SOLUTIONS, is_chapter, source_files
@@ -55,6 +55,8 @@ STUDENT_MODULES = (
     "testing",
     "implementations",
     "check",
+    "watch",
+    "hints",
     "grading.runner",
     "curriculum",
     "paths",
@@ -72,7 +74,7 @@ INSTRUCTOR_ONLY = frozenset(
     }
 )
 # Requirements students install; pyopencl only with the OpenCL chapter.
-STUDENT_REQUIREMENTS = ("numpy", "autograd", "pytest", "matplotlib", "rich", "tqdm")
+STUDENT_REQUIREMENTS = ("numpy", "autograd", "pytest", "pytest-timeout", "watchfiles", "matplotlib", "rich")
 OPENCL_CHAPTER, OPENCL_REQUIREMENT = "ch10", "pyopencl[pocl]"
 
 AUTHOR = ("dlgrade release", "dlgrade-release@users.noreply.github.com")
@@ -89,6 +91,7 @@ build/
 venv/
 .pytest_cache/
 .ipynb_checkpoints/
+.dlgrade/
 """
 
 
@@ -162,9 +165,9 @@ def solved_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, s
         if path.suffix != ".py" or not _in_release(rel, selected):
             continue
         text = path.read_text(encoding="utf-8")
-        header = HEADER.format(source=path.relative_to(solutions.parent).as_posix())
-        if render(path, solutions) != header + text:  # a stub: sync stripped something
-            solved[f"exercises/{rel}"] = header + remove_markers(text)
+        top = header(rel)
+        if render(path, solutions) != top + text:  # a stub: sync stripped something
+            solved[f"exercises/{rel}"] = top + remove_markers(text)
     return solved
 
 
@@ -302,7 +305,6 @@ dlgrade = "grader.pytest_plugin"
 include = ["grader*", "exercises*"]
 
 [tool.pytest.ini_options]
-addopts = "-p no:cacheprovider"
 pythonpath = ["."]
 testpaths = ["exercises"]
 """
@@ -365,10 +367,30 @@ the stub raises `NotImplementedError`, keep the function's name and
 signature, and run the tests again. `dlgrade check` with no chapter shows
 every chapter.
 
+- A file that does not import (a syntax error, a module the course does not
+  use) is reported first, with its line: the exercises that need it show as
+  `broken` until it imports again.
+- Each public test has a time limit of a few seconds, so an endless loop
+  is reported by name; `pytest --timeout=60 ...` gives more time.
+- `pytest --lf exercises/{first}` reruns only the tests that failed last time.
+- `dlgrade check --history` shows how each exercise went over your runs
+  (kept in `.dlgrade/`, which git ignores).
+
+## While you work
+
+```
+dlgrade watch {first}           # reruns the tests each time you save; shows the exercise to do now
+dlgrade hint affine_backward   # a hint; ask again for the next level (idea, maths, shapes)
+```
+
+The exercises use numpy (and, where a chapter says so, autograd,
+matplotlib or pyopencl) and Python's standard library, nothing else.
+
 Your grade comes from further tests that your instructor runs on your
-submission: passing the public tests is necessary, not sufficient. Check
-shapes, a batch of one and non-square inputs yourself, and never modify a
-function's inputs.
+submission: passing the public tests is necessary, not sufficient. Each
+public test file shows every kind of check the grader makes (inputs left
+unchanged, large values, a batch of one, what is returned), and each
+docstring states everything that is graded.
 
 ## Compare with the solutions (after the deadline)
 
@@ -381,9 +403,9 @@ git diff HEAD origin/solutions -- exercises/{first}/layers.py   # your code agai
 git diff main origin/solutions -- exercises/{first}             # just the answers
 ```
 
-If you are studying on your own and already have the `solutions` branch,
-try each exercise before looking; `git diff main solutions -- exercises/{first}`
-shows every answer of the chapter.
+If you are studying on your own, try each exercise before looking: the
+same two commands work in your clone as soon as `git fetch origin solutions`
+has brought the branch.
 """
 
 

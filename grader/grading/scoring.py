@@ -17,9 +17,10 @@ from grader.curriculum import sort_key
 
 Status = Literal["passed", "failed", "not started", "not run"]
 STATUSES: tuple[Status, ...] = get_args(Status)
-ExerciseStatus = Literal["passing", "failing", "not started"]
+ExerciseStatus = Literal["passing", "failing", "not started", "broken"]
 
 NOT_REPORTED = "did not report"
+BROKEN_PREFIX = "broken: "  # the message of a test whose module does not import (a student's run)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class ExerciseScore:
             return "passing"
         if self.passed == 0 and self.messages and all(m.startswith("not started") for m in self.messages):
             return "not started"
+        if self.passed == 0 and self.messages and all(m.startswith(BROKEN_PREFIX) for m in self.messages):
+            return "broken"
         return "failing"
 
     @property

@@ -24,16 +24,12 @@ when cached, seconds the first time), and ``program.kernel_name`` creates a
 new kernel object on every access (pyopencl warns ``RepeatedKernelRetrieval``),
 so host code must get its kernels from ``kernel_for``.
 
-Why the sources are functions: the course names the kernel sources
+Kernel sources: each kernel's OpenCL C source is returned by a function
+(``vector_add_source()``, ``matmul_naive_source()``, ...) that you write;
 ``VECTOR_ADD_SRC``, ``MATMUL_NAIVE_SRC``, ``MATMUL_TILED_SRC`` and
-``MATMUL_FAST_SRC``. A module-level string cannot be an exercise (the stub
-generator only replaces blocks inside functions, and a stub must still
-import), so each source is returned by a function (``vector_add_source()``,
-...) and the constant is derived from it when first read (a module
-``__getattr__``). In the stubs, reading ``VECTOR_ADD_SRC`` raises the same
-NotImplementedError as calling ``vector_add_source()``.
+``MATMUL_FAST_SRC`` read the same strings once those functions work.
 
-Timing (the book's mistake): ``kernel(queue, ...)`` only *enqueues* the
+Timing (where the book goes wrong, chapter 10): ``kernel(queue, ...)`` only *enqueues* the
 kernel and returns at once; the device runs it later, asynchronously. A
 stopwatch around the launch therefore measures how long it takes to put a
 command in a queue, not how long the kernel runs; the book's GPU times are
@@ -289,7 +285,8 @@ def vector_add(a, b, device=0, events=None):
     copied back with cl.enqueue_copy (which waits for the kernel).
 
     Inputs:
-    - a, b: arrays of the same shape (any numeric dtype; computed in float32)
+    - a, b: arrays of the same shape, any numeric dtype (computed in float32) and
+      any memory layout (a transposed view works too); neither is modified
     - device: number of the device in device_report()
     - events: None, or a list to which the kernel's cl.Event is appended
 
@@ -353,7 +350,8 @@ def matmul_naive(A, B, device=0, events=None):
     None (the driver picks the work groups).
 
     Inputs:
-    - A: (M, K), B: (K, N), any numeric dtype (computed in float32)
+    - A: (M, K), B: (K, N), any numeric dtype (computed in float32) and any
+      memory layout (transposed views work too); neither is modified
     - device, events: as in vector_add
 
     Returns:

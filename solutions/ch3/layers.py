@@ -3,7 +3,12 @@
 Every forward returns ``(out, cache)``; the matching backward takes
 ``(dout, cache)``, where ``dout`` is the upstream gradient dL/dout, and
 returns the gradients of the loss with respect to the forward's inputs, in
-the forward's order. What goes into ``cache`` is up to you.
+the forward's order, each shaped like its input. What goes into ``cache``
+is up to you. Inputs (``x``, ``w``, ``dout``, ...) are never modified: the
+tests check that they are unchanged after every call.
+
+The docstrings say *what* to compute; deriving the backward passes is the
+exercise (book, chapter 3). `dlgrade hint NAME` helps, one level at a time.
 """
 
 import numpy as np
@@ -33,10 +38,7 @@ def affine_forward(x, w, b):
 
 
 def affine_backward(dout, cache):
-    """Backward pass of the fully connected layer.
-
-    With X the flattened input (N, D): dx = dout @ w.T (reshaped like x),
-    dw = X.T @ dout, db = sum of dout over the batch.
+    """Backward pass of the fully connected layer: dx = dL/dx, dw = dL/dw, db = dL/db.
 
     Inputs:
     - dout: upstream gradient, shape (N, M)
@@ -57,7 +59,7 @@ def affine_backward(dout, cache):
 
 
 def relu_forward(x):
-    """Rectified linear unit: out = max(0, x), elementwise.
+    """Rectified linear unit: out = max(0, x), elementwise. x itself stays unchanged.
 
     Inputs:
     - x: array of any shape
@@ -74,7 +76,7 @@ def relu_forward(x):
 
 
 def relu_backward(dout, cache):
-    """Backward pass of the ReLU: dx = dout where x > 0, else 0.
+    """Backward pass of the ReLU: dx = dL/dx (take the derivative at x = 0 to be 0).
 
     Inputs:
     - dout: upstream gradient, any shape
@@ -112,7 +114,7 @@ def sigmoid_forward(x):
 
 
 def sigmoid_backward(dout, cache):
-    """Backward pass of the sigmoid: dx = dout * s * (1 - s), s = sigmoid(x).
+    """Backward pass of the sigmoid: dx = dL/dx.
 
     Inputs:
     - dout: upstream gradient, any shape
@@ -146,7 +148,7 @@ def tanh_forward(x):
 
 
 def tanh_backward(dout, cache):
-    """Backward pass of tanh: dx = dout * (1 - tanh(x)**2).
+    """Backward pass of tanh: dx = dL/dx.
 
     Inputs:
     - dout: upstream gradient, any shape
@@ -165,8 +167,8 @@ def tanh_backward(dout, cache):
 def softmax(x):
     """Row-wise softmax: p[i, j] = exp(x[i, j]) / sum_k exp(x[i, k]).
 
-    Numerically stable: subtracting each row's maximum first leaves p
-    unchanged and keeps exp from overflowing (x = [[1000, 1001]] works).
+    Numerically stable: rows of large scores (x = [[1000, 1001]] or
+    [[-1000, -1001]]) give finite probabilities, without overflow warnings.
 
     Inputs:
     - x: scores, shape (N, C)

@@ -1,8 +1,9 @@
 """Loss functions, each returning ``(loss, grad)``.
 
-``grad`` is the gradient of the (scalar) loss with respect to the first
-argument, so it has that argument's shape. Losses are means over the
-batch: the gradient carries the same 1/N.
+``loss`` is one number; ``grad`` is the gradient of the loss with respect
+to the first argument, so it has that argument's shape. Losses are means
+over the batch: the gradient carries the same 1/N. Neither argument is
+modified.
 """
 
 import numpy as np
@@ -79,7 +80,11 @@ def categorical_cross_entropy(p, y):
 def softmax_loss(x, y):
     """Softmax (cross-entropy) loss on class scores, as in CS231n.
 
-    L = (1/N) * sum_i -log(softmax(x[i])[y[i]]); dL/dx = (softmax(x) - onehot(y)) / N.
+    L = (1/N) * sum_i -log(softmax(x[i])[y[i]]), and its gradient dx = dL/dx.
+
+    Numerically stable: scores of any size (x = [[1000, 1001]] or
+    [[-1000, -1001]]) give a finite loss and gradient, without overflow
+    warnings. A batch of one (N = 1) works like any other.
 
     Inputs:
     - x: scores, shape (N, C)

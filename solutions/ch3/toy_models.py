@@ -1,4 +1,4 @@
-"""Toy networks whose weights are known, from the blog posts the course follows."""
+"""Toy networks whose weights are known: small cases of chapter 3 to work out by hand."""
 
 import numpy as np
 
@@ -56,7 +56,7 @@ def dense_toy_weights():
 
     x1 and x2 are rows of two numbers each; the layer sees their
     concatenation [x1, x2] (4 numbers) and returns [x1, x2] @ W (2 numbers).
-    (The post prints a W whose rows are in the wrong order; check yours.)
+    (Check yours on x1 = [1, 0], x2 = [0, 1]: swapping its rows is an easy slip.)
 
     Returns:
     - W: shape (4, 2)
@@ -82,11 +82,10 @@ def rnn_toy_weights():
 
 
 def tiny_net_gradients(W1, W2, x, y):
-    """Analytic gradients of the "tiny neural net" (3 inputs, 4 relu units, 1 output).
+    """Analytic gradients of a tiny neural net (3 inputs, 4 relu units, 1 output).
 
     a1 = relu(W1 @ x), a2 = W2 @ a1 (no biases, linear output) and the error
-    e = sum((a2 - y)**2). By the chain rule
-    de/dW2 = 2 (a2 - y) a1^T and de/dW1 = [(W2^T 2 (a2 - y)) * (W1 @ x > 0)] x^T.
+    e = sum((a2 - y)**2). Return de/dW1 and de/dW2, worked out by the chain rule.
 
     Inputs:
     - W1: shape (4, 3)

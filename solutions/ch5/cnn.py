@@ -1,4 +1,9 @@
-"""A small convolutional network: the book's convolution-detector-pooling block, then two affine layers."""
+"""A small convolutional network: the book's convolution-detector-pooling block, then two affine layers.
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
+"""
 
 import numpy as np
 

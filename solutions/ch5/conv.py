@@ -15,6 +15,10 @@ padding P and stride S the output has
 rows and columns; rows or columns left over that do not fill a whole window
 are ignored. Forwards return ``(out, cache)``; backwards take
 ``(dout, cache)`` and return ``(dx, dw, db)``.
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
 """
 
 import numpy as np

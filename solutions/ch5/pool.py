@@ -8,6 +8,10 @@ of shape (H, W) gives
 
 outputs per channel (rows or columns that do not fill a whole window are
 ignored). Windows overlap when S is smaller than the window.
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
 """
 
 import numpy as np

@@ -6,7 +6,7 @@ Run them with `pytest exercises/ch5/test_cnn.py`.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot
 
 from .cnn import ThreeLayerConvNet, conv_relu_pool_backward, conv_relu_pool_forward
 
@@ -92,3 +92,23 @@ def test_three_layer_convnet_gradients():
             atol=1e-7,
             err_msg=f"gradient of {name}",
         )
+
+
+# What the grader also checks: a batch of one, non-square images, inputs left
+# unchanged, gradients shaped like their inputs.
+@pytest.mark.exercise("conv_relu_pool_backward")
+def test_block_on_a_batch_of_one_non_square_image():
+    rng = np.random.default_rng(4)
+    x, w, b = rng.normal(size=(1, 2, 6, 4)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
+    call_backward(conv_relu_pool_forward, conv_relu_pool_backward, (x, w, b), (CONV, POOL))
+
+
+@pytest.mark.exercise("ThreeLayerConvNet")
+def test_convnet_loss_leaves_its_inputs_unchanged_and_works_on_one_image():
+    net = ThreeLayerConvNet(input_dim=(1, 6, 6), num_filters=2, filter_size=3, hidden_dim=5, num_classes=3, seed=0)
+    X, y = np.random.default_rng(5).normal(size=(1, 1, 6, 6)), np.array([2])
+    copies = snapshot(X, y)
+    loss, grads = net.loss(X, y)
+    check_unchanged([X, y], copies, "ThreeLayerConvNet.loss")
+    assert np.ndim(loss) == 0, "the loss is one number"
+    assert {k: np.shape(v) for k, v in grads.items()} == {k: v.shape for k, v in net.params.items()}

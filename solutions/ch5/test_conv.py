@@ -6,7 +6,7 @@ Run them with `pytest exercises/ch5/test_conv.py`.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_backward, call_forward, check_close, check_unchanged, numerical_gradient, snapshot
 
 from .conv import (
     connection_counts,
@@ -137,6 +137,89 @@ def test_conv_forward_fast_equals_naive():
 @pytest.mark.exercise("conv_backward_fast")
 def test_conv_backward_fast_matches_numerical_gradient():
     conv_gradients(conv_forward_fast, conv_backward_fast, {"stride": 2, "pad": 1}, seed=2)
+
+
+# The rules every convolution follows, previewing the grader's checks: every stride and
+# padding, a batch of one and non-square images and filters, inputs left unchanged,
+# gradients shaped like their inputs, and a fast version without loops over pixels.
+STRIDES_AND_PADS = [{"stride": s, "pad": p} for s in (1, 2) for p in (0, 1, 2)]
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.exercise(n), id=n) for n in ("convolve1d", "cross_correlate1d")]
+)
+def test_1d_functions_leave_their_inputs_unchanged(name):
+    signal, kernel = np.array([1.0, -2.0, 3.0, 0.5]), np.array([2.0, 1.0])
+    copies = snapshot(signal, kernel)
+    globals()[name](signal, kernel)  # the function imported above
+    check_unchanged([signal, kernel], copies, name)
+
+
+@pytest.mark.parametrize(
+    "name, conv_param",
+    [
+        pytest.param(
+            name, param, marks=pytest.mark.exercise(name), id=f"{name}-stride{param['stride']}-pad{param['pad']}"
+        )
+        for name in ("conv_forward_naive", "conv_forward_fast")
+        for param in STRIDES_AND_PADS
+    ],
+)
+def test_a_stride_of_2_keeps_every_other_output_of_stride_1(name, conv_param):
+    forward = globals()[name]  # the function imported above
+    rng = np.random.default_rng(7)
+    x, w, b = rng.normal(size=(2, 2, 7, 7)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
+    one, _ = call_forward(forward, (x, w, b), ({"stride": 1, "pad": conv_param["pad"]},))
+    out, _ = call_forward(forward, (x, w, b), (conv_param,))
+    s = conv_param["stride"]
+    check_close(out, one[:, :, ::s, ::s], f"{name} with stride {s}, pad {conv_param['pad']}")
+
+
+@pytest.mark.parametrize(
+    "kind, x_shape, w_shape",
+    [
+        pytest.param(kind, x_shape, w_shape, marks=pytest.mark.exercise(f"conv_backward_{kind}"), id=f"{kind}-{label}")
+        for kind in ("naive", "fast")
+        for label, x_shape, w_shape in (
+            ("batch of one", (1, 1, 5, 5), (1, 1, 3, 3)),
+            ("non-square", (2, 3, 6, 4), (4, 3, 3, 2)),
+        )
+    ],
+)
+def test_convolution_shapes_pair_and_unchanged_inputs(kind, x_shape, w_shape):
+    forward, backward = globals()[f"conv_forward_{kind}"], globals()[f"conv_backward_{kind}"]  # imported above
+    rng = np.random.default_rng(8)
+    x, w, b = rng.normal(size=x_shape), rng.normal(size=w_shape), rng.normal(size=w_shape[0])
+    conv_param = {"stride": 1, "pad": 1}
+    out, _ = call_forward(forward, (x, w, b), (conv_param,))
+    H, W = 1 + (x_shape[2] + 2 - w_shape[2]), 1 + (x_shape[3] + 2 - w_shape[3])
+    assert out.shape == (x_shape[0], w_shape[0], H, W), f"conv_forward_{kind}: output shape {out.shape}"
+    copies = snapshot(x, w, b)
+    call_backward(forward, backward, (x, w, b), (conv_param,), dout=rng.normal(size=out.shape))
+    check_unchanged([x, w, b], copies, f"conv_backward_{kind}")
+
+
+@pytest.mark.exercise("conv_forward_fast")
+def test_the_fast_convolution_is_faster_than_the_loops():
+    import time
+
+    rng = np.random.default_rng(9)
+    x, w, b = rng.normal(size=(2, 3, 12, 12)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
+    conv_param = {"stride": 1, "pad": 1}
+
+    def best(function):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            function(x, w, b, conv_param)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    naive, fast = best(conv_forward_naive), best(conv_forward_fast)
+    assert fast * 3 < naive, (
+        f"conv_forward_fast took {fast * 1e3:.1f} ms, the loops {naive * 1e3:.1f} ms: "
+        "no Python loop over output pixels (the grader asks for a large speed-up)"
+    )
 
 
 @pytest.mark.exercise("connection_counts")

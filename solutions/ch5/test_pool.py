@@ -6,7 +6,7 @@ Run them with `pytest exercises/ch5/test_pool.py`.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_forward, numerical_gradient
 
 from .pool import (
     avg_pool_backward,
@@ -94,6 +94,33 @@ def test_avg_pool_backward_matches_numerical_gradient():
         atol=1e-8,
         err_msg="each cell of a window gets dout / (PH * PW); overlapping windows add up",
     )
+
+
+# The rules every pooling layer follows, previewing the grader's checks: a batch of
+# one, non-square windows and strides, inputs left unchanged, gradients shaped like x.
+POOLS = [
+    ("batch of one", (1, 1, 4, 4), {"pool_height": 2, "pool_width": 2, "stride": 2}),
+    ("non-square, overlapping", (2, 3, 5, 7), {"pool_height": 3, "pool_width": 2, "stride": 1}),
+]
+LAYERS = [("max_pool_forward_naive", "max_pool_backward_naive"), ("avg_pool_forward", "avg_pool_backward")]
+
+
+@pytest.mark.parametrize(
+    "forward, backward, x_shape, pool_param",
+    [
+        pytest.param(forward, backward, x_shape, param, marks=pytest.mark.exercise(backward), id=f"{backward}-{label}")
+        for forward, backward in LAYERS
+        for label, x_shape, param in POOLS
+    ],
+)
+def test_pooling_shapes_pair_and_unchanged_inputs(forward, backward, x_shape, pool_param):
+    x = np.random.default_rng(3).permutation(np.prod(x_shape)).reshape(x_shape) / 10.0  # no ties
+    out, cache = call_forward(globals()[forward], (x,), (pool_param,))  # the functions imported above
+    H = 1 + (x_shape[2] - pool_param["pool_height"]) // pool_param["stride"]
+    W = 1 + (x_shape[3] - pool_param["pool_width"]) // pool_param["stride"]
+    assert out.shape == (*x_shape[:2], H, W), f"{forward}: output shape {out.shape}"
+    dx = globals()[backward](np.ones(out.shape), cache)
+    assert np.shape(dx) == x_shape, f"{backward}: dx of shape {np.shape(dx)}, like x it should be {x_shape}"
 
 
 @pytest.mark.exercise("l2_pool_forward")

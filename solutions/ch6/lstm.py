@@ -13,6 +13,10 @@ Row-vector (CS231n) convention: with a = x @ Wx + prev_h @ Wh + b of shape
 
 The cell state is the "constant error carousel": its gradient flows from one
 step to the previous one multiplied only by the forget gate.
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
 """
 
 import numpy as np
@@ -56,14 +60,10 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
 
 
 def lstm_step_backward(dnext_h, dnext_c, cache):
-    """Backward pass of one LSTM step.
+    """Backward pass of one LSTM step: the gradients of the loss with respect to every input of the step.
 
-    The cell state receives dnext_c plus what flows in from next_h:
-    dc = dnext_c + dnext_h * o * (1 - tanh(next_c)^2). Then
-    dprev_c = dc * f, and the gate pre-activations get
-    di = dc * g * i(1 - i), df = dc * prev_c * f(1 - f),
-    do = dnext_h * tanh(next_c) * o(1 - o), dg = dc * i * (1 - g^2),
-    stacked in the order i, f, o, g like the forward.
+    The cell state next_c is an output of the step in its own right: it gets
+    the upstream gradient dnext_c, and it also influences next_h.
 
     Inputs:
     - dnext_h: upstream gradient of next_h, shape (N, H)

@@ -6,6 +6,10 @@ Forwards return ``(out, cache)``; backwards take ``(dout, cache)`` and return
 one gradient per forward input, in the forward's order. Training the unrolled
 network is backpropagation through time (BPTT): the gradient reaching h_t is
 what its own output receives plus what h_{t+1} sends back.
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
 """
 
 import numpy as np
@@ -33,11 +37,7 @@ def rnn_step_forward(x, prev_h, Wx, Wh, b):
 
 
 def rnn_step_backward(dnext_h, cache):
-    """Backward pass of one time step.
-
-    With a = x @ Wx + prev_h @ Wh + b and next_h = tanh(a):
-    da = dnext_h * (1 - next_h ** 2); dx = da @ Wx.T, dprev_h = da @ Wh.T,
-    dWx = x.T @ da, dWh = prev_h.T @ da, db = sum of da over the batch.
+    """Backward pass of one time step: the gradients of the loss with respect to x, prev_h, Wx, Wh and b.
 
     Inputs:
     - dnext_h: upstream gradient of next_h, shape (N, H)

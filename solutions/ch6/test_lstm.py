@@ -6,7 +6,7 @@ Run them with `pytest exercises/ch6/test_lstm.py`. Each test checks one idea.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot, unpack_tuple
 
 from .lstm import (
     lstm_backward,
@@ -150,6 +150,43 @@ def test_peephole_output_gate_sees_the_new_cell_state():
         rtol=1e-7,
         err_msg="o = sigmoid(... + p_o * next_c): the output gate peeks at the new cell",
     )
+
+
+# The rules every LSTM function follows, previewing the grader's checks: a batch of one,
+# input and hidden sizes that differ, inputs left unchanged, one gradient per input shaped like it.
+SIZES = [("batch of one", (1, 3, 2, 2)), ("D != H", (3, 4, 5, 2))]
+
+
+def lstm_weights(rng, D, H):
+    return rng.normal(size=(D, 4 * H)), rng.normal(size=(H, 4 * H)), rng.normal(size=4 * H)
+
+
+@pytest.mark.parametrize(
+    "N, T, D, H", [pytest.param(*size, marks=pytest.mark.exercise("lstm_backward"), id=label) for label, size in SIZES]
+)
+def test_lstm_sequence_shapes_and_unchanged_inputs(N, T, D, H):
+    rng = np.random.default_rng(21)
+    call_backward(
+        lstm_forward, lstm_backward, (rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), *lstm_weights(rng, D, H))
+    )
+
+
+@pytest.mark.parametrize(
+    "N, T, D, H",
+    [pytest.param(*size, marks=pytest.mark.exercise("lstm_step_backward"), id=label) for label, size in SIZES],
+)
+def test_lstm_step_shapes_and_unchanged_inputs(N, T, D, H):
+    rng = np.random.default_rng(22)
+    inputs = (rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H)), *lstm_weights(rng, D, H))
+    copies = snapshot(*inputs)
+    _, _, cache = unpack_tuple(lstm_step_forward(*inputs), 3, "lstm_step_forward")
+    check_unchanged(inputs, copies, "lstm_step_forward")
+    dnext_h, dnext_c = np.ones((N, H)), np.zeros((N, H))  # each upstream gradient may come alone
+    grads = unpack_tuple(lstm_step_backward(dnext_h, dnext_c, cache), 6, "lstm_step_backward")
+    for grad, value in zip(grads, inputs):
+        assert np.shape(grad) == value.shape, (
+            f"lstm_step_backward: a gradient of shape {np.shape(grad)} for {value.shape}"
+        )
 
 
 @pytest.mark.exercise("peephole_lstm_step_backward")

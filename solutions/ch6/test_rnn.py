@@ -6,7 +6,7 @@ Run them with `pytest exercises/ch6/test_rnn.py`. Each test checks one idea.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot
 
 from .rnn import (
     birnn_backward,
@@ -207,6 +207,42 @@ def test_clip_grad_norm_leaves_small_gradients_alone():
     assert np.isclose(norm, 0.5)
     np.testing.assert_array_equal(clipped["W"], grads["W"], err_msg="below the threshold nothing changes")
     np.testing.assert_array_equal(clipped["b"], grads["b"])
+
+
+# The rules every recurrent layer follows, previewing the grader's checks: a batch of one,
+# input and hidden sizes that differ, inputs left unchanged, one gradient per input shaped like it.
+SIZES = [("batch of one", (1, 2, 2)), ("D != H", (3, 5, 2))]
+
+
+def rnn_weights(rng, D, H):
+    return rng.normal(size=(D, H)), rng.normal(size=(H, H)), rng.normal(size=H)
+
+
+@pytest.mark.parametrize(
+    "N, D, H", [pytest.param(*size, marks=pytest.mark.exercise("rnn_step_backward"), id=label) for label, size in SIZES]
+)
+def test_rnn_step_shapes_and_unchanged_inputs(N, D, H):
+    rng = np.random.default_rng(20)
+    inputs = (rng.normal(size=(N, D)), rng.normal(size=(N, H)), *rnn_weights(rng, D, H))
+    call_backward(rnn_step_forward, rnn_step_backward, inputs)
+
+
+@pytest.mark.parametrize(
+    "N, D, H", [pytest.param(*size, marks=pytest.mark.exercise("rnn_backward"), id=label) for label, size in SIZES]
+)
+def test_rnn_shapes_and_unchanged_inputs(N, D, H):
+    rng = np.random.default_rng(20)
+    inputs = (rng.normal(size=(N, 4, D)), rng.normal(size=(N, H)), *rnn_weights(rng, D, H))
+    call_backward(rnn_forward, rnn_backward, inputs)
+
+
+@pytest.mark.exercise("clip_grad_norm")
+def test_clip_grad_norm_leaves_the_given_gradients_unchanged():
+    grads = {"W": np.full((2, 2), 3.0), "b": np.array([4.0])}
+    copies = snapshot(grads["W"], grads["b"])
+    clipped, norm = clip_grad_norm(grads, 1.0)
+    check_unchanged([grads["W"], grads["b"]], copies, "clip_grad_norm")
+    assert set(clipped) == {"W", "b"} and isinstance(float(norm), float)
 
 
 def output_rnn_example(seed, N=2, T=4, D=3, H=4, M=2):

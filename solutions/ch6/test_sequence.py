@@ -6,7 +6,7 @@ Run them with `pytest exercises/ch6/test_sequence.py`. Each test checks one idea
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_backward, check_unchanged, fail, numerical_gradient, snapshot, unpack_pair
 
 from .sequence import (
     fit_toy_rnn,
@@ -89,3 +89,25 @@ def test_fit_toy_rnn_recovers_the_known_weights():
     np.testing.assert_allclose(
         [W, U, b], [-0.5, 1.0, 0.0], atol=0.02, err_msg="a linear RNN trained by BPTT finds W = -0.5, U = 1, b = 0"
     )
+
+
+# What the grader also checks: a batch of one, inputs left unchanged, very large scores.
+@pytest.mark.exercise("temporal_affine_backward")
+def test_temporal_affine_on_a_batch_of_one():
+    rng = np.random.default_rng(23)
+    inputs = (rng.normal(size=(1, 3, 4)), rng.normal(size=(4, 2)), rng.normal(size=2))
+    call_backward(temporal_affine_forward, temporal_affine_backward, inputs)
+
+
+@pytest.mark.exercise("temporal_softmax_loss")
+def test_temporal_softmax_loss_is_stable_and_leaves_its_inputs_unchanged():
+    x = np.array([[[1000.0, 1001.0], [-1000.0, -1001.0]]])
+    y, mask = np.array([[1, 1]]), np.array([[True, True]])
+    copies = snapshot(x, y, mask)
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            loss, dx = unpack_pair(temporal_softmax_loss(x, y, mask), "temporal_softmax_loss", "(loss, dx)")
+    except FloatingPointError as error:
+        fail(f"temporal_softmax_loss of scores near +-1000: {error} (it must be numerically stable)")
+    check_unchanged([x, y, mask], copies, "temporal_softmax_loss")
+    assert np.isfinite(loss) and np.all(np.isfinite(dx)), "temporal_softmax_loss of scores near +-1000: not finite"

@@ -4,6 +4,10 @@ Batch normalization keeps each feature's activations normalised over the
 mini-batch; dropout zeroes random units while training. Both behave
 differently when training (``mode='train'``) and when predicting
 (``mode='test'``).
+
+What every function here promises (the tests check it): inputs (arrays, and
+the param dicts unless a docstring says otherwise) are never modified;
+a batch of one (N = 1) and non-square shapes work like any other.
 """
 
 import numpy as np
@@ -73,12 +77,10 @@ def batchnorm_forward(x, gamma, beta, bn_param):
 def batchnorm_backward(dout, cache):
     """Backward pass of batch normalization in train mode.
 
-    With x_hat the normalised input and inv_std = 1 / sqrt(var + eps):
-
-        dbeta  = sum over the batch of dout
-        dgamma = sum over the batch of dout * x_hat
-        dx = inv_std / N * (N * dx_hat - sum(dx_hat) - x_hat * sum(dx_hat * x_hat)),
-             where dx_hat = dout * gamma and the sums run over the batch
+    Returns dL/dx, dL/dgamma and dL/dbeta. The batch mean and variance
+    depend on every example of the batch, so dx has a contribution through
+    them too: derive it from the computation graph (`dlgrade hint
+    batchnorm_backward` helps).
 
     Inputs:
     - dout: upstream gradient, shape (N, D)

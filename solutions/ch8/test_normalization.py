@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_backward, check_close, check_unchanged, numerical_gradient, snapshot
 
 from .normalization import batchnorm_backward, batchnorm_forward, dropout_backward, dropout_forward
 
@@ -76,3 +76,29 @@ def test_dropout_backward_matches_numerical_gradient():
     dx = dropout_backward(dout, cache)
     numeric = numerical_gradient(lambda v: dropout_forward(v, param)[0], x, dout)
     np.testing.assert_allclose(dx, numeric, rtol=1e-5, atol=1e-8)
+
+
+# What the grader also checks: inputs left unchanged, gradients shaped like their inputs,
+# the running averages written back into bn_param, test mode using only them.
+@pytest.mark.exercise("batchnorm_backward")
+def test_batchnorm_shapes_unchanged_inputs_and_running_averages():
+    rng = np.random.default_rng(31)
+    x, gamma, beta = rng.normal(size=(5, 3)), rng.normal(size=3), rng.normal(size=3)
+    bn_param = {"mode": "train"}
+    call_backward(batchnorm_forward, batchnorm_backward, (x, gamma, beta), (bn_param,))
+    assert {"running_mean", "running_var"} <= set(bn_param), (
+        "batchnorm_forward writes the running averages into bn_param"
+    )
+    test_param = {"mode": "test", "running_mean": np.zeros(3), "running_var": np.ones(3)}
+    out, _ = batchnorm_forward(x[:1], gamma, beta, test_param)
+    check_close(out, gamma * x[:1] / np.sqrt(1 + 1e-5) + beta, "batchnorm_forward in test mode on one example")
+
+
+@pytest.mark.exercise("dropout_backward")
+def test_dropout_shapes_and_unchanged_inputs():
+    x = np.random.default_rng(32).normal(size=(4, 5))
+    call_backward(dropout_forward, dropout_backward, (x,), ({"mode": "train", "p": 0.5, "seed": 1},))
+    copy = snapshot(x)
+    out, _ = dropout_forward(x, {"mode": "test", "p": 0.5})
+    check_unchanged([x], copy, "dropout_forward")
+    check_close(out, x, "dropout_forward in test mode")

@@ -6,6 +6,8 @@ Run them with `pytest exercises/ch8/test_optim.py`.
 import numpy as np
 import pytest
 
+from grader.testing import check_unchanged, snapshot, unpack_pair
+
 from .optim import adadelta, adagrad, adam, nesterov_momentum, rmsprop, rprop, sgd, sgd_momentum
 
 N, D = 4, 5
@@ -148,3 +150,27 @@ def test_adam_walks_down_a_quadratic_bowl():
     for _ in range(500):
         w, config = adam(w, 2 * w, config)
     assert np.all(np.abs(w) < 0.05), f"minimising |w|^2 from (3, -2) should approach 0, got {w}"
+
+
+# The rules every update rule follows, previewing the grader's checks: config=None gives
+# the defaults, the result is a pair (next_w, config), w and dw are left unchanged, and
+# the returned config carries the rule's state to the next call (so two calls in a row
+# differ from two fresh calls, except for plain sgd).
+RULES = ["sgd", "sgd_momentum", "nesterov_momentum", "adagrad", "rmsprop", "adadelta", "adam", "rprop"]
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.exercise(n), id=n) for n in RULES])
+def test_update_rule_returns_the_new_w_and_its_state(name):
+    rule = globals()[name]  # the function imported above
+    w, dw = np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[0.3, -0.1], [0.2, 0.4]])
+    copies = snapshot(w, dw)
+    next_w, config = unpack_pair(rule(w, dw, None), name, "(next_w, config)")
+    check_unchanged([w, dw], copies, name)
+    assert np.shape(next_w) == w.shape, f"{name}: next_w of shape {np.shape(next_w)}"
+    assert isinstance(config, dict) and "learning_rate" in config, f"{name}: the returned config holds the settings"
+    assert not np.allclose(next_w, w), f"{name}: the first step did not move w"
+    dw2 = np.array([[0.1, -0.3], [0.4, 0.2]])
+    second, _ = rule(next_w, dw2, config)
+    fresh, _ = rule(next_w, dw2, None)
+    if name != "sgd":
+        assert not np.allclose(second, fresh), f"{name}: the second step ignored the state in the returned config"

@@ -5,6 +5,9 @@ import pytest
 from .data import sparse_logistic_loss, sparse_logistic_problem
 from .parallel import downpour, hogwild, serial_sgd
 
+# Starting processes is slow on some machines: more than the usual few seconds per test.
+pytestmark = pytest.mark.timeout(30)
+
 PROBLEM = sparse_logistic_problem(n_samples=1000, n_features=100, nnz=5, seed=0)
 
 

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import check_unchanged, snapshot
+
 from .preprocessing import lecun_init, max_abs_scale, pca_whiten, scaled_tanh, standardize, unit_norm_scale
 
 
@@ -44,3 +46,21 @@ def test_lecun_init_has_std_one_over_sqrt_fan_in():
 @pytest.mark.exercise("scaled_tanh")
 def test_scaled_tanh_maps_plus_minus_one_to_themselves():
     np.testing.assert_allclose(scaled_tanh(np.array([-1.0, 0.0, 1.0])), [-1.0, 0.0, 1.0], atol=1e-4)
+
+
+# What the grader also checks: inputs left unchanged and outputs shaped like the data.
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.exercise(n), id=n)
+        for n in ("standardize", "max_abs_scale", "unit_norm_scale", "pca_whiten", "scaled_tanh")
+    ],
+)
+def test_preprocessing_leaves_the_data_unchanged(name):
+    function = globals()[name]  # the function imported above
+    X = np.random.default_rng(30).normal(size=(6, 3)) * [1.0, 5.0, 0.1]
+    copy = snapshot(X)
+    result = function(X)
+    scaled = result[0] if isinstance(result, tuple) else result
+    check_unchanged([X], copy, name)
+    assert np.shape(scaled) == X.shape, f"{name}: output shape {np.shape(scaled)}, expected {X.shape}"

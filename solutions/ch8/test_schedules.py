@@ -22,3 +22,21 @@ def test_exponential_decay():
 @pytest.mark.exercise("inverse_time_decay")
 def test_inverse_time_decay():
     assert inverse_time_decay(1.0, 10, k=0.1) == pytest.approx(0.5)
+
+
+# What the grader also checks: the defaults, and an array of steps gives an array of rates.
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.exercise(n), id=n)
+        for n in ("step_decay", "exponential_decay", "inverse_time_decay")
+    ],
+)
+def test_schedules_take_an_array_of_steps(name):
+    schedule = globals()[name]  # the function imported above
+    steps = np.array([0, 5, 20])
+    rates = np.asarray(schedule(0.1, steps))
+    assert rates.shape == (3,), f"{name}: an array of 3 steps gave shape {rates.shape}"
+    for step, rate in zip(steps, rates):
+        assert np.isclose(rate, schedule(0.1, int(step))), f"{name}: step {step} alone differs from the array"
+    assert np.isclose(rates[0], 0.1), f"{name}: at step 0 the rate is the initial learning rate"

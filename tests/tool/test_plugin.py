@@ -53,7 +53,18 @@ def test_missing_module_and_syntax_error_are_one_line(tmp_path):
     layers = run_pytest(str(ROOT / "tests" / "ch3" / "test_layers.py"), f"--impl={tmp_path}", "-k", "softmax")
     assert "ch3/layers.py is missing" in layers.stdout
     losses = run_pytest(str(ROOT / "tests" / "ch3" / "test_losses.py"), f"--impl={tmp_path}", "-k", "mse")
-    assert "ch3/losses.py has a syntax error on line 1" in losses.stdout
+    assert "ch3/losses.py does not import: line 1: SyntaxError" in losses.stdout
+
+
+def test_the_grader_names_the_file_that_fails_to_import(tmp_path):
+    (tmp_path / "ch3").mkdir()
+    for name in ("layers", "toy_models"):
+        (tmp_path / "ch3" / f"{name}.py").write_text((ROOT / "solutions" / "ch3" / f"{name}.py").read_text())
+    layers = tmp_path / "ch3" / "layers.py"
+    layers.write_text(layers.read_text().replace("out = np.maximum(0, x)", "out = np.maximum(0, x"))
+    done = run_pytest(str(ROOT / "tests" / "ch3" / "test_toy_models.py"), f"--impl={tmp_path}", "-k", "xor")
+    assert "ch3/toy_models.py does not import: ch3/layers.py line" in done.stdout, done.stdout[-2000:]
+    assert "SyntaxError" in done.stdout
 
 
 def test_a_chapter_without_the_chapters_it_builds_on_says_which_to_hand_in(tmp_path):

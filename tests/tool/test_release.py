@@ -20,7 +20,7 @@ import pytest
 
 from grader.authoring import release as rel
 from grader.authoring.markers import remove_markers
-from grader.authoring.sync import HEADER, expected_tree
+from grader.authoring.sync import expected_tree, header
 from grader.paths import ROOT, SOLUTIONS
 
 CHAPTERS = ["ch3"]
@@ -106,8 +106,8 @@ def test_solutions_branch_differs_from_main_only_by_the_answers(released):
     assert stub_modules(), "ch3 has stub modules"
     for path in stub_modules():
         source = SOLUTIONS / Path(path).relative_to("exercises")
-        header = HEADER.format(source=source.relative_to(ROOT).as_posix())
-        assert rel.git(dest, "show", f"solutions:{path}") == header + remove_markers(source.read_text(encoding="utf-8"))
+        top = header(Path(path).relative_to("exercises").as_posix())
+        assert rel.git(dest, "show", f"solutions:{path}") == top + remove_markers(source.read_text(encoding="utf-8"))
     # every line the solutions branch drops is a stub's raise: headers and docstrings are identical
     removed = [
         line
@@ -138,7 +138,7 @@ def test_zip_is_git_archive_of_main(released):
 def test_student_pyproject_installs_just_what_students_need(released):
     project = tomllib.loads(rel.git(released.dest, "show", "main:pyproject.toml"))
     names = [r.split("[")[0].split(">")[0].split("=")[0].strip() for r in project["project"]["dependencies"]]
-    assert names == ["numpy", "autograd", "pytest", "matplotlib", "rich", "tqdm"]
+    assert names == ["numpy", "autograd", "pytest", "pytest-timeout", "watchfiles", "matplotlib", "rich"]
     assert project["project"]["scripts"] == {"dlgrade": "grader.cli:main"}
     assert project["project"]["entry-points"]["pytest11"] == {"dlgrade": "grader.pytest_plugin"}
     assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["grader*", "exercises*"]
@@ -154,8 +154,11 @@ def test_student_readme_says_how_to_install_run_check_and_compare(released):
         "dlgrade check ch3",
         "solutions",
         "git diff main origin/solutions -- exercises/ch3",
+        "dlgrade watch ch3",
+        "dlgrade hint",
     ):
         assert needed in readme
+    assert "git diff main solutions" not in readme, "a clone has origin/solutions, not solutions"
 
 
 # ---------------------------------------------------------------- leak check
