@@ -28,9 +28,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
-# The test suite also exercises nbgrader (an optional extra for instructors).
+# The test suite also exercises nbgrader and Dask (optional extras for instructors).
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e ".[dev,nbgrader]"
+	$(BIN)/pip install --quiet -e ".[dev,nbgrader,cluster]"
 	touch $(TEST_STAMP)
 
 DEMO_CLASS := $(wildcard examples/submissions/*/)

@@ -106,6 +106,12 @@ def _grade(parser: argparse.ArgumentParser) -> None:
         help="when students see each test's name and message in results.json (default %(default)s)",
     )
     parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="grade on this Dask cluster (default: $DLGRADE_SCHEDULER, else --jobs threads on this machine)",
+    )
+    parser.add_argument(
         "--call-timeout",
         type=float,
         default=CALL_TIMEOUT_S,

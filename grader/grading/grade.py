@@ -8,7 +8,9 @@ Results merge into ``--out``: the chapters graded now replace that
 student's earlier ones, and every other student stays. ``--resume`` skips a
 student whose files are unchanged (same digest) and already graded on these
 chapters. Then ``grades.csv``, ``totals.csv`` and ``report.html`` are
-rewritten for everyone in ``--out``.
+rewritten for everyone in ``--out``. With ``--scheduler`` the students are
+graded on a Dask cluster's workers instead (``grader.grading.cluster``);
+everything else is the same.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ import math
 import os
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,20 +29,19 @@ from rich.table import Table
 from tqdm import tqdm
 
 from grader.curriculum import sort_key
-from grader.defaults import CALL_TIMEOUT_S, STUDENT_TIMEOUT_S, TEST_TIMEOUT_S
+from grader.defaults import CALL_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
+from grader.grading import cluster
 from grader.grading.exports import read_roster, write_wide
 from grader.grading.late import lateness, parse_time, submission_time
 from grader.grading.outputs import StudentRecord, read_class, write_grades, write_student
 from grader.grading.report import write_report
-from grader.grading.runner import collect, run_suite
+from grader.grading.runner import collect
 from grader.grading.scoring import Outcome, score_tests
 from grader.grading.submissions import Submission, discover, is_nbgrader_submitted
+from grader.grading.tasks import TRUSTED_OPTIONS, GradingTask, Settings, TaskResult, make_task
 from grader.isolation import sandbox
-from grader.paths import HIDDEN_TESTS, ROOT, chapters
-from grader.staging import stage
-
-TRUSTED_OPTIONS = ["--noconftest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
+from grader.paths import HIDDEN_TESTS, chapters
 
 
 class GradeError(CommandError):
@@ -74,36 +73,21 @@ class Grader:
         call_timeout: float = CALL_TIMEOUT_S,
         test_timeout: float = TEST_TIMEOUT_S,
     ):
-        self.selected, self.unsafe = selected, unsafe
-        self.timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
-        self.hide = [str(p.resolve()) for p in hide]
+        timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
+        self.settings = Settings(selected, unsafe, [str(p.resolve()) for p in hide], timeouts)
         self.expected = expected_tests(selected)
 
-    def grade(self, submission: Submission) -> StudentRecord:
-        """The outcomes of the selected chapters' tests, the staging notes and the time taken."""
-        started = time.monotonic()
-        notes: list[str] = []
-        reported: list[Outcome] = []
-        problem = submission.problem
-        if not problem:
-            with tempfile.TemporaryDirectory(prefix="dlgrade-stage-") as scratch:
-                staged_folder = Path(scratch) / "submission"
-                notes += stage(submission.folder, staged_folder).notes
-                extra = ["--isolate", *self.timeouts, *TRUSTED_OPTIONS]
-                extra += [f"--hide={path}" for path in self.hide]
-                extra += ["--unsafe"] if self.unsafe else []
-                result = run_suite(
-                    suite_paths(self.selected), str(staged_folder), extra=extra, timeout=STUDENT_TIMEOUT_S
-                )
-                if result.grader_error:
-                    raise GradeError(f"grading stopped: {result.grader_error}")
-                reported = result.tests
-                if result.error:
-                    notes.append(f"grading stopped early: {result.error}")
-        if problem:
-            notes.append(problem)
-        tests = score_tests(self.expected, reported, problem)
-        return StudentRecord(submission.student, tests, notes, time.monotonic() - started)
+    def task(self, submission: Submission) -> GradingTask:
+        """The submission's sources as bytes, to grade here or on a cluster's worker."""
+        return make_task(submission.student, submission.folder, self.settings)
+
+    def finish(self, submission: Submission, ran: TaskResult) -> StudentRecord:
+        """The outcomes of the selected chapters' tests as scored here, the staging notes and the time taken."""
+        if ran.grader_error:
+            raise GradeError(f"grading stopped: {ran.grader_error}")
+        notes = [*ran.notes, submission.problem] if submission.problem else ran.notes
+        tests = score_tests(self.expected, ran.tests, submission.problem)
+        return StudentRecord(submission.student, tests, notes, ran.seconds)
 
 
 def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
@@ -186,8 +170,9 @@ def run(args: argparse.Namespace) -> int:
         roster = read_roster(args.roster) if args.roster else {}
     except ValueError as error:
         raise GradeError(str(error)) from None
+    scheduler = cluster.scheduler_address(getattr(args, "scheduler", None))
     reason = sandbox.unavailable_reason()
-    if reason and not args.unsafe:
+    if reason and not args.unsafe and not scheduler:  # a cluster's workers check their own sandbox
         raise GradeError(reason)
     submissions = discover(args.submissions)
     names = [s.student for s in submissions]
@@ -212,23 +197,25 @@ def run(args: argparse.Namespace) -> int:
         )
         if not (args.resume and unchanged):
             todo.append(submission)
-    if todo:
+    if todo and not scheduler:
         check_worker_starts(args.unsafe)
+    by_student = {s.student: s for s in todo}
+
+    def graded(submission: Submission, ran: TaskResult) -> None:
+        records[submission.student] = merge(records.get(submission.student), grader.finish(submission, ran), selected)
+        progress.update()
+
     if len(todo) < len(submissions):
         console.print(f"resume: {len(submissions) - len(todo)} unchanged students kept as graded", highlight=False)
     with (
-        ThreadPoolExecutor(max_workers=args.jobs) as pool,
+        cluster.pool(scheduler, args.jobs) as where,
         tqdm(total=len(todo), desc="grading", unit="student", file=sys.stderr, disable=not todo) as progress,
     ):
-        futures = {pool.submit(grader.grade, submission): submission for submission in todo}
-        try:
-            for future in as_completed(futures):
-                student = futures[future].student
-                records[student] = merge(records.get(student), future.result(), selected)
-                progress.update()
-        except GradeError:
-            pool.shutdown(cancel_futures=True)
-            raise
+        for submission in todo:  # nothing to run for a submission with a problem
+            if submission.problem:
+                graded(submission, TaskResult(submission.student, [], []))
+        tasks = (grader.task(s) for s in todo if not s.problem)
+        cluster.run_all(where, tasks, lambda task, ran: graded(by_student[task.student], ran))
     for submission in submissions:  # lateness of everyone named, graded now or resumed
         record = records[submission.student]
         submitted = submission_time(submission.folder) if submission.folder.is_dir() else None
