@@ -203,6 +203,9 @@ def environment() -> dict[str, str]:
         "POCL_CACHE_DIR": "/tmp/pocl-cache",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
+        # the worker imports the very grader package that started it (bound read-only), even where the
+        # environment's own install points at another checkout of the course
+        "PYTHONPATH": str(Path(grader.__file__).resolve().parent.parent),
         **ONE_THREAD_BLAS,
     }
 
