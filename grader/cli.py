@@ -30,6 +30,12 @@ def _chapter_list(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
+def _add_chapters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--chapters", type=_chapter_list, default=None, help="comma-separated chapters, e.g. ch3,ch5 (default: all)"
+    )
+
+
 def _sync(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if exercises/ is out of date")
 
@@ -51,9 +57,7 @@ def _hint(parser: argparse.ArgumentParser) -> None:
 
 
 def _selftest(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--chapters", type=_chapter_list, default=None, help="comma-separated chapters, e.g. ch3,ch5 (default: all)"
-    )
+    _add_chapters(parser)
     parser.add_argument(
         "--jobs", type=int, default=SELFTEST_JOBS, help="wrong answers checked in parallel (default %(default)s)"
     )
@@ -79,7 +83,7 @@ def _grade(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, type=Path, help="folder for grades.csv, per-student results and report.html"
     )
-    parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    _add_chapters(parser)
     parser.add_argument(
         "--jobs", type=int, default=GRADE_JOBS, help="students graded in parallel (default %(default)s)"
     )
@@ -129,7 +133,7 @@ def _grade(parser: argparse.ArgumentParser) -> None:
 
 def _gradescope(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dest", type=Path, metavar="OUT.zip", help="the autograder zip to write")
-    parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    _add_chapters(parser)
     parser.add_argument(
         "--visibility",
         choices=["visible", "after_published", "after_due_date", "hidden"],
@@ -146,7 +150,7 @@ def _similarity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, type=Path, help="folder for similarity.html (the grade --out folder links it)"
     )
-    parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    _add_chapters(parser)
     parser.add_argument(
         "--threshold",
         type=float,
@@ -159,7 +163,7 @@ def _nbgrader(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "course_dir", type=Path, metavar="COURSE_DIR", help="folder of the nbgrader course (created or updated)"
     )
-    parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    _add_chapters(parser)
     parser.add_argument(
         "--example-class",
         action="store_true",
@@ -171,7 +175,7 @@ def _release(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "dest", type=Path, metavar="DEST", help="new folder for the student repository (must not exist yet)"
     )
-    parser.add_argument("--chapters", type=_chapter_list, default=None, help="comma-separated chapters (default: all)")
+    _add_chapters(parser)
     parser.add_argument(
         "--zip", action="store_true", help="also write an archive of main for a learning-management system"
     )
