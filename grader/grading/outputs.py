@@ -55,6 +55,18 @@ PLAIN: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"\bworker\b"), "process"),
 ]
 FILE_PROBLEM = re.compile(r"^(?P<file>\S+\.py) (?P<what>is missing|does not import|has a syntax error)")
+MISSING_CHAPTER = re.compile(r"^`?no (?P<chapter>ch\d+) folder in this submission")
+
+
+def file_problem(message: str) -> tuple[str, str] | None:
+    """``(file, message)`` when ``message`` says a file or a whole chapter folder is missing or broken."""
+    match = FILE_PROBLEM.match(message)
+    if match:
+        return match["file"], message
+    match = MISSING_CHAPTER.match(message)
+    if match:
+        return f"{match['chapter']}/", f"{match['chapter']}/ is missing"
+    return None
 
 
 def plain(message: str) -> str:
@@ -149,9 +161,9 @@ def file_problems(exercises: list[ExerciseScore]) -> dict[str, str]:
     found: dict[str, str] = {}
     for row in exercises:
         for message in row.messages:
-            match = FILE_PROBLEM.match(message)
-            if match:
-                found.setdefault(match["file"], plain(message))
+            problem = file_problem(message)
+            if problem:
+                found.setdefault(problem[0], plain(problem[1]))
     return found
 
 
@@ -202,7 +214,7 @@ def feedback(record: StudentRecord) -> str:
             ]
             lines.append("")
     for row in exercises:
-        raw = [m for m in row.messages if not FILE_PROBLEM.match(m)]
+        raw = [m for m in row.messages if not file_problem(m)]
         if len(raw) > 1:  # a restart's aftermath only repeats the cause (a time-out, a crash)
             raw = [m for m in raw if "earlier worker" not in m] or raw
         if row.status == "passing" or not raw:  # file problems are the note at the top

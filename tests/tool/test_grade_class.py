@@ -134,9 +134,11 @@ def test_feedback_is_in_plain_words_with_one_note_for_missing_files(graded):
         assert "_dlimpl_" not in text and "worker" not in text, feedback
     blank = (graded["out"] / "blank" / "feedback.md").read_text()
     assert blank.count("is missing") == 0 and blank.count("Not found, so their exercises") == 1
-    assert "ch3/layers.py" in blank and "### " not in blank
+    assert "Not found, so their exercises score 0: ch3/." in blank and "### " not in blank
     syntax = (graded["out"] / "syntax" / "feedback.md").read_text()
-    assert syntax.count("has a syntax error") == 1
+    notes = [line for line in syntax.splitlines() if line.startswith("- ")]
+    assert notes[0].startswith("- `ch3/layers.py does not import: line") and "SyntaxError" in notes[0]
+    assert "### " not in syntax.split("## ch3")[0]
 
 
 def test_results_json_uses_the_chosen_visibility(graded):
