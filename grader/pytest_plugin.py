@@ -68,7 +68,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--impl",
         default="solutions",
         help="code under test for the hidden suites: solutions, exercises or a submission folder "
-        "(a folder is imported into this pytest process and trusted, unless --isolate)",
+        "(a folder is imported into this pytest process and trusted"
+        + (", unless --isolate)" if ISOLATION.is_dir() else ")"),
     )
     group.addoption(
         "--dl-report",
