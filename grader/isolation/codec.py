@@ -84,11 +84,17 @@ def encode(value: Any, buffers: list[bytes], refer: Refer, depth: int = 0) -> An
 
 
 def _array(array: np.ndarray, buffers: list[bytes]) -> dict:
+    """An array's bytes in C order; a Fortran-ordered one (a transposed matrix) travels as its transpose
+    and arrives Fortran-ordered again, so memory order is the same on both sides."""
     plain = np.ndarray.view(array, np.ndarray)
+    fortran = plain.ndim > 1 and plain.flags.f_contiguous and not plain.flags.c_contiguous
+    if fortran:
+        plain = plain.T
     if not plain.flags.c_contiguous:
         plain = plain.copy(order="C")  # (np.ascontiguousarray would turn 0-d into 1-d)
     buffers.append(plain.tobytes())
-    return {"i": len(buffers) - 1, "dtype": plain.dtype.str, "shape": list(plain.shape)}
+    body = {"i": len(buffers) - 1, "dtype": plain.dtype.str, "shape": list(plain.shape)}
+    return {**body, "fortran": True} if fortran else body
 
 
 def decode(data: Any, buffers: list[bytes], resolve: Resolve, depth: int = 0) -> Any:
@@ -133,6 +139,7 @@ def _decode_array(body: object, buffers: list[bytes]) -> np.ndarray:
         and all(_is_count(n) for n in body["shape"])
         and _is_count(body.get("i"))
         and body["i"] < len(buffers)
+        and body.get("fortran", False) in (True, False)
     ):
         raise CodecError("malformed array in message")
     try:
@@ -145,7 +152,8 @@ def _decode_array(body: object, buffers: list[bytes]) -> np.ndarray:
     raw = buffers[body["i"]]
     if len(raw) != dtype.itemsize * math.prod(shape):
         raise CodecError("array buffer does not match its shape")
-    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    array = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    return array.T if body.get("fortran") is True else array
 
 
 def write_frame(stream: Stream, header: dict, buffers: list[bytes]) -> None:

@@ -201,6 +201,9 @@ def environment() -> dict[str, str]:
         "HOME": str(WORK),
         "TMPDIR": "/tmp",
         "POCL_CACHE_DIR": "/tmp/pocl-cache",
+        # a program rebuilt on every call costs a real build (no binary caches), as on a fresh machine
+        "PYOPENCL_NO_CACHE": "1",
+        "POCL_KERNEL_CACHE": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         # the worker imports the very grader package that started it (bound read-only), even where the
