@@ -30,6 +30,7 @@ class Mutant:
     description: str
     find: str
     replace: str
+    slow: bool = False  # only costs time (e.g. exponential recursion): caught by time limits, not by values
 
     @property
     def module(self) -> str:
@@ -46,7 +47,10 @@ def load(chapter: str, corpus: Path = MUTANTS) -> list[Mutant]:
     if not path.exists():
         return []
     entries = tomllib.loads(path.read_text(encoding="utf-8")).get("mutant", [])
-    return [Mutant(chapter, e["file"], e["description"], e["find"], e["replace"]) for e in entries]
+    return [
+        Mutant(chapter, e["file"], e["description"], e["find"], e["replace"], bool(e.get("slow", False)))
+        for e in entries
+    ]
 
 
 def mutated_source(mutant: Mutant, solutions: Path = SOLUTIONS) -> str:

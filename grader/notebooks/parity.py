@@ -106,7 +106,7 @@ def variants(chapter: str, sample: bool = False) -> tuple[list[Variant], list[st
     usable = [m for m in wrong if in_student_part(m)]
     skipped = [f"{chapter}: {m.description}: edits given code, not a student's part" for m in wrong if m not in usable]
     if sample:  # wrong answers that only cost time hang nbgrader's kernel until its cell timeout: full run only
-        usable = _spread([m for m in usable if "exponential" not in m.description], 2)
+        usable = _spread([m for m in usable if not m.slow], 2)
     groups = [usable] if sample and len({m.file for m in usable}) == len(usable) > 1 else [[m] for m in usable]
     for index, group in enumerate(groups, start=1):
         modules = folder_modules(SOLUTIONS, chapter)
