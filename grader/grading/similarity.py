@@ -72,8 +72,12 @@ def compare(staged: Path, students: list[str], chapter: str, threshold: float) -
     if len(detector.similarity_matrix) == 0:
         return []
     pairs = []
-    for first_share, second_share, first, second, first_code, second_code, tokens in detector.get_copied_code_list():
+    for found in detector.get_copied_code_list():
+        first_share, second_share, first, second, first_code, second_code, tokens = found
         first, second = Path(first), Path(second)
+        if second.parent.parent.name < first.parent.parent.name:  # one order for a pair, so a report is reproducible
+            first, second = second, first
+            first_share, second_share, first_code, second_code = second_share, first_share, second_code, first_code
         pairs.append(
             Pair(
                 chapter,
@@ -87,6 +91,7 @@ def compare(staged: Path, students: list[str], chapter: str, threshold: float) -
                 second_code,
             )
         )
+    pairs.sort(key=lambda p: (-max(p.first_share, p.second_share), -p.tokens, p.module, p.first, p.second))
     return pairs
 
 

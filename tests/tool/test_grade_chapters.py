@@ -231,7 +231,7 @@ def test_the_reference_of_the_graded_chapter_is_nowhere_the_worker_can_reach(gra
 
 def test_a_missing_chapter_is_one_plain_line(graded):
     feedback = (graded["out"] / "alone5" / "feedback.md").read_text(encoding="utf-8")
-    assert feedback.count("Not found, so their exercises score 0: ch8/.") == 1 and "ch8 folder" not in feedback
+    assert feedback.count("Not found, so their exercises score 0: ch7/, ch8/.") == 1 and "ch8 folder" not in feedback
 
 
 def test_no_output_names_the_private_package(graded):
