@@ -1,13 +1,13 @@
 """The outside corpus: correct answers written the way CS231n students write them get every point.
 
-``tests/outside/chN/<module>.py`` holds functions of chapter N's ``<module>.py`` in the idioms of completed
+``tests/outside/setK/chN/<module>.py`` holds functions of chapter N's ``<module>.py`` in the idioms of completed
 CS231n assignments: explicit loops instead of vectorisation, ``.dot`` and ``keepdims``, other cache layouts,
 in-place updates of arrays the function made itself, ``config.setdefault``, ``np.random.seed`` in dropout,
 and the formula variants the course accepts (ε inside RMSProp's square root, Adam's "efficient" ordering).
 A submission is the reference module with its markers removed and those functions appended, so the later
-definitions replace the reference's. Each chapter is graded once, through the isolated worker as
-``dlgrade grade`` does, and must score every point; a correct variant that loses points is named with its
-exercise, test and message.
+definitions replace the reference's. Each set of each chapter is graded once (the second set writes the same
+functions in other idioms), through the isolated worker as ``dlgrade grade`` does, and must score every
+point; a correct variant that loses points is named with its exercise, test and message.
 
 ``tests/outside/ruled_out/chN/`` holds CS231n conventions the course grades as wrong (its docstrings say so):
 each such submission loses points on exactly the exercises ``RULED_OUT`` names, with a message naming the
@@ -29,6 +29,8 @@ from grader.paths import HIDDEN_TESTS, ROOT, SOLUTIONS
 
 OUTSIDE = ROOT / "tests" / "outside"
 CHAPTERS = ("ch3", "ch5", "ch6", "ch8")
+SETS = ("set1", "set2")
+ACCEPTED = [OUTSIDE / s / c for s in SETS for c in CHAPTERS]
 
 # exercise -> words its failure message must contain: the conventions of other CS231n years that the course
 # grades as wrong, and why (the docstring of each says so beforehand)
@@ -76,7 +78,9 @@ def losses(result: SuiteResult) -> list[str]:
     return [f"{t.exercise}: {t.name}: {t.message}" for t in result.tests if not t.passed]
 
 
-@pytest.mark.parametrize("folder", [OUTSIDE / c for c in CHAPTERS] + [OUTSIDE / "ruled_out" / c for c in RULED_OUT])
+@pytest.mark.parametrize(
+    "folder", ACCEPTED + [OUTSIDE / "ruled_out" / c for c in RULED_OUT], ids=lambda f: f"{f.parent.name}-{f.name}"
+)
 def test_every_function_of_the_corpus_replaces_one_of_the_reference(folder):
     """A misspelt name would add a function nobody grades: every definition must replace the reference's."""
     assert fragments(folder), f"no corpus in {folder}"
@@ -89,10 +93,10 @@ def test_every_function_of_the_corpus_replaces_one_of_the_reference(folder):
         assert not extra, f"{fragment}: {sorted(extra)} are not exercises of {reference.name}"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_correct_cs231n_idioms_get_full_marks(chapter, tmp_path):
-    lost = losses(grade(chapter, OUTSIDE / chapter, tmp_path))
-    assert not lost, f"{chapter}: correct CS231n-style answers lost points:\n" + "\n".join(lost)
+@pytest.mark.parametrize("folder", ACCEPTED, ids=lambda f: f"{f.parent.name}-{f.name}")
+def test_correct_cs231n_idioms_get_full_marks(folder, tmp_path):
+    lost = losses(grade(folder.name, folder, tmp_path))
+    assert not lost, f"{folder}: correct CS231n-style answers lost points:\n" + "\n".join(lost)
 
 
 @pytest.mark.parametrize("chapter", sorted(RULED_OUT))
