@@ -1,7 +1,8 @@
 """Hidden suite for ch8/optim.py.
 
 Multi-step sequences with the state carried in config, against the
-reference; defaults when config is None; the caller's arrays untouched.
+reference (or a variant the rule's docstring accepts: RMSProp's epsilon
+inside the root, Adam's efficient ordering); defaults when config is None; the caller's arrays untouched.
 """
 
 from types import SimpleNamespace
@@ -97,7 +98,9 @@ def candidates(name, w, config, steps):
     """(trajectory, None) for the reference and a variant the docstring accepts; (trajectory, message) for a
     known convention graded as wrong, with the message that names it."""
     modules = [ref, *([ACCEPTED[name]] if name in ACCEPTED else [])]
-    found = [(run_rule(m, name, w, None if config is None else dict(config), steps), None) for m in modules]
+    found: list[tuple[list, str | None]] = [
+        (run_rule(m, name, w, None if config is None else dict(config), steps), None) for m in modules
+    ]
     if name == "adam" and "t" not in (config or {}):
         found.append((run_rule(ref, name, w, {**(config or {}), "t": 1}, steps), ADAM_FROM_T_1))
     return found
