@@ -29,9 +29,9 @@ from grader.paths import ROOT
 # imported once by the server: what every suite's process needs before its first test (the plugin
 # itself is left to pytest, which rewrites its asserts only when it imports it)
 PRELOAD = ["grader.grading.forked", "numpy", "autograd", "grader.testing", "grader.isolation.proxy"]
-if sandbox.bwrap() is not None:  # the server's import checks the sandbox and finds the environment once
+ENVIRONMENT_PATH = sandbox.environment_sys_path()  # the import folders of a fresh interpreter, found once
+if sandbox.bwrap() is not None:  # and the sandbox checked once
     sandbox.unavailable_reason()
-    sandbox.environment_sys_path()
 
 
 def available() -> bool:
@@ -39,7 +39,8 @@ def available() -> bool:
 
 
 def _pytest_main(args: list[str], environment: dict[str, str], output: str) -> None:
-    """In the forked child: the caller's environment, ROOT as working folder and first import folder."""
+    """In the forked child: the caller's environment, and ROOT as working folder and first import folder,
+    then the caller's PYTHONPATH and the environment's folders, as for `python -m pytest` started in ROOT."""
     descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(descriptor, 1)
     os.dup2(descriptor, 2)
@@ -48,7 +49,8 @@ def _pytest_main(args: list[str], environment: dict[str, str], output: str) -> N
     os.environ.update(environment)
     sys.dont_write_bytecode = bool(environment.get("PYTHONDONTWRITEBYTECODE"))
     os.chdir(ROOT)
-    sys.path[0] = str(ROOT)  # as for `python -m pytest` started in ROOT
+    extra = [entry for entry in environment.get("PYTHONPATH", "").split(os.pathsep) if entry]
+    sys.path[:] = [str(ROOT), *extra, *(ENVIRONMENT_PATH or sys.path[1:])]
     sys.exit(int(pytest.main(args)))
 
 
