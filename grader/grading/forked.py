@@ -16,19 +16,26 @@ caller starts a fresh ``python -m pytest`` instead.
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 import os
 import sys
 from pathlib import Path
 
 import pytest
+from _pytest.config import default_plugins
 
 from grader.isolation import sandbox
 from grader.paths import ROOT
 
 # imported once by the server: what every suite's process needs before its first test (the plugin
 # itself is left to pytest, which rewrites its asserts only when it imports it)
-PRELOAD = ["grader.grading.forked", "numpy", "autograd", "grader.testing", "grader.isolation.proxy"]
+PRELOAD = [
+    "grader.grading.forked",
+    *(f"_pytest.{name}" for name in default_plugins if importlib.util.find_spec(f"_pytest.{name}")),
+    *("pytest_timeout", "pdb", "unittest", "xml.etree.ElementTree", "tomllib", "numpy", "autograd"),
+    *("grader.testing", "grader.history", "grader.catalog", "grader.diagnose", "grader.isolation.proxy"),
+]
 ENVIRONMENT_PATH = sandbox.environment_sys_path()  # the import folders of a fresh interpreter, found once
 if sandbox.bwrap() is not None:  # and the sandbox checked once
     sandbox.unavailable_reason()
