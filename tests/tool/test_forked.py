@@ -12,7 +12,7 @@ from grader.paths import ROOT
 
 pytestmark = pytest.mark.skipif(not forked.available(), reason="no multiprocessing fork server here")
 
-PROBE = '''
+PROBE = """
 import os, sys
 from pathlib import Path
 
@@ -24,7 +24,7 @@ def test_environment_and_folders():
 
 def test_fails():
     assert 1 == 2
-'''
+"""
 
 
 def run_probe(tmp_path: Path, environment: dict[str, str], timeout: float = 120) -> tuple[int | None, str]:
