@@ -332,7 +332,7 @@ class Table:
     tests: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps({"mistakes": self.mistakes, "tests": self.tests}, indent=0, sort_keys=True)
+        return json.dumps({"mistakes": self.mistakes, "tests": self.tests}, indent=0)
 
     @classmethod
     def read(cls, path: Path) -> Table:

@@ -36,6 +36,7 @@ class Mutant:
     slow: bool = False  # only costs time (e.g. exponential recursion): caught by time limits, not by values
     explain: str = ""  # for the student whose code behaves like this: what it does, why it is wrong, what to revisit
     exercise: str = ""  # the exercise it belongs to, where the description does not start with its name
+    indistinct: str = ""  # why the tests' inputs cannot tell it from another entry (selftest accepts it)
 
     @property
     def module(self) -> str:
@@ -62,6 +63,7 @@ def load(chapter: str, corpus: Path = MUTANTS) -> list[Mutant]:
             bool(e.get("slow", False)),
             str(e.get("explain", "")),
             str(e.get("exercise", "")),
+            str(e.get("indistinct", "")),
         )
         for e in entries
     ]
