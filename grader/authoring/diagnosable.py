@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rich.table import Table as RichTable
+
 from grader.authoring import mutants as corpus
 from grader.diagnosis import PASSED, Table, corpus_entries, mutant_id
 from grader.grading.runner import run_suite
@@ -92,3 +94,20 @@ def check_chapter(chapter: str) -> ChapterDiagnosis:
         if not mutant.indistinct:
             report.problems.append(f"{chapter}: does not diagnose itself: {mutant.description}: {reason}")
     return report
+
+
+def diagnosis_rows(chapters: list[str]) -> tuple[RichTable, list[str]]:
+    """selftest's second table: per chapter, the wrong answers explained and diagnosing themselves."""
+    table = RichTable(title="Wrong answers: can a student's mistake be named?")
+    for column in ("chapter", "explained for students", "diagnose themselves uniquely"):
+        table.add_column(column, justify="left" if column == "chapter" else "right")
+    problems: list[str] = []
+    for chapter in chapters:
+        found = check_chapter(chapter)
+        problems += found.problems
+        table.add_row(chapter, _share(found.explained, found.entries), _share(found.unique, found.entries))
+    return table, problems
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count}/{total} ({100 * count / max(1, total):.0f} %)"
