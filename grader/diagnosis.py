@@ -4,9 +4,9 @@ Every call a test makes to the code under test is recorded as a digest of
 what it returned (values, shapes, gradients; never a forward's cache), and
 a test run becomes a *fingerprint*: its status, its message with the
 numbers blanked, and the digests of its calls. When a test of an exercise
-fails, the same test is run again with each wrong answer of the corpus
-(``tests/mutants/chN.toml``: the reference with one edit, course code run in
-this process, never in the isolated worker) in place of the student's
+fails, the same test is run again with each wrong answer of the chapter's
+corpus (``grader.authoring.mutants``: the reference with one edit, course
+code run in this process, never in the isolated worker) in place of the student's
 modules. An exercise is diagnosed when exactly one wrong answer gives the
 student's fingerprint on every failing test of that exercise (and passes
 the tests after the first failure that the student passes); the student
@@ -31,12 +31,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grader.authoring import mutants as corpus
 from grader.paths import MUTANTS, SOLUTIONS
+
+if TYPE_CHECKING:  # the corpus is the course's: a student's repository has none, only tables
+    from grader.authoring import mutants as corpus
 
 GRID = 1e5  # values compared to 1e-5 of the array's largest magnitude
 MAX_CALLS = 400  # calls digested per test run (a numerical gradient makes many)
@@ -221,7 +223,9 @@ def _package(mutant: corpus.Mutant, solutions: Path) -> str:
     module.__package__ = module_name.rsplit(".", 1)[0]
     sys.modules[module_name] = module
     try:
-        exec(compile(corpus.mutated_source(mutant, solutions), module.__file__, "exec"), module.__dict__)
+        from grader.authoring.mutants import mutated_source
+
+        exec(compile(mutated_source(mutant, solutions), module.__file__, "exec"), module.__dict__)
     except BaseException:
         del sys.modules[module_name]
         raise
@@ -342,8 +346,10 @@ class Table:
 
 def corpus_entries(chapter: str, exercises: set[str], corpus_dir: Path = MUTANTS) -> dict[str, list[corpus.Mutant]]:
     """The chapter's wrong answers by exercise (those that only cost time left out: they would hang)."""
+    from grader.authoring.mutants import load
+
     found: dict[str, list[corpus.Mutant]] = {}
-    for mutant in corpus.load(chapter, corpus_dir):
+    for mutant in load(chapter, corpus_dir):
         owner = exercise_of(mutant, exercises)
         if owner and not mutant.slow:
             found.setdefault(owner, []).append(mutant)

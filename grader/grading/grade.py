@@ -87,7 +87,7 @@ class Grader:
             raise GradeError(f"grading stopped: {ran.grader_error}")
         notes = [*ran.notes, submission.problem] if submission.problem else ran.notes
         tests = score_tests(self.expected, ran.tests, submission.problem)
-        return StudentRecord(submission.student, tests, notes, ran.seconds)
+        return StudentRecord(submission.student, tests, notes, ran.seconds, diagnoses=ran.diagnoses)
 
 
 def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
@@ -135,7 +135,8 @@ def merge(earlier: StudentRecord | None, graded: StudentRecord, selected: list[s
         return graded
     kept = [t for t in earlier.tests if t.chapter not in selected]
     tests = sorted(kept + graded.tests, key=lambda t: sort_key(t.chapter, t.module)[0])
-    return replace(graded, tests=tests)
+    diagnoses = [d for d in earlier.diagnoses if d.chapter not in selected] + graded.diagnoses
+    return replace(graded, tests=tests, diagnoses=diagnoses)
 
 
 def check_arguments(args: argparse.Namespace, available: list[str]) -> None:
