@@ -92,7 +92,9 @@ def run_suite(paths: list[str], impl: str, extra: Sequence[str] = (), timeout: f
             diagnoses = [Diagnosis.from_json(d) for d in data.get("diagnoses", [])]
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             return SuiteResult(error=f"pytest wrote an unreadable report ({error})", output=output)
-        return SuiteResult(tests, output, exit_code=done.returncode, grader_error=grader_error, diagnoses=diagnoses)
+        result = SuiteResult(tests, output=output, exit_code=done.returncode, grader_error=grader_error)
+        result.diagnoses = diagnoses
+        return result
 
 
 def collect(paths: list[str], extra: Sequence[str] = ()) -> SuiteResult:
