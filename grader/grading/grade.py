@@ -147,7 +147,9 @@ def merge(
         return graded
     kept = [t for t in earlier.tests if t.chapter not in selected or (exercises and t.exercise not in exercises)]
     tests = sorted(kept + graded.tests, key=lambda t: sort_key(t.chapter, t.module)[0])
-    diagnoses = [d for d in earlier.diagnoses if d.chapter not in selected] + graded.diagnoses
+    diagnoses = [
+        d for d in earlier.diagnoses if d.chapter not in selected or (exercises and d.exercise not in exercises)
+    ] + graded.diagnoses
     return replace(graded, tests=tests, diagnoses=diagnoses)
 
 
