@@ -9,8 +9,9 @@ corpus (``grader.authoring.mutants``: the reference with one edit, course
 code run in this process, never in the isolated worker) in place of the student's
 modules. An exercise is diagnosed when exactly one wrong answer gives the
 student's fingerprint on every failing test of that exercise (and passes
-the tests after the first failure that the student passes); the student
-then reads that entry's ``explain``, never a value.
+the tests after the first failure that the student passes), or several that
+share one explanation (entries merged for students); the student then
+reads that ``explain``, never a value.
 
 Digests compare values on a grid of 1e-5 of each array's largest magnitude,
 so equal maths computed in another order still matches. Where the corpus is
@@ -140,11 +141,10 @@ class Recorded:
 
 
 def is_class(value: Any) -> bool:
-    """A class (in this process, or in the worker): left unwrapped, so tests may subclass it."""
-    return isinstance(value, type) or _remote_type(value)
-
-
-def _remote_type(value: Any) -> bool:
+    """A class (in this process, or in the worker): left as it is, so tests may subclass it or use isinstance
+    (what its objects do is compared through the test's messages)."""
+    if isinstance(value, type):
+        return True
     try:
         return object.__getattribute__(value, "_type") == "type"
     except AttributeError:
@@ -514,14 +514,14 @@ class Diagnoser:
         return run_recorded(call)
 
     def diagnoses(self) -> list[Diagnosis]:
+        """The exercises whose remaining suspects are one mistake (entries sharing one explanation count as one)."""
         found = []
         for (chapter, exercise), suspects in self.suspects.items():
-            if suspects.blocked or not suspects.compared or not suspects.remaining or len(suspects.remaining) != 1:
+            if suspects.blocked or not suspects.compared or not suspects.remaining:
                 continue
-            (mistake,) = suspects.remaining
-            explain = self._explain(chapter, mistake)
-            if explain:
-                found.append(Diagnosis(chapter, exercise, mistake, explain))
+            explains = {self._explain(chapter, mistake) for mistake in suspects.remaining}
+            if len(explains) == 1 and "" not in explains:
+                found.append(Diagnosis(chapter, exercise, min(suspects.remaining), explains.pop()))
         return found
 
     def _explain(self, chapter: str, mistake: str) -> str:

@@ -6,8 +6,10 @@ records their fingerprints (``grader.diagnosis``). A submission made of the
 reference plus one entry's edit then fails exactly the tests where that
 entry's fingerprint is not ``passed``, and ``dlgrade grade`` would narrow the
 exercise's suspects test by test as ``Diagnoser.finish`` does: the entry
-*diagnoses itself* when it is the one suspect left. Entries that cannot be
-told apart on the tests' inputs carry ``indistinct = "reason"``.
+*diagnoses itself* when it is the one suspect left, or the suspects left
+share its explanation (entries merged for students). Entries that cannot
+be told apart on the tests' inputs carry ``indistinct = "reason"``, and
+those that only cost time are never run; selftest lists both.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class ChapterDiagnosis:
     explained: int = 0
     unique: int = 0
     problems: list[str] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)  # not diagnosable, with the reason the corpus gives
 
 
 def check_chapter(chapter: str) -> ChapterDiagnosis:
@@ -73,6 +76,7 @@ def check_chapter(chapter: str) -> ChapterDiagnosis:
     exercises = {m["exercise"] for m in table.mistakes.values()}
     owned = {mutant_id(m): e for e, ms in corpus_entries(chapter, exercises).items() for m in ms}
     descriptions = {mutant_id(m): m.description for m in wrong}
+    explains = {mutant_id(m): m.explain for m in wrong}
     for mutant in wrong:
         key = mutant_id(mutant)
         if mutant.slow:
@@ -81,7 +85,9 @@ def check_chapter(chapter: str) -> ChapterDiagnosis:
             reason = "belongs to no exercise of the hidden suite"
         else:
             left = suspects_left(table, key, owned[key])
-            if left == {key}:
+            if left == {key} or (
+                left and key in left and mutant.explain and {explains[m] for m in left} == {mutant.explain}
+            ):
                 report.unique += 1
                 continue
             if left is None:
@@ -90,23 +96,28 @@ def check_chapter(chapter: str) -> ChapterDiagnosis:
                 reason = "a run differs from itself (not deterministic?)"
             else:
                 others = sorted(descriptions[m] for m in left - {key})
-                reason = "behaves like " + "; ".join(others)
-        if not mutant.indistinct:
+                reason = "behaves like " + "; ".join(others) + " (give them better inputs, or one explanation)"
+        if mutant.indistinct or mutant.slow:
+            report.listed.append(f"{chapter}: {mutant.description}: {mutant.indistinct or reason}")
+        else:
             report.problems.append(f"{chapter}: does not diagnose itself: {mutant.description}: {reason}")
     return report
 
 
-def diagnosis_rows(chapters: list[str]) -> tuple[RichTable, list[str]]:
-    """selftest's second table: per chapter, the wrong answers explained and diagnosing themselves."""
+def diagnosis_rows(chapters: list[str]) -> tuple[RichTable, list[str], list[str]]:
+    """selftest's second table: per chapter, the wrong answers explained and diagnosing themselves; the
+    problems; the entries listed as not diagnosable, with their reasons."""
     table = RichTable(title="Wrong answers: can a student's mistake be named?")
     for column in ("chapter", "explained for students", "diagnose themselves uniquely"):
         table.add_column(column, justify="left" if column == "chapter" else "right")
     problems: list[str] = []
+    listed: list[str] = []
     for chapter in chapters:
         found = check_chapter(chapter)
         problems += found.problems
+        listed += found.listed
         table.add_row(chapter, _share(found.explained, found.entries), _share(found.unique, found.entries))
-    return table, problems
+    return table, problems, listed
 
 
 def _share(count: int, total: int) -> str:

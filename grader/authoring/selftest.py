@@ -120,8 +120,10 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
             share,
         )
     console.print(table)
-    rows, unnamed = diagnosis_rows(hidden_chapters(selected))  # grader.authoring.diagnosable
+    rows, unnamed, listed = diagnosis_rows(hidden_chapters(selected))  # grader.authoring.diagnosable
     console.print(rows)
+    for entry in listed:
+        console.print(f"not diagnosable: {entry}", highlight=False)
     problems += unnamed
     for problem in problems:
         console.print(f"[red]FAIL[/red] {problem}", highlight=False)
