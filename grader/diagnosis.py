@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # the corpus is the course's: a student's repository has none
 
 GRID = 1e5  # values compared to 1e-5 of the array's largest magnitude
 MAX_CALLS = 400  # calls digested per test run (a numerical gradient makes many)
-NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+NUMBER = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+(?=[eE]))([eE][-+]?\d+)?")  # measured, not counted: 3.2e-01, 0.5
 PASSED = "passed"
 TABLE_NAME = "mistakes.json"  # the shipped table of a chapter, beside its public tests
 
@@ -159,7 +159,8 @@ def recorded(value: Any, trace: Trace, name: str) -> Any:
 
 
 def fingerprint(status: str, message: str, trace: Trace) -> str:
-    """One test run: ``passed``, or a digest of the failure (message without numbers) and the calls."""
+    """One test run: ``passed``, or a digest of the failure (its message with measured numbers blanked, counts
+    such as an epoch or a shape kept) and of the calls."""
     if status == PASSED:
         return PASSED
     text = NUMBER.sub("#", message.strip().splitlines()[0] if message.strip() else "")
@@ -378,6 +379,7 @@ class Run:
     trace: Trace
     state: RandomState
     undo: Callable[[], None]
+    funcargs: dict[str, Any]  # the test's arguments as the code under test got them, to run it again
 
 
 class Diagnoser:
@@ -393,6 +395,7 @@ class Diagnoser:
         self.tables: dict[Path, Table | None] = {}
         self.suspects: dict[tuple[str, str], Suspects] = {}
         self.spent: dict[tuple[str, str], float] = {}
+        self.passed: dict[tuple[str, str], list[Run]] = {}  # tests passed before the exercise's first failure
         self.written = Table()
 
     def collected(self, chapter: str, exercise: str) -> None:
@@ -428,15 +431,15 @@ class Diagnoser:
         ):
             return None
         trace = Trace()
-        undo = self._install(item, lambda module, name, value: recorded(value(), trace, name))
-        return Run(item, chapter, exercise, trace, RandomState.now(), undo)
+        funcargs = dict(getattr(item, "funcargs", None) or {})
+        undo = self._install(item, item.funcargs, lambda module, name, value: recorded(value(), trace, name))
+        return Run(item, chapter, exercise, trace, RandomState.now(), undo, funcargs)
 
-    def _install(self, item: Any, make: Maker) -> Callable[[], None]:
+    def _install(self, item: Any, funcargs: dict[str, Any], make: Maker) -> Callable[[], None]:
         """Put ``make(module, name, value)`` in place of what the test reaches of module ``chN.x`` under ``name``
-        (``value()`` gives the code under test's); return the undo."""
+        (``value()`` gives the code under test's), in ``funcargs`` or the public test's module; return the undo."""
         from grader import testing
 
-        funcargs = getattr(item, "funcargs", {})
         swapped = {name: v for name, v in funcargs.items() if id(v) in testing.LOADED_MODULES}
         for name, module in swapped.items():
             funcargs[name] = _ModuleView(module, testing.LOADED_MODULES[id(module)], make)
@@ -476,12 +479,19 @@ class Diagnoser:
             elif status in ("not started", "blocked"):
                 suspects.blocked = True
             elif status == PASSED:
-                if suspects.remaining:
+                if suspects.remaining is None:
+                    self.passed.setdefault(key, []).append(run)  # checked once a test of the exercise fails
+                elif suspects.remaining:
                     suspects.remaining = {i for i in suspects.remaining if self._fingerprint(run, i) == PASSED}
             else:
                 student = fingerprint(status, message, run.trace)
-                candidates = suspects.remaining or set(self._mistakes(run.item, *key))
+                first = suspects.remaining is None
+                candidates = set(self._mistakes(run.item, *key)) if first else suspects.remaining or set()
                 suspects.narrow({i for i in candidates if self._fingerprint(run, i) == student})
+                for earlier in self.passed.pop(key, []) if first else []:
+                    suspects.remaining = {
+                        i for i in suspects.remaining or () if self._fingerprint(earlier, i) == PASSED
+                    }
         finally:
             after.restore()
             self.spent[key] = self.spent.get(key, 0.0) + time.perf_counter() - started
@@ -497,17 +507,19 @@ class Diagnoser:
         item = run.item
 
         def call(trace: Trace) -> None:
+            funcargs = dict(run.funcargs)
             try:
                 undo = self._install(
-                    item, lambda module, name, _: recorded(getattr(mutant_module(mutant, module), name), trace, name)
+                    item,
+                    funcargs,
+                    lambda module, name, _: recorded(getattr(mutant_module(mutant, module), name), trace, name),
                 )
             except Exception:
                 trace.add("import", error=RuntimeError())
                 raise
             try:
                 run.state.restore()
-                names = item._fixtureinfo.argnames
-                item.obj(**{name: item.funcargs[name] for name in names})
+                item.obj(**{name: funcargs[name] for name in item._fixtureinfo.argnames})
             finally:
                 undo()
 

@@ -37,22 +37,13 @@ def fingerprint_table(paths: list[str], impl: str = str(SOLUTIONS)) -> Table:
 
 
 def suspects_left(table: Table, mistake: str, exercise: str) -> set[str] | None:
-    """The wrong answers still suspected after a submission behaving like ``mistake`` ran the exercise's tests
-    (None: it fails none of them)."""
-    remaining: set[str] | None = None
-    for fingerprints in table.tests.values():
-        if mistake not in fingerprints:
-            continue
-        mine = fingerprints[mistake]
-        if mine == PASSED:
-            if remaining:
-                remaining = {m for m in remaining if fingerprints.get(m) == PASSED}
-            continue
-        same = {
-            m for m, f in fingerprints.items() if f == mine and table.mistakes.get(m, {}).get("exercise") == exercise
-        }
-        remaining = same if remaining is None else remaining & same
-    return remaining
+    """The wrong answers still suspected after a submission behaving like ``mistake`` ran the exercise's tests:
+    those alike on every test it fails and passing every test it passes (None: it fails none of them)."""
+    rows = [f for f in table.tests.values() if mistake in f]
+    if all(f[mistake] == PASSED for f in rows):
+        return None
+    ours = {m for m, e in table.mistakes.items() if e.get("exercise") == exercise}
+    return {m for m in ours if all(f.get(m) == f[mistake] for f in rows)}
 
 
 @dataclass
