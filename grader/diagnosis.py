@@ -28,8 +28,8 @@ import random
 import re
 import sys
 import types
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,13 +71,16 @@ def _update(h: Any, value: Any, depth: int = 0) -> None:
             h.update(b"?")
             return
         h.update(repr(array.shape).encode())
-        array = array.astype(np.float64).reshape(-1)
-        finite = np.isfinite(array)
-        scale = float(np.max(np.abs(array[finite]), initial=0.0))
-        grid = np.round(array / scale * GRID) if scale > 0 else np.zeros_like(array)
-        grid[np.isnan(array)] = 3 * GRID
-        grid[np.isposinf(array)] = 4 * GRID
-        grid[np.isneginf(array)] = -4 * GRID
+        flat = array.astype(np.float64).ravel()
+        finite = np.isfinite(flat)
+        everywhere = bool(finite.all())
+        magnitudes = np.abs(flat if everywhere else flat[finite])
+        scale = float(magnitudes.max()) if magnitudes.size else 0.0
+        grid = np.rint(flat * (GRID / scale)) if scale > 0 else np.zeros_like(flat)
+        if not everywhere:
+            grid[np.isnan(flat)] = 3 * GRID
+            grid[np.isposinf(flat)] = 4 * GRID
+            grid[np.isneginf(flat)] = -4 * GRID
         h.update(f"{scale:.4e}".encode() + grid.astype(np.int64).tobytes())
     else:
         h.update(b"?")  # an object: only that there is one
@@ -105,16 +108,25 @@ def error_kind(error: BaseException) -> str:
     return str(error).split(":", 1)[0] if name == "StudentCodeError" else name
 
 
-class Trace:
-    """The digests of the calls one test run made."""
+class Diverged(BaseException):
+    """A wrong answer's run has already made a call unlike the student's: the rest of the test cannot match."""
 
-    def __init__(self) -> None:
+
+class Trace:
+    """The digests of the calls one test run made; with ``expected`` (the student's), the run stops at the
+    first call that differs."""
+
+    def __init__(self, expected: list[str] | None = None) -> None:
         self.calls: list[str] = []
+        self.expected = expected
 
     def add(self, name: str, result: Any = None, error: BaseException | None = None) -> None:
         if len(self.calls) < MAX_CALLS:
             what = f"raised {error_kind(error)}" if error is not None else digest(returned(name, result))
             self.calls.append(f"{name}:{what}")
+            expected, index = self.expected, len(self.calls) - 1
+            if expected is not None and (index >= len(expected) or expected[index] != self.calls[index]):
+                raise Diverged
 
 
 class Recorded:
@@ -256,28 +268,20 @@ class RandomState:
         random.setstate(self.saved[1])
 
 
-def run_recorded(call: Callable[[Trace], None]) -> str:
-    """Run ``call`` (a test with its code under test recorded into the trace); return its fingerprint."""
-    trace = Trace()
+def run_recorded(call: Callable[[Trace], None], expected: list[str] | None = None) -> str:
+    """Run ``call`` (a test with its code under test recorded into the trace); return its fingerprint
+    ('' when it stopped at a call unlike ``expected``)."""
+    trace = Trace(expected)
     error: BaseException | None = None
     try:
         call(trace)
     except (KeyboardInterrupt, SystemExit):
         raise
+    except Diverged:
+        return ""
     except BaseException as raised:  # a failed check, any error, pytest.fail or a timeout
         error = raised
     return fingerprint(*outcome_of(error), trace)
-
-
-@contextmanager
-def patched_globals(namespace: dict, replacements: dict[str, Any]) -> Iterator[None]:
-    """A public test module's names bound to other objects for the length of one run."""
-    saved = {name: namespace[name] for name in replacements}
-    namespace.update(replacements)
-    try:
-        yield
-    finally:
-        namespace.update(saved)
 
 
 def chapter_names(namespace: dict) -> dict[str, str]:
@@ -396,6 +400,7 @@ class Diagnoser:
         self.suspects: dict[tuple[str, str], Suspects] = {}
         self.spent: dict[tuple[str, str], float] = {}
         self.passed: dict[tuple[str, str], list[Run]] = {}  # tests passed before the exercise's first failure
+        self.chapter_names: dict[int, dict[str, str]] = {}
         self.written = Table()
 
     def collected(self, chapter: str, exercise: str) -> None:
@@ -444,7 +449,7 @@ class Diagnoser:
         for name, module in swapped.items():
             funcargs[name] = _ModuleView(module, testing.LOADED_MODULES[id(module)], make)
         namespace = getattr(getattr(item, "module", None), "__dict__", {})
-        names = chapter_names(namespace) if not swapped else {}
+        names = self._names(namespace) if not swapped else {}
         saved = {name: namespace[name] for name in names}
         namespace.update(
             {
@@ -458,6 +463,13 @@ class Diagnoser:
             namespace.update(saved)
 
         return undo
+
+    def _names(self, namespace: dict) -> dict[str, str]:
+        """``chapter_names`` of a public test module, found once per module."""
+        key = id(namespace)
+        if key not in self.chapter_names:
+            self.chapter_names[key] = chapter_names(namespace)
+        return self.chapter_names[key]
 
     def finish(self, run: Run, error: BaseException | None) -> None:
         """The test is over: compare it with the wrong answers of its exercise."""
@@ -487,7 +499,7 @@ class Diagnoser:
                 student = fingerprint(status, message, run.trace)
                 first = suspects.remaining is None
                 candidates = set(self._mistakes(run.item, *key)) if first else suspects.remaining or set()
-                suspects.narrow({i for i in candidates if self._fingerprint(run, i) == student})
+                suspects.narrow({i for i in candidates if self._fingerprint(run, i, run.trace.calls) == student})
                 for earlier in self.passed.pop(key, []) if first else []:
                     suspects.remaining = {
                         i for i in suspects.remaining or () if self._fingerprint(earlier, i) == PASSED
@@ -498,8 +510,9 @@ class Diagnoser:
             if self.spent[key] > BUDGET_S and not self.writing:
                 suspects.blocked = True
 
-    def _fingerprint(self, run: Run, mistake: str) -> str:
-        """The fingerprint of the test with the wrong answer ``mistake`` in place of the code under test."""
+    def _fingerprint(self, run: Run, mistake: str, expected: list[str] | None = None) -> str:
+        """The fingerprint of the test with the wrong answer ``mistake`` in place of the code under test
+        ('' as soon as it makes a call unlike ``expected``)."""
         table = self._table(run.item)
         if table is not None:
             return table.tests.get(test_key(run.item.nodeid), {}).get(mistake, "")
@@ -519,11 +532,13 @@ class Diagnoser:
                 raise
             try:
                 run.state.restore()
-                item.obj(**{name: funcargs[name] for name in item._fixtureinfo.argnames})
+                with warnings.catch_warnings():  # the wrong answer's warnings are not the student's
+                    warnings.simplefilter("ignore")
+                    item.obj(**{name: funcargs[name] for name in item._fixtureinfo.argnames})
             finally:
                 undo()
 
-        return run_recorded(call)
+        return run_recorded(call, expected)
 
     def diagnoses(self) -> list[Diagnosis]:
         """The exercises whose remaining suspects are one mistake (entries sharing one explanation count as one)."""
