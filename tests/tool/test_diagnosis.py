@@ -87,3 +87,15 @@ def test_a_public_test_run_without_a_table_uses_the_corpus(tmp_path):
     student = chapter_copy(tmp_path, DB_AVERAGED, tests=True)
     done = run_pytest("ch3/test_layers.py", cwd=student)
     assert "this looks like a known mistake" in done.stdout
+
+
+def test_dlgrade_grade_names_the_mistake_in_feedback_results_and_report(tmp_path):
+    alice = chapter_copy(tmp_path / "class" / "alice", DB_AVERAGED)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "grader", "grade", str(alice), "--chapters", "ch3", "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    feedback = " ".join((out / "alice" / "feedback.md").read_text().split())
+    assert f"This looks like a known mistake: {explanation()}" in feedback
+    assert explanation() in json.loads((out / "alice" / "results.json").read_text())["output"]
+    assert "<li>1 student: db averaged instead of summed</li>" in (out / "report.html").read_text()
