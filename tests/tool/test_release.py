@@ -88,6 +88,7 @@ def test_main_holds_exercises_datasets_student_tools_and_nothing_else(released):
     assert tables == {f"exercises/{chapter}/mistakes.json" for chapter in CHAPTERS}
     assert files == exercises | tools | tables | set(rel.dataset_files()) | {
         "README.md",
+        "FROM-CS231N.md",
         "pyproject.toml",
         ".gitignore",
     }
