@@ -65,7 +65,9 @@ def check_mutant(mutant: corpus.Mutant) -> Verdict:
             submission = corpus.write_submission(mutant, Path(tmp) / "submission")
         except corpus.CorpusError as error:
             return Verdict(mutant, problem=f"corpus entry does not apply: {error}")
-        result = run_suite([str(HIDDEN_TESTS / mutant.chapter)], str(submission), extra=["-x", *isolated()])
+        result = run_suite(
+            [str(HIDDEN_TESTS / mutant.chapter)], str(submission), extra=["-x", "--dl-no-diagnosis", *isolated()]
+        )
     if result.error or result.grader_error:
         return Verdict(mutant, problem=f"suite crashed: {result.error or result.grader_error}")
     failed = [t for t in result.tests if t.status in ("failed", "not started")]  # not the ones -x skipped
