@@ -113,20 +113,36 @@ class Diverged(BaseException):
 
 
 class Trace:
-    """The digests of the calls one test run made; with ``expected`` (the student's), the run stops at the
-    first call that differs."""
+    """The calls one test run made, as digests. The student's are digested after the test (a timed call is
+    not slowed down); with ``expected`` (the student's digests), a wrong answer's run stops at its first
+    call that differs."""
 
     def __init__(self, expected: list[str] | None = None) -> None:
-        self.calls: list[str] = []
         self.expected = expected
+        self._calls: list[str] = []
+        self._later: list[tuple[str, Any, BaseException | None]] = []
 
     def add(self, name: str, result: Any = None, error: BaseException | None = None) -> None:
-        if len(self.calls) < MAX_CALLS:
-            what = f"raised {error_kind(error)}" if error is not None else digest(returned(name, result))
-            self.calls.append(f"{name}:{what}")
-            expected, index = self.expected, len(self.calls) - 1
-            if expected is not None and (index >= len(expected) or expected[index] != self.calls[index]):
-                raise Diverged
+        if len(self._calls) + len(self._later) >= MAX_CALLS:
+            return
+        if self.expected is None:
+            self._later.append((name, result, error))
+            return
+        self._calls.append(_call_digest(name, result, error))
+        index = len(self._calls) - 1
+        if index >= len(self.expected) or self.expected[index] != self._calls[index]:
+            raise Diverged
+
+    @property
+    def calls(self) -> list[str]:
+        """One digest per call: ``name:digest`` or ``name:raised Kind``."""
+        self._calls += [_call_digest(*call) for call in self._later]
+        self._later.clear()
+        return self._calls
+
+
+def _call_digest(name: str, result: Any, error: BaseException | None) -> str:
+    return f"{name}:{'raised ' + error_kind(error) if error is not None else digest(returned(name, result))}"
 
 
 class Recorded:
