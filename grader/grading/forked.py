@@ -6,8 +6,8 @@ time). A ``multiprocessing`` fork server, started once per grading process,
 imports them (``PRELOAD``) and checks the sandbox once; each suite then runs
 in a child forked from it, which holds nothing of any earlier suite: the
 server itself never collects a test nor imports a submission. The child gets
-the caller's environment and working folder, its output goes to a file, and
-its exit code is pytest's.
+the caller's environment and working folder, numpy's global generator is
+seeded afresh, its output goes to a file, and its exit code is pytest's.
 
 Where no fork server can be started (another platform, or a daemonic
 process such as a Dask worker under a nanny) ``available`` is False and the
@@ -22,6 +22,7 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from _pytest.config import default_plugins
 
@@ -34,7 +35,8 @@ PRELOAD = [
     "grader.grading.forked",
     *(f"_pytest.{name}" for name in default_plugins if importlib.util.find_spec(f"_pytest.{name}")),
     *("pytest_timeout", "pdb", "unittest", "xml.etree.ElementTree", "tomllib", "numpy", "autograd"),
-    *("grader.testing", "grader.history", "grader.catalog", "grader.diagnose", "grader.isolation.proxy"),
+    *("grader.testing", "grader.history", "grader.catalog", "grader.diagnose", "grader.diagnosis"),
+    "grader.isolation.proxy",
 ]
 ENVIRONMENT_PATH = sandbox.environment_sys_path()  # the import folders of a fresh interpreter, found once
 if sandbox.bwrap() is not None:  # and the sandbox checked once
@@ -56,6 +58,7 @@ def _pytest_main(args: list[str], environment: dict[str, str], output: str) -> N
     os.environ.update(environment)
     sys.dont_write_bytecode = bool(environment.get("PYTHONDONTWRITEBYTECODE"))
     os.chdir(ROOT)
+    np.random.seed()  # numpy's global generator from fresh entropy, as in a new process (not the server's state)
     extra = [entry for entry in environment.get("PYTHONPATH", "").split(os.pathsep) if entry]
     sys.path[:] = [str(ROOT), *extra, *(ENVIRONMENT_PATH or sys.path[1:])]
     sys.exit(int(pytest.main(args)))

@@ -15,11 +15,12 @@ pytestmark = pytest.mark.skipif(not forked.available(), reason="no multiprocessi
 PROBE = """
 import os, sys
 from pathlib import Path
+import numpy as np
 
 def test_environment_and_folders():
     import probe_state
     out = Path(os.environ["PROBE_OUT"])
-    out.write_text(repr((os.environ.get("PROBE_VALUE"), os.getcwd(), sys.path, probe_state.runs)))
+    out.write_text(repr((os.environ.get("PROBE_VALUE"), os.getcwd(), sys.path, probe_state.runs, np.random.random())))
     probe_state.runs += 1  # a later run must not see this
 
 def test_fails():
@@ -34,16 +35,19 @@ def run_probe(tmp_path: Path, environment: dict[str, str], timeout: float = 120)
     return code, (tmp_path / "out.txt").read_text()
 
 
-def test_a_child_gets_the_callers_environment_and_roots_and_leaves_nothing_behind(tmp_path, monkeypatch):
+def test_a_child_is_like_a_fresh_pytest_in_root_and_leaves_nothing_behind(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path / "not-for-the-child"))
     environment = {**os.environ, "PROBE_VALUE": "set after the server started", "PROBE_OUT": str(tmp_path / "seen")}
+    drawn = set()
     for _ in range(2):
         code, output = run_probe(tmp_path, environment)
         assert code == pytest.ExitCode.TESTS_FAILED, output  # pytest's exit code comes back
         assert "1 failed, 1 passed" in output  # and its output
-        value, cwd, path, runs = eval((tmp_path / "seen").read_text())
+        value, cwd, path, runs, draw = eval((tmp_path / "seen").read_text())
+        drawn.add(draw)
         assert (value, Path(cwd), runs) == ("set after the server started", ROOT, 0)
         assert str(ROOT) in path and str(tmp_path / "not-for-the-child") not in path  # as a fresh pytest in ROOT
+    assert len(drawn) == 2  # numpy's global generator is seeded afresh in each child
     assert sys.path[0] == str(tmp_path / "not-for-the-child")  # the caller's own state is untouched
 
 
