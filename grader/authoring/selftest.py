@@ -9,12 +9,14 @@ For each chapter with a hidden suite in ``tests/chN``:
    hidden test fail, graded through the isolated worker too: a wrong answer
    counts as caught only if real grading catches it;
 4. every hidden test catches at least one wrong answer, or says in its
-   ``@pytest.mark.smoke("reason")`` why it needs none (``grader.authoring.coverage``).
+   ``@pytest.mark.smoke("reason")`` why it needs none (``grader.authoring.coverage``);
+5. every wrong answer has an explanation for students and diagnoses itself
+   (``grader.authoring.diagnosable``).
 
 Each wrong answer runs every hidden test its edit can reach (the modules that
 import the edited file), so the same runs tell which tests caught it.
 Prints one row per chapter (the share of wrong answers caught, the share of
-tests that catch one) and exits 1 unless all four hold everywhere;
+tests that catch one) and exits 1 unless all five hold everywhere;
 ``--by-test`` also lists, per test, the corpus entries it catches.
 """
 
@@ -31,6 +33,7 @@ from rich.table import Table
 
 from grader.authoring import mutants as corpus
 from grader.authoring.coverage import Coverage, function_of, justified, suites_reaching
+from grader.authoring.diagnosable import diagnosis_rows
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading.runner import run_suite
 from grader.paths import HIDDEN_TESTS, SOLUTIONS, chapters
@@ -68,7 +71,7 @@ def check_mutant(mutant: corpus.Mutant) -> Verdict:
             submission = corpus.write_submission(mutant, Path(tmp) / "submission")
         except corpus.CorpusError as error:
             return Verdict(mutant, problem=f"corpus entry does not apply: {error}")
-        result = run_suite(suites_reaching(mutant.file), str(submission), extra=isolated())
+        result = run_suite(suites_reaching(mutant.file), str(submission), extra=["--dl-no-diagnosis", *isolated()])
     if result.error or result.grader_error:
         return Verdict(mutant, problem=f"suite crashed: {result.error or result.grader_error}")
     return Verdict(mutant, caught_by=[t.nodeid for t in result.tests if t.status in ("failed", "not started")])
@@ -147,6 +150,11 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2, by_test: bool
         console.print("Justified (a test that needs no wrong answer of its own, and why):")
         for note in notes:
             console.print(f"  {note}", **PLAIN)
+    rows, unnamed, listed = diagnosis_rows(hidden_chapters(selected))  # grader.authoring.diagnosable
+    console.print(rows)
+    for entry in listed:
+        console.print(f"not diagnosable: {entry}", **PLAIN)
+    problems += unnamed
     for problem in problems:
         console.print(f"[red]FAIL[/red] {problem}", **PLAIN)
     if problems:
