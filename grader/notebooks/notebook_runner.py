@@ -198,6 +198,9 @@ class _Collector:
             hidden = getattr(item, "originalname", item.name) in self.hidden
             self.outcomes.append(Outcome(item.nodeid.split("::")[-1], points, hidden))
             self.by_item[item.nodeid] = self.outcomes[-1]
+        # At autograde the hidden tests run first, as they do alone in `dlgrade grade`: what the public tests
+        # did before cannot change them (pyopencl warns of a repeated kernel retrieval only once per program).
+        items.sort(key=lambda item: not self.by_item[item.nodeid].hidden)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
