@@ -306,8 +306,17 @@ def test_source_constants_hold_the_kernels(opencl, constant, kernel):
 # ---------------------------------------------------------------- timing
 
 
+def _kernel_seconds(timing):
+    """``timing["kernel_s"]`` as a float, or 0 where it is missing or not a number."""
+    try:
+        return float(timing["kernel_s"])
+    except (TypeError, KeyError, ValueError, IndexError):
+        return 0.0
+
+
 def reference_kernel_time(name, args, device):
-    return min(ref.time_kernel(name, *args, device=device)["kernel_s"] for _ in range(2))
+    """The reference's kernel time: the quickest of three runs (a busy machine only makes a run slower)."""
+    return min(ref.time_kernel(name, *args, device=device)["kernel_s"] for _ in range(3))
 
 
 @pytest.mark.exercise("time_kernel", points=2)
@@ -321,7 +330,7 @@ def test_time_kernel_uses_profiling_events(opencl, device, name):
     else:
         args = (rng.normal(size=(256, 200)).astype(np.float32), rng.normal(size=(200, 240)).astype(np.float32))
         expected = args[0].astype(np.float64) @ args[1]
-    opencl.time_kernel(name, *args, device=device)  # warm-up: builds the program
+    warm = opencl.time_kernel(name, *args, device=device)  # warm-up: builds the program
     start = time.perf_counter()
     timing = opencl.time_kernel(name, *args, device=device)
     wall = time.perf_counter() - start
@@ -340,7 +349,10 @@ def test_time_kernel_uses_profiling_events(opencl, device, name):
             f"time_kernel('{name}'): kernel_s equals wall_s; the kernel time comes from the event's "
             "profile.start and profile.end, the wall time from a stopwatch around the whole call"
         )
-    if name == "vector_add" and kernel_s < 0.1 * reference_kernel_time(name, args, device):
+    # the launch alone takes about a fiftieth of the kernel; the longer of the two calls' kernel times, so
+    # that only both being far too short fails (a busy machine makes a run longer, never shorter)
+    longest = max(kernel_s, _kernel_seconds(warm))
+    if name == "vector_add" and longest < 0.1 * reference_kernel_time(name, args, device):
         fail(
             "time_kernel('vector_add'): kernel_s is far shorter than the kernel runs; "
             "use the event's profile.start and profile.end, not the time of the launch"
