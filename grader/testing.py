@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 IMPLEMENTATION: Any = None  # the code under test (set by the plugin)
+LOADED_MODULES: dict[int, str] = {}  # id of each module ``implementation_of`` handed out -> its name ("ch3.layers")
 
 
 def worker_opencl_devices() -> list[dict] | None:
@@ -37,7 +38,9 @@ def implementation_of(module: str) -> Any:
 
     @pytest.fixture(scope="module")
     def fixture(request: pytest.FixtureRequest) -> Any:
-        return request.config.dl_implementation.load(module)  # type: ignore[attr-defined]  # set by the plugin
+        loaded = request.config.dl_implementation.load(module)  # type: ignore[attr-defined]  # set by the plugin
+        LOADED_MODULES[id(loaded)] = module
+        return loaded
 
     fixture.__doc__ = f"The module {module} chosen by --impl."
     return fixture

@@ -130,6 +130,11 @@ def rmsprop(w, dw, config=None):
         cache <- decay_rate * cache + (1 - decay_rate) * dw**2
         w <- w - learning_rate * dw / (sqrt(cache) + epsilon)
 
+    epsilon only keeps the division finite. TensorFlow 1 put it inside the
+    root, dw / sqrt(cache + epsilon): that form is accepted too (it is
+    RMSProp as a major library defines it; on realistic scales both take
+    the same steps).
+
     config:
     - learning_rate: scalar, default 1e-2
     - decay_rate: scalar in [0, 1), default 0.99
@@ -194,6 +199,15 @@ def adam(w, dw, config=None):
     The book prints alpha / E[g^2] (no square root, no epsilon) and corrects
     the bias with 1 - rho instead of 1 - rho**t; both are misprints of
     Kingma and Ba's rule, which is the one above.
+
+    Kingma and Ba's "efficient" ordering is accepted too: with
+    step = learning_rate * sqrt(1 - beta2**t) / (1 - beta1**t),
+    w <- w - step * m / (sqrt(v) + epsilon) (epsilon then acts on sqrt(v)
+    instead of sqrt(v_hat), a difference of the order of epsilon). epsilon
+    inside the square root is not Adam in any of its sources. t counts the
+    steps taken: the first step uses t = 1. (CS231n's 2017 code started t at
+    1, so its first step used t = 2: the bias correction is then wrong,
+    which is what it is for.)
 
     config:
     - learning_rate: scalar, default 1e-3
