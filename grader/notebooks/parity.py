@@ -39,6 +39,7 @@ from rich.table import Table
 
 from grader.authoring import mutants as corpus
 from grader.authoring.markers import has_solutions
+from grader.defaults import CALL_TIMEOUT_S, SUITE_TIMEOUT_S
 from grader.grading.runner import run_suite
 from grader.notebooks.fill import folder_modules, write_student_notebook
 from grader.notebooks.nbgrader_course import write_course
@@ -56,6 +57,7 @@ class Variant:
     student: str
     what: str
     modules: dict[str, str]
+    slow: bool = False  # a wrong answer that only costs time: each road's own time limits catch it
 
 
 @dataclass
@@ -65,9 +67,19 @@ class Verdict:
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # road -> exercise -> score
     problems: list[str] = field(default_factory=list)  # what the notebook showed that it should not
 
-    def differences(self) -> list[str]:
+    def differences(self, complete: dict[str, float] | None = None) -> list[str]:
+        """Per-exercise differences from the in-process road; for a slow answer, every road that does not
+        catch it (scores it as the ``complete`` reference), since the roads' time limits differ by design."""
         baseline = self.scores.get("pytest", {})
         found = list(self.problems)
+        if self.variant.slow:
+            for road in self.roads:
+                theirs = self.scores.get(road)
+                if theirs is None:
+                    found.append(f"{road}: no scores")
+                elif complete is not None and all(theirs.get(e, 0) >= s - 1e-6 for e, s in complete.items()):
+                    found.append(f"{road}: full marks for an answer that only costs time")
+            return found
         for road in self.roads[1:]:
             theirs = self.scores.get(road)
             if theirs is None:
@@ -112,7 +124,8 @@ def variants(chapter: str, sample: bool = False) -> tuple[list[Variant], list[st
         modules = folder_modules(SOLUTIONS, chapter)
         for mutant in group:
             modules[mutant.file] = corpus.mutated_source(mutant)
-        found.append(Variant(f"wrong{index:02d}", "; ".join(m.description for m in group), modules))
+        slow = len(group) == 1 and group[0].slow
+        found.append(Variant(f"wrong{index:02d}", "; ".join(m.description for m in group), modules, slow))
     return found, skipped
 
 
@@ -151,8 +164,11 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=course, env=env, capture_output=True, text=True)
 
 
-def pytest_scores(folder: Path, chapter: str) -> dict[str, float]:
-    result = run_suite([str(HIDDEN_TESTS / chapter)], str(folder))
+def pytest_scores(folder: Path, chapter: str, slow: bool = False) -> dict[str, float]:
+    """The hidden suite in-process; a slow answer gets the worker's limit per call as its limit per test,
+    so that the run ends."""
+    extra = ["--timeout", f"{CALL_TIMEOUT_S:.0f}"] if slow else []
+    result = run_suite([str(HIDDEN_TESTS / chapter)], str(folder), extra, (3 if slow else 1) * SUITE_TIMEOUT_S)
     return {row.exercise: row.score for row in result.exercises}
 
 
@@ -228,7 +244,7 @@ def check_chapter(
         )
         notebooks.append(notebook.parent)
         shutil.copyfile(notebook, _submitted(course, student, chapter))
-        verdict.scores["pytest"] = pytest_scores(folder, chapter)
+        verdict.scores["pytest"] = pytest_scores(folder, chapter, verdict.variant.slow)
     timings["pytest"] = time.monotonic() - started
     started = time.monotonic()
     forms = [*folders, *([] if sample else notebooks), course / "submitted"]
@@ -300,7 +316,7 @@ def run_parity(selected: list[str] | None = None, sample: bool = False, console:
         notes += skipped
         differing = 0
         for verdict in verdicts:
-            for difference in verdict.differences():
+            for difference in verdict.differences(verdicts[0].scores.get("pytest")):
                 differing += 1
                 problems.append(f"{chapter} {verdict.variant.student} ({verdict.variant.what}): {difference}")
         exercises = len(verdicts[0].scores.get("pytest", {})) if verdicts else 0

@@ -251,7 +251,7 @@ def test_conv_fast_is_much_faster_than_the_naive_loops(conv):
         out, cache = conv.conv_forward_fast(x, w, b, conv_param)
         conv.conv_backward_fast(np.ones(np.shape(out)), cache)
 
-    fast = best_time(fast_forward_and_backward)
+    fast = best_time(fast_forward_and_backward, repeats=7)  # the quickest of many: a busy machine or worker
     if fast * SPEEDUP > naive:
         fail(
             f"conv_forward_fast + conv_backward_fast take {fast * 1e3:.1f} ms on x (4, 3, 16, 16), w (16, 3, 3, 3), "

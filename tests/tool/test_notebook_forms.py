@@ -13,7 +13,7 @@ from grader.authoring.markers import remove_markers
 from grader.notebooks.cells import Chapter
 from grader.notebooks.convert import modules_from_notebook
 from grader.notebooks.fill import cleared, folder_modules, released, student_notebook
-from grader.notebooks.parity import variants
+from grader.notebooks.parity import ROADS, Variant, Verdict, variants
 from grader.paths import EXERCISES, HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
 
 
@@ -74,3 +74,22 @@ def test_the_sample_has_the_complete_the_blank_and_two_wrong_answers(chapter):
     assert [v.student for v in sample][:3] == ["complete", "blank", "wrong01"]
     assert sum(v.what.count(";") + 1 for v in sample[2:]) == 2, "two wrong answers, together or apart"
     assert len(everything) + len(left_out) == 2 + len(corpus.load(chapter))
+    assert not any(v.slow for v in sample), "answers that only cost time are for the full run"
+
+
+def test_an_answer_that_only_costs_time_must_lose_points_on_every_road_not_the_same_points():
+    """Each road has its own time limits (30 s a call in the worker, 300 s a notebook cell), so a slow
+    answer is held to being caught on every road; any other answer to equal points per exercise."""
+    complete = {"toposort": 6.0, "evaluate": 4.0}
+
+    def wrong() -> dict[str, dict[str, float]]:
+        return {road: {"toposort": 5.0, "evaluate": 4.0} for road in ROADS}
+
+    slow = Verdict(Variant("wrong01", "toposort: exponential", {}, slow=True), ROADS, wrong())
+    slow.scores["nbgrader"] = {"toposort": 0.0, "evaluate": 4.0}
+    assert slow.differences(complete) == []
+    slow.scores["grade folder"] = dict(complete)
+    assert slow.differences(complete) == ["grade folder: full marks for an answer that only costs time"]
+    exact = Verdict(Variant("wrong02", "toposort: pre-order", {}), ROADS, wrong())
+    exact.scores["nbgrader"] = {"toposort": 0.0, "evaluate": 4.0}
+    assert exact.differences(complete) == ["toposort: pytest 5.0, nbgrader 0.0"]

@@ -4,10 +4,13 @@ A probe submission (``ch3/probe.py``) reports what it finds from inside a
 sandboxed worker; the host must be invisible beyond the allow-list. Also:
 safe staging (symbolic links never followed), a worker that cannot start
 stops grading with the reason, and an unprivileged instructor gets the same
-sandbox (where user namespaces allow it).
+sandbox (where user namespaces allow it; the test opens the course to a user it
+makes through a private mount namespace, so it runs as root in CI too).
 """
 
+import csv
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -171,58 +174,88 @@ def test_a_worker_that_cannot_start_is_the_graders_error(tmp_path, monkeypatch):
 UNPRIVILEGED = "dlgrade-sandbox-test"
 
 
-def unprivileged_user() -> str | None:
-    """A user without root who can run this environment's Python, or None (with the reason skipped)."""
-    if os.geteuid() != 0 or shutil.which("setpriv") is None or shutil.which("useradd") is None:
+def unprivileged_uid() -> int | None:
+    """The uid of a user without root (made once), or None where this test cannot make one."""
+    tools = ("setpriv", "useradd", "unshare", "mount")
+    if os.geteuid() != 0 or not all(shutil.which(tool) for tool in tools):
         return None
     if subprocess.run(["id", UNPRIVILEGED], capture_output=True).returncode != 0:
         subprocess.run(["useradd", "--no-create-home", UNPRIVILEGED], capture_output=True)
-    return UNPRIVILEGED
+    found = subprocess.run(["id", "-u", UNPRIVILEGED], capture_output=True, text=True)
+    return int(found.stdout) if found.returncode == 0 else None
 
 
-def as_user(user: str, command: list[str], **kwargs) -> subprocess.CompletedProcess:
-    uid = int(subprocess.run(["id", "-u", user], capture_output=True, text=True).stdout)
-    setpriv = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--reset-env"]
-    return subprocess.run([*setpriv, *command], capture_output=True, text=True, **kwargs)
+def open_view(stage: Path) -> str:
+    """Shell commands for a private mount namespace in which another user reaches this course and its
+    Python (CI clones under root's mode-700 home): each closed folder above them is covered by an open
+    tmpfs that holds binds of just those folders. Nothing is copied and the host is untouched."""
+    wanted = sorted({ROOT, *sandbox.python_paths()}, key=lambda p: len(p.parts))
+    needed = [p for p in wanted if not any(k in p.parents for k in wanted)]
+    closed = [
+        next((a for a in reversed(p.parents) if a != Path("/") and not a.stat().st_mode & 0o001), None) for p in needed
+    ]
+    commands = []
+    for index, top in enumerate(dict.fromkeys(c for c in closed if c is not None)):
+        hidden = stage / str(index)
+        commands += [
+            f"mkdir -p '{hidden}'",
+            f"mount --rbind '{top}' '{hidden}'",
+            f"mount -t tmpfs -o mode=755 tmpfs '{top}'",
+        ]
+        for path in (p for p, c in zip(needed, closed) if c == top):
+            commands += [f"mkdir -p '{path}'", f"mount --rbind '{hidden / path.relative_to(top)}' '{path}'"]
+    return " && ".join(commands or ["true"])
+
+
+def as_user(uid: int, home: Path, command: list[str], path: str) -> subprocess.CompletedProcess:
+    """``command`` run by the unprivileged user (its own uid and gid, no groups, a clean environment)."""
+    view = open_view(home.parent / "closed")  # the closed folders, kept where root alone looks
+    env = [f"HOME={home}", f"TMPDIR={home}", f"PATH={path}", "LANG=C.UTF-8"]
+    user = f"--reuid={uid} --regid={pwd.getpwuid(uid).pw_gid} --clear-groups"
+    script = f'{view} && exec setpriv {user} -- env -i {" ".join(env)} "$@"'
+    return subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", *command],
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_an_unprivileged_instructor_gets_the_same_sandbox():
-    user = unprivileged_user()
-    if user is None:
-        pytest.skip("needs root (to create an unprivileged user), setpriv and useradd")
-    probe = "import grader, numpy, subprocess, sys; subprocess.run([sys.executable, '-c', 'pass'], check=True)"
-    reachable = as_user(user, [sys.executable, "-c", probe], cwd="/")
-    if reachable.returncode != 0:
-        pytest.skip(f"the unprivileged user cannot run this environment's Python here: {reachable.stderr[-200:]}")
-    with tempfile.TemporaryDirectory(prefix="dlgrade-unprivileged-") as tmp:  # where that user may read
-        student = Path(tmp) / "student"
-        shutil.copytree(ROOT / "examples" / "submissions" / "complete" / "ch3", student / "ch3")
-        for path in [Path(tmp), *Path(tmp).rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        done = run_as_user(user, student)
-    if "may not create namespaces" in done.stdout + done.stderr:
-        pytest.skip("unprivileged user namespaces are disabled here")
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "passed" in done.stdout and "failed" not in done.stdout
+    """An ordinary user grades the complete example with the sandbox (full marks); without bubblewrap
+    the grader refuses, and ``--unsafe`` is the explicit way to grade anyway."""
+    uid = unprivileged_uid()
+    if uid is None:
+        pytest.skip("needs root (to create an unprivileged user), setpriv, useradd, unshare and mount")
+    if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode != 0:
+        pytest.skip("no private mount namespace here (needed to open this course to another user)")
+    with tempfile.TemporaryDirectory(prefix="dlgrade-unprivileged-") as tmp:
+        Path(tmp).chmod(0o755)
+        home = Path(tmp) / "home"
+        shutil.copytree(ROOT / "examples" / "submissions" / "complete", home / "complete")
+        subprocess.run(["chown", "-R", f"{uid}:{pwd.getpwuid(uid).pw_gid}", str(home)], check=True)
+        python_bin = str(Path(sys.executable).parent)  # this environment's scripts; no bubblewrap there
+
+        def grade(out: str, path: str, *options: str) -> subprocess.CompletedProcess:
+            command = [sys.executable, "-m", "grader", "grade", str(home / "complete"), "--chapters", "ch3"]
+            return as_user(uid, home, [*command, "--out", str(home / out), "--jobs", "1", *options], path)
+
+        sandboxed = grade("sandboxed", f"{python_bin}:/usr/bin:/bin")
+        if "may not create namespaces" in sandboxed.stdout + sandboxed.stderr:
+            pytest.skip("unprivileged user namespaces are disabled here")
+        assert sandboxed.returncode == 0, sandboxed.stdout[-2000:] + sandboxed.stderr[-2000:]
+        assert total_score(home / "sandboxed") == 170.5
+
+        refused = grade("refused", python_bin)  # bubblewrap out of reach: no sandbox
+        assert refused.returncode != 0 and "--unsafe" in refused.stdout + refused.stderr
+        assert not (home / "refused" / "grades.csv").exists()
+
+        unsafe = grade("unsafe", python_bin, "--unsafe")
+        assert unsafe.returncode == 0, unsafe.stdout[-2000:] + unsafe.stderr[-2000:]
+        assert total_score(home / "unsafe") == 170.5
 
 
-def run_as_user(user: str, student: Path) -> subprocess.CompletedProcess:
-    return as_user(
-        user,
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            str(ROOT / "tests" / "ch3" / "test_layers.py"),
-            f"--impl={student}",
-            "--isolate",
-            f"--rootdir={ROOT}",
-            "-c",
-            str(ROOT / "pyproject.toml"),
-        ],
-        cwd=ROOT,
-        timeout=600,
-    )
+def total_score(out: Path) -> float:
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        return sum(float(row["score"]) for row in csv.DictReader(handle))
