@@ -8,9 +8,11 @@ is one readable line: what was wrong, never the hidden expected values.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 from collections.abc import Callable, Sequence
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import Any, NoReturn
 
 import numpy as np
@@ -32,12 +34,18 @@ class ExerciseFailure(AssertionError):
     """A check on a student's answer failed; the message is the whole story."""
 
 
-def implementation_of(module: str) -> Any:
-    """A fixture giving module ``chN.name`` of the implementation under test."""
+def implementation_of(module: str, may_update: Sequence[str] = ()) -> Any:
+    """A fixture giving module ``chN.name`` of the implementation under test.
+
+    Every call of one of its functions is checked to leave its inputs unchanged (``Checked``); the
+    dicts named in ``may_update`` (CS231n's ``config``, ``bn_param``) may gain or change entries, but the
+    arrays they hold must not be modified in place either.
+    """
 
     @pytest.fixture(scope="module")
     def fixture(request: pytest.FixtureRequest) -> Any:
-        return request.config.dl_implementation.load(module)  # type: ignore[attr-defined]  # set by the plugin
+        loaded = request.config.dl_implementation.load(module)  # type: ignore[attr-defined]  # set by the plugin
+        return CheckedModule(loaded, module, tuple(may_update))
 
     fixture.__doc__ = f"The module {module} chosen by --impl."
     return fixture
@@ -110,12 +118,19 @@ def unpack_tuple(result: Any, size: int, what: str) -> tuple:
     return result
 
 
+PLAIN = (int, float, complex, str, bytes, type(None), np.generic)  # values compared by value, not identity
+
+
 def _copy(value: Any) -> Any:
+    """A private copy of the data in ``value``: arrays copied, lists, tuples and dicts rebuilt, numbers
+    kept; any other object is kept as itself (compared by identity, never asked for its contents)."""
     if type(value) in (list, tuple):
         return type(value)(_copy(v) for v in value)
-    if isinstance(value, dict):
+    if type(value) is dict:
         return {k: _copy(v) for k, v in value.items()}
-    return np.array(value, copy=True)
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True)
+    return value
 
 
 def snapshot(*values: Any) -> list[Any]:
@@ -124,25 +139,150 @@ def snapshot(*values: Any) -> list[Any]:
     return [_copy(v) for v in values]
 
 
-def _same(value: Any, copy: Any) -> bool:
-    """Same structure (types of containers, lengths, keys) and the same values."""
-    if isinstance(copy, (list, tuple)):
-        return type(value) is type(copy) and len(value) == len(copy) and all(_same(v, c) for v, c in zip(value, copy))
-    if isinstance(copy, dict):
-        return type(value) is dict and value.keys() == copy.keys() and all(_same(value[k], copy[k]) for k in copy)
-    if isinstance(value, (list, tuple, dict)) and copy.ndim == 0:
-        return False
-    array = np.asarray(value)
-    return array.shape == copy.shape and bool(np.array_equal(array, copy, equal_nan=True))
+def _label(path: tuple) -> str:
+    return "".join(f"[{key!r}]" for key in path)
 
 
-def check_unchanged(values: Sequence[Any], copies: Sequence[Any], what: str) -> None:
-    """The call did not modify its inputs in place: same structure, lengths and values as ``snapshot`` saw."""
+def difference(value: Any, copy: Any, path: tuple = ()) -> tuple[tuple, str] | None:
+    """Where ``value`` no longer matches its ``snapshot`` copy, and what it is there ("array", "list",
+    "dict"), or None: the same structure (container types, lengths, keys) and the same values."""
+    if type(copy) in (list, tuple):
+        if type(value) is not type(copy) or len(value) != len(copy):
+            return path, type(copy).__name__
+        return next((d for i, c in enumerate(copy) if (d := difference(value[i], c, (*path, i)))), None)
+    if type(copy) is dict:
+        if type(value) is not dict or value.keys() != copy.keys():
+            return path, "dict"
+        return next((d for k, c in copy.items() if (d := difference(value[k], c, (*path, k)))), None)
+    if isinstance(copy, np.ndarray):
+        if not isinstance(value, np.ndarray) or value.shape != copy.shape or value.dtype != copy.dtype:
+            return path, "array"
+        nan = copy.dtype.kind in "fc"
+        return None if np.array_equal(value, copy, equal_nan=nan) else (path, "array")
+    if isinstance(copy, PLAIN):
+        same = value is copy or (isinstance(value, PLAIN) and bool(value == copy or (value != value and copy != copy)))
+        return None if same else (path, type(copy).__name__)
+    return None if value is copy else (path, type(copy).__name__)
+
+
+def changed_in_place(what: str, name: str, found: tuple[tuple, str]) -> str:
+    """The sentence for an input that a call changed: ``sgd changed w in place; return a new array``."""
+    path, kind = found
+    return f"{what} changed {name}{_label(path)} in place; return a new {kind} (inputs must be left unchanged)"
+
+
+def check_unchanged(values: Sequence[Any], copies: Sequence[Any], what: str, names: Sequence[str] = ()) -> None:
+    """The call did not modify its inputs in place: same structure, lengths and values as ``snapshot`` saw.
+
+    ``names`` are the inputs' names, for the message (else "input #1", ...).
+    """
     if len(values) != len(copies):
         fail(f"{what}: {len(values)} inputs to check, {len(copies)} copies (a test error)")
     for index, (value, copy) in enumerate(zip(values, copies)):
-        if not _same(value, copy):
-            fail(f"{what}: modified its input #{index + 1} in place (inputs must be left unchanged)")
+        found = difference(value, copy)
+        if found:
+            fail(changed_in_place(what, names[index] if index < len(names) else f"its input #{index + 1}", found))
+
+
+def _arrays_in(value: Any, path: tuple = ()) -> list[tuple[tuple, np.ndarray, np.ndarray]]:
+    """(path, array, copy) for every array held in ``value`` (through lists, tuples and dicts)."""
+    if isinstance(value, np.ndarray):
+        return [(path, value, value.copy())]
+    if type(value) in (list, tuple):
+        return [found for i, v in enumerate(value) for found in _arrays_in(v, (*path, i))]
+    if type(value) is dict:
+        return [found for k, v in value.items() for found in _arrays_in(v, (*path, k))]
+    return []
+
+
+class Checked:
+    """A function of the code under test whose every call must leave its inputs unchanged.
+
+    The failure names the function and the input ("sgd changed w in place; return a new array"), and
+    it comes before the test compares anything, so an answer that changes its inputs is told so.
+    """
+
+    def __init__(self, function: Any, name: str, parameters: Sequence[str], may_update: Sequence[str]):
+        self.__wrapped__ = function
+        self.__name__ = self.__qualname__ = name
+        self._parameters = list(parameters)
+        self._may_update = set(may_update)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__wrapped__, name)
+
+    def __repr__(self) -> str:
+        return repr(self.__wrapped__)
+
+    def _names(self, args: tuple, kwargs: dict) -> list[str]:
+        positional = self._parameters[: len(args)]
+        return positional + [f"input #{i + 1}" for i in range(len(positional), len(args))] + list(kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = tuple(_unchecked(a) for a in args), {k: _unchecked(v) for k, v in kwargs.items()}
+        values, names = [*args, *kwargs.values()], self._names(args, kwargs)
+        updated = [name in self._may_update and type(value) is dict for value, name in zip(values, names)]
+        copies = [_arrays_in(v) if loose else _copy(v) for v, loose in zip(values, updated)]
+        result = self.__wrapped__(*args, **kwargs)
+        for value, name, copy, loose in zip(values, names, copies, updated):
+            found = (
+                next(((p, "array") for p, a, c in copy if difference(a, c)), None) if loose else difference(value, copy)
+            )
+            if found:
+                fail(changed_in_place(self.__name__, name, found))
+        return result
+
+
+def _unchecked(value: Any) -> Any:
+    """A function of the code under test as itself, when a test hands it to the code under test."""
+    return value.__wrapped__ if isinstance(value, Checked) else value
+
+
+class CheckedModule:
+    """A module of the code under test whose functions are ``Checked``; other attributes as they are."""
+
+    def __init__(self, module: Any, name: str, may_update: Sequence[str]):
+        object.__setattr__(self, "_module", module)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_may_update", may_update)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._module, name)
+        if name.startswith("__"):
+            return value
+        model = _reference_attribute(self._name, name)
+        if isinstance(value, (type, ModuleType)) or not callable(value):
+            return value
+        if not isinstance(value, FunctionType) and not isinstance(model, FunctionType):
+            return value  # a class, or an object that is not a function, through a proxy
+        return Checked(value, name, _parameters(value) or _parameters(model), self._may_update)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._module, name, value)
+
+    def __repr__(self) -> str:
+        return repr(self._module)
+
+
+@functools.cache
+def _reference_module(module: str) -> ModuleType | None:
+    """The reference's ``module`` where it is at hand (the grader), else None (a student's copy)."""
+    try:
+        return importlib.import_module(f"solutions.{module}")
+    except Exception:
+        return None
+
+
+def _reference_attribute(module: str, name: str) -> Any:
+    return getattr(_reference_module(module), name, None)
+
+
+def _parameters(function: Any) -> list[str]:
+    """The positional parameters' names of a plain function (none for anything else)."""
+    if not isinstance(function, FunctionType):
+        return []
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [p.name for p in inspect.signature(function).parameters.values() if p.kind in kinds]
 
 
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, dout: Any = None, h: float = 1e-6) -> np.ndarray:
