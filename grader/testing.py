@@ -239,7 +239,8 @@ def _unchecked(value: Any) -> Any:
 
 
 class CheckedModule:
-    """A module of the code under test whose functions are ``Checked``; other attributes as they are."""
+    """A module of the code under test whose functions and classes (their constructors) are ``Checked``;
+    other attributes as they are."""
 
     def __init__(self, module: Any, name: str, may_update: Sequence[str]):
         object.__setattr__(self, "_module", module)
@@ -248,13 +249,11 @@ class CheckedModule:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._module, name)
-        if name.startswith("__"):
+        if name.startswith("__") or isinstance(value, ModuleType) or not callable(value):
             return value
         model = _reference_attribute(self._name, name)
-        if isinstance(value, (type, ModuleType)) or not callable(value):
-            return value
-        if not isinstance(value, FunctionType) and not isinstance(model, FunctionType):
-            return value  # a class, or an object that is not a function, through a proxy
+        if not isinstance(value, (FunctionType, type)) and not isinstance(model, (FunctionType, type)):
+            return value  # an object that is neither a function nor a class
         return Checked(value, name, _parameters(value) or _parameters(model), self._may_update)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -278,11 +277,15 @@ def _reference_attribute(module: str, name: str) -> Any:
 
 
 def _parameters(function: Any) -> list[str]:
-    """The positional parameters' names of a plain function (none for anything else)."""
-    if not isinstance(function, FunctionType):
+    """The positional parameters' names of a plain function or of a class's constructor (else none)."""
+    if not isinstance(function, (FunctionType, type)):
+        return []
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
         return []
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return [p.name for p in inspect.signature(function).parameters.values() if p.kind in kinds]
+    return [p.name for p in parameters if p.kind in kinds]
 
 
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, dout: Any = None, h: float = 1e-6) -> np.ndarray:
