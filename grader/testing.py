@@ -302,6 +302,11 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, dout: Any 
         x[index] = old - h
         minus = np.asarray(f(x), dtype=np.float64)
         x[index] = old
+        if dout is not None and np.shape(dout) != np.shape(plus):
+            fail(
+                f"the gradient could not be checked: the forward pass returns shape {np.shape(dout)} instead of "
+                f"{np.shape(plus)}"
+            )
         weights = 1.0 if dout is None else dout
         grad[index] = np.sum((plus - minus) * weights) / (2 * h)
     return grad
@@ -316,8 +321,20 @@ def autograd_vjp(f: Callable[..., Any], args: Sequence[Any], argnum: int, dout: 
         full[argnum] = value
         return f(*full)
 
-    vjp, _ = make_vjp(of_one)(np.asarray(args[argnum], dtype=np.float64))
+    vjp, value = make_vjp(of_one)(np.asarray(args[argnum], dtype=np.float64))
+    if np.shape(dout) != np.shape(value):
+        fail(
+            f"the gradient could not be checked: the forward pass returns shape {np.shape(dout)} instead of "
+            f"{np.shape(value)}"
+        )
     return np.asarray(vjp(dout), dtype=np.float64)
+
+
+def check_forward_shape(out: Any, expected: Sequence[int], forward: str, backward: str) -> None:
+    """A backward is judged on the student's own forward: an output of the wrong shape makes that
+    impossible, and the failure says so (rather than blaming the backward)."""
+    if np.shape(out) != tuple(expected):
+        fail(f"{backward} could not be checked: {forward} returns shape {np.shape(out)} instead of {tuple(expected)}")
 
 
 def away_from_zero(rng: np.random.Generator, shape: int | tuple[int, ...], margin: float = 0.1) -> np.ndarray:
@@ -397,6 +414,8 @@ def check_backward(
     product of ``autograd_forward(*inputs, *params)``. dout must not be modified.
     """
     out, cache = run_forward(module, f"{layer}_forward", inputs, params)
+    expected_shape = np.shape(autograd_forward(*inputs, *params))
+    check_forward_shape(out, expected_shape, f"{layer}_forward", f"{layer}_backward")
     dout = rng.normal(size=out.shape)
     dout_copy = dout.copy()
     grads = getattr(module, f"{layer}_backward")(dout, cache)

@@ -19,6 +19,7 @@ from autograd import grad
 from grader.testing import (
     autograd_vjp,
     check_close,
+    check_forward_shape,
     check_scalar,
     check_unchanged,
     fail,
@@ -180,6 +181,7 @@ def check_layer_backward(layer, x, params, autograd_forward, rng, what, names):
     """dx and every parameter gradient of ``layer`` against autograd's VJPs of autograd_forward(x, *params)."""
     layer.params = params
     out, cache = forward(layer, x, what)
+    check_forward_shape(out, np.shape(autograd_forward(x, *params)), f"{what}.forward", f"{what}.backward")
     dout = rng.normal(size=np.shape(out))
     result = unpack_pair(layer.backward(dout, cache), f"{what}.backward")
     dx, grads = result[0], list(result[1])
