@@ -26,7 +26,7 @@ from grader.authoring.markers import remove_markers
 from grader.grading.scoring import Outcome, by_exercise
 from grader.isolation.sandbox import unavailable_reason
 from grader.paths import HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
-from grader.testing import Checked, ExerciseFailure, check_unchanged, snapshot
+from grader.testing import Checked, ExerciseFailure, check_unchanged, difference, snapshot
 
 # Exercises that take no array, list or dict an answer could change: nothing to check.
 TAKES_NO_DATA = {
@@ -142,6 +142,7 @@ def test_a_changed_input_is_named_with_its_parameter():
     w, dw = np.ones(3), np.ones(3)
     with pytest.raises(ExerciseFailure, match=r"^sgd changed w in place; return a new array"):
         Checked(sgd, "sgd", ["w", "dw", "config"], ())(w, dw)
+    assert np.array_equal(w, np.ones(3)), "the next test must get its data back unchanged"
 
 
 def test_a_dict_that_carries_state_may_change_but_not_its_arrays():
@@ -176,7 +177,7 @@ def test_unchanged_compares_structure_lengths_and_values():
         change()
         with pytest.raises(ExerciseFailure, match="in place"):
             check_unchanged(values, changing, "f")
-        values[:] = snapshot(*changing)
+        assert not any(difference(v, c) for v, c in zip(values, changing)), "restored"
 
 
 # ---------------------------------------------------------------- the audit, per chapter
