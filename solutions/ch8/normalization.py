@@ -28,7 +28,8 @@ def batchnorm_forward(x, gamma, beta, bn_param):
 
     bn_param is the layer's state, as in CS231n: the running averages are
     read from it and the new ones written back into it (the one argument
-    that is updated). x, gamma and beta are not modified.
+    that is updated: store new arrays, do not change the old ones in
+    place). x, gamma and beta are not modified.
 
     Inputs:
     - x: data, shape (N, D)
@@ -116,7 +117,8 @@ def dropout_forward(x, dropout_param):
     Inputs:
     - x: data, any shape
     - dropout_param: dict with
-      - p: probability of KEEPING a unit, 0 < p <= 1 (required)
+      - p: probability of KEEPING a unit, 0 < p <= 1 (required); CS231n's
+        assignments before 2018 used p for the probability of dropping one
       - mode: 'train' or 'test' (required)
       - seed: optional seed, for repeatable masks (same seed, same mask)
 

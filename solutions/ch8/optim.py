@@ -10,9 +10,15 @@ Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``:
 
 The rule returns the next parameters and the config to pass to the next
 call: state is carried from step to step in that dict. Neither ``w``,
-``dw`` nor the arrays inside the given ``config`` may be modified in place;
+``dw`` nor the arrays inside the given ``config`` may be modified in place
+(CS231n's ``w -= lr * dw`` changes the caller's w: write ``next_w = w - lr * dw``);
 build new arrays (``v = mu * v - lr * dw``, not ``v *= mu``) and return
-them in a new dict (``config = dict(config)`` is a good first line).
+them in a new dict (``config = dict(config)`` is a good first line; adding
+keys to the given dict, as CS231n's ``config.setdefault`` does, is allowed).
+The tests check every call and name the input that changed.
+
+Where epsilon sits is part of each rule: outside the square root,
+``dw / (sqrt(cache) + epsilon)``, for adagrad, rmsprop and adam.
 """
 
 import numpy as np
@@ -141,6 +147,9 @@ def rmsprop(w, dw, config=None):
         cache <- decay_rate * cache + (1 - decay_rate) * dw**2
         w <- w - learning_rate * dw / (sqrt(cache) + epsilon)
 
+    epsilon is added after the square root (TensorFlow 1's RMSProp puts it
+    inside: sqrt(cache + epsilon), a different rule).
+
     config:
     - learning_rate: scalar, default 1e-2
     - decay_rate: scalar in [0, 1), default 0.99
@@ -222,7 +231,8 @@ def adam(w, dw, config=None):
     - beta2: decay rate of the second moment, default 0.999
     - epsilon: scalar, default 1e-8
     - m, v: arrays like w, default zeros; moving averages of dw and dw**2
-    - t: number of steps taken so far, default 0
+    - t: number of steps taken so far, default 0 (CS231n's 2017 assignment
+      started at 1): the first step of a fresh config uses t = 1
 
     Returns a tuple of:
     - next_w: like w
