@@ -12,7 +12,7 @@ import functools
 import importlib
 import inspect
 from collections.abc import Callable, Sequence
-from types import FunctionType, ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any, NoReturn
 
 import numpy as np
@@ -257,6 +257,13 @@ class Checked:
         return result
 
 
+def call_unchanged(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, checked to leave its inputs unchanged (the failure names the input)."""
+    name = getattr(function, "__qualname__", "")
+    name = name if name and "<locals>" not in name else getattr(function, "__name__", "the function")
+    return Checked(function, name, _parameters(function), ())(*args, **kwargs)
+
+
 def _unchecked(value: Any) -> Any:
     """A function of the code under test as itself, when a test hands it to the code under test."""
     return value.__wrapped__ if isinstance(value, Checked) else value
@@ -301,8 +308,8 @@ def _reference_attribute(module: str, name: str) -> Any:
 
 
 def _parameters(function: Any) -> list[str]:
-    """The positional parameters' names of a plain function or of a class's constructor (else none)."""
-    if not isinstance(function, (FunctionType, type)):
+    """The positional parameters' names of a function, a bound method or a class's constructor (else none)."""
+    if not isinstance(function, (FunctionType, MethodType, type)):
         return []
     try:
         parameters = inspect.signature(function).parameters.values()

@@ -9,7 +9,7 @@ book has a mistake, the true ones).
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_unchanged, numerical_gradient
 
 from .graph import (
     MissingInputError,
@@ -432,3 +432,15 @@ def test_listing_4_9_random_streams():
         np.testing.assert_allclose(
             draw, [printed], atol=1e-8, err_msg="a new draw on every call; seed 42 gives the book's"
         )
+
+
+@pytest.mark.exercise("Function")
+def test_compiled_functions_leave_their_inputs_and_the_values_given_to_shared_alone():
+    value = np.array([1.0, 2.0])
+    w, x = shared(value), dvector("x")
+    step = function([x], w * x, updates=[(w, w + x)])
+    call_unchanged(step, np.array([0.5, 0.5]))  # fails naming the input the call changed
+    assert np.array_equal(w.get_value(), [1.5, 2.5]), "the update reached the shared variable"
+    assert np.array_equal(value, [1.0, 2.0]), (
+        "shared keeps its own copy: an update never reaches the array it was given"
+    )

@@ -9,7 +9,7 @@ must hold for any seed: parameter counts, shapes, a loss that goes down.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_unchanged, numerical_gradient
 
 from .model import (
     LSTM,
@@ -42,9 +42,9 @@ def built(layer, input_shape, seed=0):
 
 def check_layer_gradients(layer, x, rng):
     """The layer's backward against central differences of sum(forward(x) * dout), for x and every parameter."""
-    out, cache = layer.forward(x)
+    out, cache = call_unchanged(layer.forward, x)  # fails naming an input the call changed
     dout = rng.normal(size=out.shape)
-    dx, grads = layer.backward(dout, cache)
+    dx, grads = call_unchanged(layer.backward, dout, cache)
     np.testing.assert_allclose(
         dx, numerical_gradient(lambda v: layer.forward(v)[0], x, dout), rtol=1e-5, atol=1e-8, err_msg="dx"
     )
@@ -386,3 +386,14 @@ def test_pad_sequences():
     np.testing.assert_array_equal(padded, [[2, 3, 4], [0, 0, 5]], err_msg="Keras pads and truncates in front")
     padded = pad_sequences([[1, 2, 3, 4], [5]], maxlen=3, padding="post", truncating="post", value=-1)
     np.testing.assert_array_equal(padded, [[1, 2, 3], [5, -1, -1]])
+
+
+@pytest.mark.exercise("Sequential")
+def test_fit_predict_and_evaluate_leave_the_data_unchanged():
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(8, 3)), rng.normal(size=(8, 1))
+    model = Sequential([Dense(2, input_dim=3, activation="tanh"), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    call_unchanged(model.fit, x, y, epochs=1, batch_size=4)
+    call_unchanged(model.predict, x)
+    call_unchanged(model.evaluate, x, y)

@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .esgd import esgd, esgd_update, hessian_vector_product, quadratic, rosenbrock
 
 
@@ -35,3 +37,9 @@ def test_esgd_solves_a_badly_scaled_quadratic():
     w, losses = esgd(quadratic, np.zeros(3), 200, np.random.default_rng(0), {"learning_rate": 0.3}, args=(A, b))
     assert len(losses) == 201
     np.testing.assert_allclose(w, [0.01, 1.0, 100.0], rtol=1e-3, err_msg="the minimum A^-1 b, every direction alike")
+
+
+@pytest.mark.exercise("esgd_update")
+def test_esgd_update_leaves_w_dw_hv_and_config_arrays_unchanged():
+    config = {"learning_rate": 0.1, "cache": np.array([0.5, 0.25]), "t": 3}
+    call_unchanged(esgd_update, np.array([1.0, -1.0]), np.array([0.5, 0.2]), np.array([0.3, -0.4]), config)

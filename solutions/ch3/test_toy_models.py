@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .toy_models import (
     bump_network,
     count_linear_regions,
@@ -71,3 +73,29 @@ def test_two_relus_make_three_regions():
     weights = [np.array([[1.0, 1.0]]), np.array([[1.0], [1.0]])]
     biases = [np.array([0.0, -1.0]), np.array([0.0])]
     assert count_linear_regions(weights, biases, np.linspace(-2, 3, 501)) == 3
+
+
+@pytest.mark.parametrize(
+    "name,arguments",
+    [
+        pytest.param(name, arguments, marks=pytest.mark.exercise(name), id=name)
+        for name, arguments in [
+            ("xor_network", lambda: (np.array([0.0, 1.0]), np.array([1.0, 1.0]))),
+            ("bump_network", lambda: (np.array([0.0, 0.3, 0.45]),)),
+            (
+                "tiny_net_gradients",
+                lambda: (np.eye(4, 3), np.ones((1, 4)), np.array([1.0, 0.0, 1.0]), 1.0),
+            ),
+            (
+                "count_linear_regions",
+                lambda: (
+                    [np.array([[1.0, 1.0]]), np.array([[1.0], [1.0]])],
+                    [np.array([0.0, -1.0]), np.array([0.0])],
+                    np.linspace(-2, 3, 51),
+                ),
+            ),
+        ]
+    ],
+)
+def test_toy_model_inputs_are_left_unchanged(name, arguments):
+    call_unchanged(globals()[name], *arguments())  # the function imported above; fails naming a changed input

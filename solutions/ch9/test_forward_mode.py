@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .forward_mode import Dual, cos, derivative, exp, jvp, log, sin, sqrt, tanh
 
 
@@ -67,3 +69,8 @@ def test_jvp_on_an_array():
     out, jv = jvp(lambda x: x * x, x, np.array([1.0, 1.0, 0.0]))
     np.testing.assert_allclose(out, x**2)
     np.testing.assert_allclose(jv, [0.0, 2.0, 0.0], err_msg="J v = 2x * v elementwise")
+
+
+@pytest.mark.exercise("jvp")
+def test_jvp_leaves_x_and_v_unchanged():
+    call_unchanged(jvp, lambda d: sin(d) * d, np.array([0.5, 1.0, 2.0]), np.array([1.0, 0.0, -1.0]))
