@@ -85,6 +85,13 @@ def _grade(parser: argparse.ArgumentParser) -> None:
     )
     _add_chapters(parser)
     parser.add_argument(
+        "--exercises",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        default=None,
+        help="comma-separated exercises to regrade, e.g. affine_backward,sgd (default: every exercise of the "
+        "chapters); the others keep their earlier results in --out",
+    )
+    parser.add_argument(
         "--jobs", type=int, default=GRADE_JOBS, help="students graded in parallel (default %(default)s)"
     )
     parser.add_argument(

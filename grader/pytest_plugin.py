@@ -72,6 +72,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         + (", unless --isolate)" if ISOLATION.is_dir() else ")"),
     )
     group.addoption(
+        "--exercise",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only the tests of this exercise, e.g. affine_backward (repeatable)",
+    )
+    group.addoption(
         "--dl-report",
         metavar="FILE",
         default=None,
@@ -271,7 +278,10 @@ class Progress:
             return
         report.longrepr = f"{BROKEN_PREFIX}{problem}"
         path = Path(str(self.config.rootpath), report.nodeid.split("::")[0])
+        wanted = self.config.getoption("exercise")
         for declared in declared_in(path):
+            if wanted and declared.exercise not in wanted:
+                continue
             nodeid = f"{report.nodeid}::{declared.test}"
             self.outcomes[nodeid] = Outcome(
                 nodeid,
@@ -285,6 +295,11 @@ class Progress:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        wanted = self.config.getoption("exercise")
+        if wanted:
+            left_out = [item for item in items if describe(item).exercise not in wanted]
+            items[:] = [item for item in items if describe(item).exercise in wanted]
+            self.config.hook.pytest_deselected(items=left_out)
         ranks = {id(item): (sort_key(*_chapter_module(item)), index) for index, item in enumerate(items)}
         items.sort(key=lambda item: ranks[id(item)])
         user_limit = getattr(self.config, "_env_timeout", None)  # --timeout, its ini setting or PYTEST_TIMEOUT

@@ -385,6 +385,8 @@ dlgrade hint affine_backward   # a hint; ask again for the next level (idea, mat
 
 The exercises use numpy (and, where a chapter says so, autograd,
 matplotlib or pyopencl) and Python's standard library, nothing else.
+Coming from Stanford's CS231n? `FROM-CS231N.md` says where each of its
+functions goes here and which conventions differ.
 
 Your grade comes from further tests that your instructor runs on your
 submission: passing the public tests is necessary, not sufficient. Each
@@ -584,6 +586,7 @@ def release(dest: Path, requested: list[str] | None = None, archive: bool = Fals
         **grader,
         **dataset_files(),
         "README.md": student_readme(selected, exercises),
+        "FROM-CS231N.md": ROOT / "docs" / "from-cs231n.md",
         "pyproject.toml": student_pyproject(selected),
         ".gitignore": GITIGNORE,
     }

@@ -72,10 +72,20 @@ class Grader:
         hide: list[Path],
         call_timeout: float = CALL_TIMEOUT_S,
         test_timeout: float = TEST_TIMEOUT_S,
+        exercises: list[str] | None = None,
     ):
         timeouts = [f"--call-timeout={call_timeout}", f"--test-timeout={test_timeout}"]
-        self.settings = Settings(selected, unsafe, [str(p.resolve()) for p in hide], timeouts)
+        hidden = [str(p.resolve()) for p in hide]
+        self.settings = Settings(selected, unsafe, hidden, timeouts, list(exercises or []))
         self.expected = expected_tests(selected)
+        names = {t.exercise for t in self.expected}
+        unknown = [name for name in self.settings.exercises if name not in names]
+        if unknown or exercises == []:
+            raise GradeError(
+                f"--exercises: {', '.join(unknown) or 'none named'}: not an exercise of {', '.join(selected)}"
+            )
+        if exercises:
+            self.expected = [t for t in self.expected if t.exercise in exercises]
 
     def task(self, submission: Submission) -> GradingTask:
         """The submission's sources as bytes, to grade here or on a cluster's worker."""
@@ -129,11 +139,13 @@ def digest(folder: Path) -> str:
     return hasher.hexdigest()
 
 
-def merge(earlier: StudentRecord | None, graded: StudentRecord, selected: list[str]) -> StudentRecord:
-    """``graded`` (the selected chapters) with the other chapters of ``earlier`` kept."""
+def merge(
+    earlier: StudentRecord | None, graded: StudentRecord, selected: list[str], exercises: list[str]
+) -> StudentRecord:
+    """``graded`` (the selected chapters, or only their ``exercises``) with everything else of ``earlier`` kept."""
     if earlier is None:
         return graded
-    kept = [t for t in earlier.tests if t.chapter not in selected]
+    kept = [t for t in earlier.tests if t.chapter not in selected or (exercises and t.exercise not in exercises)]
     tests = sorted(kept + graded.tests, key=lambda t: sort_key(t.chapter, t.module)[0])
     return replace(graded, tests=tests)
 
@@ -183,7 +195,8 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     records = read_class(out)
-    grader = Grader(selected, args.unsafe, folders_to_hide(args.submissions, out), args.call_timeout, args.test_timeout)
+    hide = folders_to_hide(args.submissions, out)
+    grader = Grader(selected, args.unsafe, hide, args.call_timeout, args.test_timeout, args.exercises)
     expected = {t.nodeid for t in grader.expected}
     problems = {s.student: [s.problem] for s in submissions if s.problem}
     digests = {s.student: digest(s.folder) if s.folder.is_dir() else "" for s in submissions}
@@ -202,7 +215,10 @@ def run(args: argparse.Namespace) -> int:
     by_student = {s.student: s for s in todo}
 
     def graded(submission: Submission, ran: TaskResult) -> None:
-        records[submission.student] = merge(records.get(submission.student), grader.finish(submission, ran), selected)
+        record = grader.finish(submission, ran)
+        records[submission.student] = merge(
+            records.get(submission.student), record, selected, grader.settings.exercises
+        )
         progress.update()
 
     if len(todo) < len(submissions):

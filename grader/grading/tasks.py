@@ -46,6 +46,7 @@ class Settings:
     unsafe: bool = False
     hide: list[str] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
+    exercises: list[str] = field(default_factory=list)  # empty: every exercise of the chapters
 
 
 @dataclass
@@ -120,6 +121,7 @@ def run_task(task: GradingTask) -> TaskResult:
         extra = ["--isolate", *settings.timeouts, *TRUSTED_OPTIONS]
         extra += [f"--hide={path}" for path in settings.hide]
         extra += ["--unsafe"] if settings.unsafe else []
+        extra += [f"--exercise={name}" for name in settings.exercises]
         paths = [str(HIDDEN_TESTS / chapter) for chapter in settings.chapters]
         result = run_suite(paths, str(staged), extra=extra, timeout=STUDENT_TIMEOUT_S)
     notes = sources.notes

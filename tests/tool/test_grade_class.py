@@ -210,3 +210,26 @@ def test_a_changed_submission_is_regraded_alone_and_merged(graded):
     one = grade(graded["class"] / "bug2", "--out", out, *graded["options"])  # one student, no --resume
     assert one.returncode == 0
     assert len(rows(out / "totals.csv")) == 17 and "bug2" in (out / "report.html").read_text()
+
+
+def test_regrading_some_exercises_keeps_the_others(graded):
+    out = graded["out"]
+    scores = out / "perfect" / "scores.json"
+    before = json.loads(scores.read_text())["tests"]
+    layers = graded["class"] / "perfect" / "ch3" / "layers.py"
+    correct = layers.read_text()
+    try:  # a regression in two exercises; only one of them is regraded
+        for name in ("affine_backward", "relu_forward"):
+            stub = f"def {name}(*args):\n    return None\n\n\ndef _{name}("  # the real one renamed
+            layers.write_text(layers.read_text().replace(f"def {name}(", stub))
+        only = grade(graded["class"] / "perfect", "--out", out, *graded["options"], "--exercises", "affine_backward")
+    finally:
+        layers.write_text(correct)
+    assert only.returncode == 0, only.stderr[-2000:]
+    after = {t["nodeid"]: t for t in json.loads(scores.read_text())["tests"]}
+    assert set(after) == {t["nodeid"] for t in before}
+    changed = {t["exercise"] for t in before if after[t["nodeid"]] != t}
+    assert changed == {"affine_backward"}
+    unknown = grade(graded["class"] / "perfect", "--out", out, *graded["options"], "--exercises", "affine_backwrd")
+    assert unknown.returncode == 2 and "affine_backwrd" in unknown.stderr.strip().splitlines()[-1]
+    grade(graded["class"] / "perfect", "--out", out, *graded["options"], "--exercises", "affine_backward")

@@ -25,9 +25,16 @@ def outcome(chapter, exercise, status="passed", message="", module="layers", poi
 def test_merge_replaces_the_graded_chapters_and_keeps_the_others():
     earlier = StudentRecord("ann", [outcome("ch3", "a", "failed", "x"), outcome("ch5", "conv")], digest="old")
     now = StudentRecord("ann", [outcome("ch3", "a")], digest="new")
-    merged = merge(earlier, now, ["ch3"])
+    merged = merge(earlier, now, ["ch3"], [])
     assert [(t.chapter, t.status) for t in merged.tests] == [("ch3", "passed"), ("ch5", "passed")]
-    assert merge(None, now, ["ch3"]) is now
+    assert merge(None, now, ["ch3"], []) is now
+
+
+def test_merge_of_some_exercises_keeps_the_chapters_other_exercises():
+    earlier = StudentRecord("ann", [outcome("ch3", "a", "failed", "x"), outcome("ch3", "b", "failed", "y")])
+    now = StudentRecord("ann", [outcome("ch3", "a")])
+    merged = merge(earlier, now, ["ch3"], ["a"])
+    assert sorted((t.exercise, t.status) for t in merged.tests) == [("a", "passed"), ("b", "failed")]
 
 
 def test_digest_changes_with_any_file_and_ignores_git(tmp_path):

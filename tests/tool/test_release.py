@@ -84,7 +84,12 @@ def test_main_holds_exercises_datasets_student_tools_and_nothing_else(released):
     exercises = {f"exercises/{p}" for p in expected_tree() if p.count("/") == 0 or p.split("/")[0] in CHAPTERS}
     tools = set(rel.grader_tree(rel.exercise_tree(CHAPTERS)))
     assert tools >= {f"grader/{m.replace('.', '/')}.py" for m in rel.STUDENT_MODULES}
-    assert files == exercises | tools | set(rel.dataset_files()) | {"README.md", "pyproject.toml", ".gitignore"}
+    assert files == exercises | tools | set(rel.dataset_files()) | {
+        "README.md",
+        "FROM-CS231N.md",
+        "pyproject.toml",
+        ".gitignore",
+    }
     assert not any(f.startswith(("tests/", "solutions/")) for f in files)
     assert not any(f.startswith(("grader/authoring/", "grader/notebooks/", "grader/isolation/")) for f in files)
     assert "grader/grading/grade.py" not in files
