@@ -257,11 +257,17 @@ class Checked:
         return result
 
 
-def call_unchanged(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)``, checked to leave its inputs unchanged (the failure names the input)."""
+def checked(function: Callable[..., Any], may_update: Sequence[str] = ()) -> Checked:
+    """``function`` checked on every call to leave its inputs unchanged (the failure names the input);
+    the dicts named in ``may_update`` may gain or change entries, never change the arrays they hold."""
     name = getattr(function, "__qualname__", "")
     name = name if name and "<locals>" not in name else getattr(function, "__name__", "the function")
-    return Checked(function, name, _parameters(function), ())(*args, **kwargs)
+    return Checked(function, name, _parameters(function), may_update)
+
+
+def call_unchanged(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, checked to leave its inputs unchanged (the failure names the input)."""
+    return checked(function)(*args, **kwargs)
 
 
 def _unchecked(value: Any) -> Any:
@@ -384,7 +390,7 @@ def call_forward(
     name = getattr(forward, "__name__", "the forward pass")
     copies = snapshot(*inputs)
     out, cache = unpack_pair(forward(*inputs, *params), name, "(out, cache)")
-    check_unchanged(inputs, copies, name)
+    check_unchanged(inputs, copies, name, _parameters(forward))
     return as_array(out, f"{name} output"), cache
 
 
@@ -419,7 +425,7 @@ def call_backward(
     dout_copy = np.array(dout, copy=True)
     grads = backward(dout, cache)
     grads = (grads,) if len(inputs) == 1 else unpack_tuple(grads, len(inputs), name)
-    check_unchanged([dout], [dout_copy], name)
+    check_unchanged([dout], [dout_copy], name, ["dout"])
     for index, (grad, value) in enumerate(zip(grads, inputs)):
         shape = np.shape(as_array(grad, f"{name}: gradient #{index + 1}"))
         if shape != np.shape(value):
@@ -451,7 +457,7 @@ def check_backward(
     dout_copy = dout.copy()
     grads = getattr(module, f"{layer}_backward")(dout, cache)
     grads = (grads,) if len(inputs) == 1 else unpack_tuple(grads, len(inputs), f"{layer}_backward")
-    check_unchanged([dout], [dout_copy], f"{layer}_backward")
+    check_unchanged([dout], [dout_copy], f"{layer}_backward", ["dout"])
     full = lambda *values: autograd_forward(*values, *params)  # noqa: E731
     for index, (grad, name) in enumerate(zip(grads, names)):
         check_close(grad, autograd_vjp(full, inputs, index, dout), f"{layer}_backward: {name}", rtol=rtol)
