@@ -110,6 +110,6 @@ def test_convnet_loss_leaves_its_inputs_unchanged_and_works_on_one_image():
     X, y = np.random.default_rng(5).normal(size=(1, 1, 6, 6)), np.array([2])
     copies = snapshot(X, y)
     loss, grads = net.loss(X, y)
-    check_unchanged([X, y], copies, "ThreeLayerConvNet.loss")
+    check_unchanged([X, y], copies, "ThreeLayerConvNet.loss", ["X", "y"])
     assert np.ndim(loss) == 0, "the loss is one number"
     assert {k: np.shape(v) for k, v in grads.items()} == {k: v.shape for k, v in net.params.items()}

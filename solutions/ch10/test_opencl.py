@@ -158,7 +158,7 @@ def test_matmul_of_a_transposed_view_and_integers(name):
     B = rng.integers(-3, 4, size=(5, 2))
     copies = snapshot(A, B)
     C = matmul(A, B)
-    check_unchanged([A, B], copies, name)
+    check_unchanged([A, B], copies, name, ["A", "B"])
     check_close(C, A @ B, f"{name} of a transposed view and an integer matrix", rtol=1e-4, atol=1e-4)
 
 

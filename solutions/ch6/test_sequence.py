@@ -109,5 +109,5 @@ def test_temporal_softmax_loss_is_stable_and_leaves_its_inputs_unchanged():
             loss, dx = unpack_pair(temporal_softmax_loss(x, y, mask), "temporal_softmax_loss", "(loss, dx)")
     except FloatingPointError as error:
         fail(f"temporal_softmax_loss of scores near +-1000: {error} (it must be numerically stable)")
-    check_unchanged([x, y, mask], copies, "temporal_softmax_loss")
+    check_unchanged([x, y, mask], copies, "temporal_softmax_loss", ["x", "y", "mask"])
     assert np.isfinite(loss) and np.all(np.isfinite(dx)), "temporal_softmax_loss of scores near +-1000: not finite"

@@ -165,7 +165,7 @@ def test_update_rule_returns_the_new_w_and_its_state(name):
     w, dw = np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[0.3, -0.1], [0.2, 0.4]])
     copies = snapshot(w, dw)
     next_w, config = unpack_pair(rule(w, dw, None), name, "(next_w, config)")
-    check_unchanged([w, dw], copies, name)
+    check_unchanged([w, dw], copies, name, ["w", "dw"])
     assert np.shape(next_w) == w.shape, f"{name}: next_w of shape {np.shape(next_w)}"
     assert isinstance(config, dict) and "learning_rate" in config, f"{name}: the returned config holds the settings"
     assert not np.allclose(next_w, w), f"{name}: the first step did not move w"

@@ -267,3 +267,22 @@ def test_dlgrade_grade_feedback_names_the_real_cause(tmp_path):
         rows = {row["exercise"]: row for row in csv.DictReader(handle) if row["student"] == "cs231n"}
     assert float(rows["sgd"]["score"]) < float(rows["sgd"]["max_score"])
     assert float(rows["max_pool_backward_naive"]["score"]) < float(rows["max_pool_backward_naive"]["max_score"])
+
+
+def test_a_student_running_the_public_tests_reads_the_real_cause(tmp_path):
+    files = {rel: text for rel, text in CS231N.items() if rel in ("ch8/optim.py", "ch5/conv.py", "ch5/pool.py")}
+    for rel in ("ch5/__init__.py", "ch8/__init__.py", "ch5/test_conv.py", "ch5/test_pool.py", "ch8/test_optim.py"):
+        files[rel] = (SOLUTIONS / rel).read_text(encoding="utf-8")
+    course = write_files(tmp_path / "exercises", files)
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "grader.pytest_plugin", "-p", "no:cacheprovider"]
+    report = tmp_path / "public.json"
+    command += [str(course / "ch8"), str(course / "ch5"), f"--dl-report={report}", f"--rootdir={tmp_path}"]
+    done = subprocess.run(command, check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert report.exists(), done.stdout[-3000:] + done.stderr[-3000:]
+    outcomes = [Outcome.from_json(t) for t in json.loads(report.read_text(encoding="utf-8"))["tests"]]
+    sgd = messages(outcomes, "sgd")
+    assert sgd and all(m.startswith(IN_PLACE) for m in sgd), sgd
+    conv = messages(outcomes, "conv_forward_naive")
+    assert conv and all(m.startswith(REMOVED) and "ch5/conv.py line" in m for m in conv), conv
+    assert IN_PLACE in done.stdout and REMOVED in done.stdout
