@@ -35,8 +35,8 @@ difference of order 1e-8), and the book's optimiser string 'adadelat' is a
 typo that raises a ValueError, as it would in Keras.
 
 Inputs are never changed in place: ``forward``, ``backward``, ``fit``, ``predict`` and the
-helpers leave the arrays and lists they are given (x, y, dout, weights) as they were; a layer
-keeps its own parameters. The tests check it after every call.
+helpers leave the arrays and lists they are given (x, y, dout, ...) as they were. The tests
+check it after every call.
 """
 
 import math

@@ -183,13 +183,22 @@ def test_unchanged_compares_structure_lengths_and_values():
 # ---------------------------------------------------------------- the audit, per chapter
 
 
-@pytest.mark.parametrize("chapter", chapters(SOLUTIONS))
-def test_an_answer_that_changes_its_inputs_loses_points_on_every_exercise_that_takes_them(chapter, tmp_path):
-    spoiled = {
-        rel: text + (SPOIL if not rel.endswith("__init__.py") else "") for rel, text in reference_files(chapter).items()
+@pytest.fixture(scope="module")
+def spoiled(tmp_path_factory):
+    """Every chapter's hidden suite, run once on the reference whose every function changes its inputs."""
+    base = tmp_path_factory.mktemp("spoiled")
+    files = {
+        rel: text + ("" if rel.endswith("__init__.py") else SPOIL)
+        for chapter in chapters(SOLUTIONS)
+        for rel, text in reference_files(chapter).items()
     }
-    folder = write_files(tmp_path / "spoiled", spoiled)
-    outcomes, _ = hidden_suites(folder, tmp_path, str(HIDDEN_TESTS / chapter))
+    folder = write_files(base / "spoiled", files)
+    return hidden_suites(folder, base, *(str(HIDDEN_TESTS / chapter) for chapter in chapters(SOLUTIONS)))[0]
+
+
+@pytest.mark.parametrize("chapter", chapters(SOLUTIONS))
+def test_an_answer_that_changes_its_inputs_loses_points_on_every_exercise_that_takes_them(chapter, spoiled):
+    outcomes = [o for o in spoiled if o.chapter == chapter]
     scores = {row.exercise: row for row in by_exercise(outcomes)}
     assert TAKES_NO_DATA.get(chapter, set()) <= set(scores), "an exercise listed as taking no data is gone"
     told = {o.exercise for o in outcomes if o.status == "failed" and " in place; return a new " in o.message}
