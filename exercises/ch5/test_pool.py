@@ -156,3 +156,15 @@ def test_pool_backward_leaves_dout_unchanged(forward, backward):
     pool_param = {"pool_height": 2, "pool_width": 2, "stride": 2}
     out, cache = call_forward(globals()[forward], (x,), (pool_param,))  # the functions imported above
     call_unchanged(globals()[backward], np.linspace(-1, 1, out.size).reshape(out.shape), cache)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.exercise(n), id=n)
+        for n in ("max_pool_forward_naive", "avg_pool_forward", "l2_pool_forward")
+    ],
+)
+def test_pool_forward_leaves_x_and_pool_param_unchanged(name):
+    x = np.random.default_rng(4).normal(size=(2, 1, 4, 6))
+    call_unchanged(globals()[name], x, {"pool_height": 2, "pool_width": 3, "stride": 1})  # the function imported above

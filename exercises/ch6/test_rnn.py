@@ -7,7 +7,7 @@ Run them with `pytest exercises/ch6/test_rnn.py`. Each test checks one idea.
 import numpy as np
 import pytest
 
-from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot
+from grader.testing import call_backward, call_unchanged, check_unchanged, numerical_gradient, snapshot
 
 from .rnn import (
     birnn_backward,
@@ -177,9 +177,9 @@ def test_birnn_backward_matches_central_differences():
     shapes.update({"Wy_f": (H, M), "Wy_b": (H, M), "by": (M,)})
     params = {name: 0.5 * rng.normal(size=shape) for name, shape in shapes.items()}
     x, hf0, hb0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
-    y, cache = birnn_forward(x, hf0, hb0, params)
+    y, cache = call_unchanged(birnn_forward, x, hf0, hb0, params)  # fails naming an input it changed
     dy = rng.normal(size=y.shape)
-    dx, dhf0, dhb0, grads = birnn_backward(dy, cache)
+    dx, dhf0, dhb0, grads = call_unchanged(birnn_backward, dy, cache)
     np.testing.assert_allclose(
         dx, numerical_gradient(lambda v: birnn_forward(v, hf0, hb0, params)[0], x, dy), rtol=1e-5
     )
@@ -277,11 +277,21 @@ def test_free_running_feeds_back_its_own_outputs():
 def test_output_rnn_backward_matches_central_differences(forced):
     rng, x, y0, y, params = output_rnn_example(10)
     targets = y if forced else None
-    o, cache = output_rnn_forward(x, y0, params, targets)
+    o, cache = call_unchanged(output_rnn_forward, x, y0, params, targets)  # fails naming an input it changed
     do = rng.normal(size=o.shape)
-    dx, dy0, grads = output_rnn_backward(do, cache)
+    dx, dy0, grads = call_unchanged(output_rnn_backward, do, cache)
     np.testing.assert_allclose(
         dx, numerical_gradient(lambda v: output_rnn_forward(v, y0, params, targets)[0], x, do), rtol=1e-5, atol=1e-8
     )
     numeric = numerical_gradient(lambda v: output_rnn_forward(x, y0, {**params, "Wo": v}, targets)[0], params["Wo"], do)
     np.testing.assert_allclose(grads["Wo"], numeric, rtol=1e-5, atol=1e-8, err_msg="gradient of Wo")
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.exercise(n), id=n) for n in ("rnn_step_forward", "rnn_forward")]
+)
+def test_rnn_forwards_leave_their_inputs_unchanged(name):
+    rng = np.random.default_rng(30)
+    x, h0, (Wx, Wh, b) = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 5)), rnn_weights(rng, 4, 5)
+    step_or_sequence = x[:, 0, :] if name == "rnn_step_forward" else x
+    call_unchanged(globals()[name], step_or_sequence, h0, Wx, Wh, b)  # the function imported above
