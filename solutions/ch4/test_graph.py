@@ -61,7 +61,7 @@ def test_toposort_puts_inputs_before_the_nodes_that_use_them():
     a, b = dscalar("a"), dscalar("b")
     c = a * b
     d = c + a
-    order = toposort([d])
+    order = call_unchanged(toposort, [d])  # fails naming an input the call changed
     position = {id(node): i for i, node in enumerate(order)}
     assert {id(a), id(b), id(c), id(d)} <= set(position), "every node d depends on is listed"
     assert position[id(a)] < position[id(c)] < position[id(d)], "a before c = a * b before d = c + a"
@@ -83,7 +83,7 @@ def test_toposort_lists_a_reused_node_once():
 def test_evaluate_computes_the_outputs_from_the_inputs():
     a, b = dscalar("a"), dscalar("b")
     total, product = a + b, a * b
-    values = evaluate([total, product], {a: np.array(3.0), b: np.array(4.0)})
+    values = call_unchanged(evaluate, [total, product], {a: np.array(3.0), b: np.array(4.0)})
     assert [float(v) for v in values] == [7.0, 12.0]
 
 
@@ -187,7 +187,7 @@ def test_givens_replace_a_variable_and_inputs_are_checked():
 @pytest.mark.exercise("unbroadcast")
 def test_unbroadcast_sums_the_copies_that_broadcasting_made():
     g = np.arange(6.0).reshape(2, 3)
-    np.testing.assert_array_equal(unbroadcast(g, (2, 3)), g)
+    np.testing.assert_array_equal(call_unchanged(unbroadcast, g, (2, 3)), g)
     np.testing.assert_array_equal(unbroadcast(g, (3,)), [3.0, 5.0, 7.0])
     np.testing.assert_array_equal(unbroadcast(g, (1, 3)), [[3.0, 5.0, 7.0]])
     np.testing.assert_array_equal(unbroadcast(g, (2, 1)), [[3.0], [12.0]])
@@ -201,9 +201,9 @@ def test_unbroadcast_sums_the_copies_that_broadcasting_made():
 def test_mul_gradient_with_a_broadcast_row():
     x, row, g = dmatrix("x"), dmatrix("row"), dmatrix("g")
     out = x * row
-    gx, grow = elemwise_grad("mul", [x, row], out, g)
+    gx, grow = call_unchanged(elemwise_grad, "mul", [x, row], out, g)
     xv, rv, gv = np.arange(6.0).reshape(2, 3), np.array([[1.0, 2.0, 3.0]]), np.ones((2, 3))
-    gxv, grv = function([x, row, g], [gx, grow])(xv, rv, gv)
+    gxv, grv = call_unchanged(function([x, row, g], [gx, grow]), xv, rv, gv)
     np.testing.assert_allclose(gxv, gv * rv, err_msg="d(x * row)/dx = g * row")
     np.testing.assert_allclose(grv, [[3.0, 5.0, 7.0]], err_msg="row was used by both rows of x: sum g * x over them")
 
@@ -301,7 +301,7 @@ def test_listing_4_10_logistic_regression_learns():
     w, b = shared(rng.normal(size=10), name="w"), shared(0.0, name="b")
     p = 1 / (1 + exp(-dot(x, w) - b))
     loss = mean(-(y * log(p) + (1 - y) * log(1 - p))) + 0.01 * sum(w**2)
-    gw, gb = grad(loss, [w, b])
+    gw, gb = call_unchanged(grad, loss, [w, b])
     assert gb.ndim == 0, "b is a scalar: its gradient is summed over the examples"
     train = function([x, y], loss, updates=[(w, w - 0.1 * gw), (b, b - 0.1 * gb)])
     losses = [float(train(X, labels)) for _ in range(100)]
