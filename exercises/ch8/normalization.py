@@ -76,8 +76,9 @@ def batchnorm_backward(dout, cache):
 
     Returns a tuple of:
     - dx: shape (N, D)
-    - dgamma: shape (D,)
-    - dbeta: shape (D,)
+    - dgamma: shape (D,), like gamma: not (1, D), or an update
+      gamma - learning_rate * dgamma would turn gamma into a (1, D) array
+    - dbeta: shape (D,), like beta
     """
     raise NotImplementedError("batchnorm_backward: not started, see its docstring")
     return dx, dgamma, dbeta
@@ -97,8 +98,9 @@ def dropout_forward(x, dropout_param):
     Inputs:
     - x: data, any shape
     - dropout_param: dict with
-      - p: probability of KEEPING a unit, 0 < p <= 1 (required); CS231n's
-        assignments before 2018 used p for the probability of dropping one
+      - p: probability of KEEPING a unit, 0 < p <= 1 (required); p = 0.3
+        keeps 30 % of the units (CS231n's 2016-2017 code used p as the
+        probability of dropping one)
       - mode: 'train' or 'test' (required)
       - seed: optional seed, for repeatable masks (same seed, same mask)
 

@@ -16,9 +16,6 @@ build new arrays (``v = mu * v - lr * dw``, not ``v *= mu``) and return
 them in a new dict (``config = dict(config)`` is a good first line; adding
 keys to the given dict, as CS231n's ``config.setdefault`` does, is allowed).
 The tests check every call and name the input that changed.
-
-Where epsilon sits is part of each rule: outside the square root,
-``dw / (sqrt(cache) + epsilon)``, for adagrad, rmsprop and adam.
 """
 
 import numpy as np
@@ -147,8 +144,10 @@ def rmsprop(w, dw, config=None):
         cache <- decay_rate * cache + (1 - decay_rate) * dw**2
         w <- w - learning_rate * dw / (sqrt(cache) + epsilon)
 
-    epsilon is added after the square root (TensorFlow 1's RMSProp puts it
-    inside: sqrt(cache + epsilon), a different rule).
+    epsilon only keeps the division finite. TensorFlow 1 put it inside the
+    root, dw / sqrt(cache + epsilon): that form is accepted too (it is
+    RMSProp as a major library defines it; on realistic scales both take
+    the same steps).
 
     config:
     - learning_rate: scalar, default 1e-2
@@ -225,14 +224,22 @@ def adam(w, dw, config=None):
     the bias with 1 - rho instead of 1 - rho**t; both are misprints of
     Kingma and Ba's rule, which is the one above.
 
+    Kingma and Ba's "efficient" ordering is accepted too: with
+    step = learning_rate * sqrt(1 - beta2**t) / (1 - beta1**t),
+    w <- w - step * m / (sqrt(v) + epsilon) (epsilon then acts on sqrt(v)
+    instead of sqrt(v_hat), a difference of the order of epsilon). epsilon
+    inside the square root is not Adam in any of its sources. t counts the
+    steps taken: the first step uses t = 1. (CS231n's 2017 code started t at
+    1, so its first step used t = 2: the bias correction is then wrong,
+    which is what it is for.)
+
     config:
     - learning_rate: scalar, default 1e-3
     - beta1: decay rate of the first moment, default 0.9
     - beta2: decay rate of the second moment, default 0.999
     - epsilon: scalar, default 1e-8
     - m, v: arrays like w, default zeros; moving averages of dw and dw**2
-    - t: number of steps taken so far, default 0 (CS231n's 2017 assignment
-      started at 1): the first step of a fresh config uses t = 1
+    - t: number of steps taken so far, default 0
 
     Returns a tuple of:
     - next_w: like w

@@ -238,7 +238,9 @@ SPEEDUP = 5  # the reference's im2col is 50x or more faster than its naive loop 
 
 @pytest.mark.exercise("conv_backward_fast", points=2)  # times forward and backward: the later exercise
 def test_conv_fast_is_much_faster_than_the_naive_loops(conv):
-    _, (x, w, b) = conv_inputs((4, 3, 16, 16), (8, 3, 3, 3), seed=200)
+    # 16 filters: graded through the isolated worker, moving x, out, dout and the cache costs the fast
+    # pair ~10 ms; the naive loop's cost grows with the filters, so the ratio stays about the computation
+    _, (x, w, b) = conv_inputs((4, 3, 16, 16), (16, 3, 3, 3), seed=200)
     conv_param = {"stride": 1, "pad": 1}
     naive = best_time(lambda: ref.conv_forward_naive(x, w, b, conv_param))
 
@@ -249,7 +251,7 @@ def test_conv_fast_is_much_faster_than_the_naive_loops(conv):
     fast = best_time(fast_forward_and_backward)
     if fast * SPEEDUP > naive:
         fail(
-            f"conv_forward_fast + conv_backward_fast take {fast * 1e3:.1f} ms on x (4, 3, 16, 16), w (8, 3, 3, 3), "
+            f"conv_forward_fast + conv_backward_fast take {fast * 1e3:.1f} ms on x (4, 3, 16, 16), w (16, 3, 3, 3), "
             f"not {SPEEDUP}x less than a naive forward alone ({naive * 1e3:.1f} ms): no Python loop over output pixels"
         )
 

@@ -140,6 +140,11 @@ def test_dropout_train_keeps_p_and_scales_by_one_over_p(norm, p, shape):
     if out.shape != x.shape:
         fail(f"dropout_forward: shape {out.shape}, expected {x.shape}")
     kept = out != 0
+    if p != 0.5 and abs(kept.mean() - (1 - p)) <= 0.01:
+        fail(
+            f"dropout_forward: keeps {kept.mean():.0%} of the units with p = {p}: p is the KEEP probability, "
+            "not the probability of dropping a unit (CS231n's 2016-2017 convention)"
+        )
     check_scalar(
         kept.mean(), p, f"dropout_forward: share of units kept with p = {p} (p is the KEEP probability)", atol=0.01
     )

@@ -1,0 +1,22 @@
+# ---- outside corpus, ruled out: CS231n 2017's Adam, whose t started at 1 (adam's docstring says why not)
+import numpy as np
+
+
+def adam(w, dw, config=None):
+    if config is None:
+        config = {}
+    config.setdefault("learning_rate", 1e-3)
+    config.setdefault("beta1", 0.9)
+    config.setdefault("beta2", 0.999)
+    config.setdefault("epsilon", 1e-8)
+    config.setdefault("m", np.zeros_like(w))
+    config.setdefault("v", np.zeros_like(w))
+    config.setdefault("t", 1)
+    config["t"] += 1
+    beta1, beta2, t = config["beta1"], config["beta2"], config["t"]
+    config["m"] = beta1 * config["m"] + (1 - beta1) * dw
+    config["v"] = beta2 * config["v"] + (1 - beta2) * dw**2
+    m_hat = config["m"] / (1 - beta1**t)
+    v_hat = config["v"] / (1 - beta2**t)
+    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
+    return next_w, config
