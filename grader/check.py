@@ -3,7 +3,8 @@
 Runs the public tests of ``exercises/chN`` in a fresh pytest process (each
 test with its time limit) and shows, per exercise, passing / failing /
 broken / not started with the points of its public tests, then what to do
-next: a file that does not import comes first. ``--history`` shows instead
+next: a file that does not import comes first, and, for a failing exercise
+that behaves exactly like a known mistake, what that mistake is. ``--history`` shows instead
 how each exercise's status changed over the runs recorded in ``.dlgrade/``.
 """
 
@@ -65,6 +66,8 @@ def run_check(chapter: str | None, impl: str = "exercises") -> int:
             f"{row.score:g}/{row.max_score:g}",
         )
     console.print(table)
+    for diagnosis in result.diagnoses:
+        console.print(f"{diagnosis.chapter} {diagnosis.sentence()}", highlight=False, soft_wrap=True)
     done = sum(row.status == "passing" for row in exercises)
     if done == len(exercises):
         console.print(f"All {len(exercises)} exercises pass their public tests.")

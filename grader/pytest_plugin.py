@@ -12,6 +12,10 @@
 - Public tests get a time limit each (pytest-timeout; ``--timeout=N``
   overrides it), and a test that runs out names the function that did not
   return.
+- A failing exercise that behaves exactly like one known wrong answer is
+  named, in plain words (``grader.diagnosis``); ``--dl-mistakes-table FILE``
+  instead runs every known wrong answer on every test and writes their
+  fingerprints to FILE.
 - After the run, a progress table per exercise and the next one to do;
   ``--dl-report FILE`` writes every test's ``Outcome`` (``grader.grading.scoring``)
   as JSON for ``dlgrade``, and a run of ``exercises/`` adds its statuses to
@@ -34,6 +38,7 @@ from grader.catalog import declared_in
 from grader.curriculum import sort_key
 from grader.defaults import CALL_TIMEOUT_S, PUBLIC_TEST_TIMEOUT_S, TEST_TIMEOUT_S
 from grader.diagnose import import_problem, numpy_failure, removed_numpy_name, student_frame, where
+from grader.diagnosis import Diagnoser, Diagnosis
 from grader.fileio import atomic_write
 from grader.grading.scoring import BROKEN_PREFIX, ExerciseScore, Outcome, by_exercise
 from grader.implementations import (
@@ -84,6 +89,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write every test's exercise, points and outcome to FILE as JSON",
     )
+    group.addoption(
+        "--dl-mistakes-table",
+        metavar="FILE",
+        default=None,
+        help="run every known wrong answer on every test and write their fingerprints to FILE",
+    )
+    group.addoption("--dl-no-diagnosis", action="store_true", help="do not name known mistakes of failing exercises")
     if ISOLATION.is_dir():
         _isolation_options(group)
 
@@ -125,6 +137,9 @@ def pytest_configure(config: pytest.Config) -> None:
     except SubmissionError as error:
         raise pytest.UsageError(str(error)) from None
     testing.IMPLEMENTATION = config.dl_implementation  # type: ignore[attr-defined]
+    table = config.getoption("dl_mistakes_table")
+    diagnose = table or not config.getoption("dl_no_diagnosis")
+    config.dl_diagnoser = Diagnoser(table=bool(table)) if diagnose else None  # type: ignore[attr-defined]
     config.pluginmanager.register(Progress(config), "dlgrade-progress")
 
 
@@ -162,13 +177,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """Give an isolated implementation its per-test time budget."""
     implementation = item.config.dl_implementation  # type: ignore[attr-defined]
+    diagnoser: Diagnoser | None = item.config.dl_diagnoser  # type: ignore[attr-defined]
+    record = describe(item)
+    run = diagnoser.start(item, record.chapter, record.exercise) if diagnoser else None
     if hasattr(implementation, "begin_test"):
         implementation.begin_test()
+    error: BaseException | None = None
     try:
         return (yield)
+    except BaseException as raised:
+        error = raised
+        raise
     finally:
         if hasattr(implementation, "end_test"):
             implementation.end_test()
+        if diagnoser and run:
+            diagnoser.finish(run, error)
         if grader_error(item.config):  # the grader's failure: stop rather than charge it to the student
             pytest.exit(f"dlgrade: {grader_error(item.config)}", returncode=3)
 
@@ -303,8 +327,11 @@ class Progress:
         ranks = {id(item): (sort_key(*_chapter_module(item)), index) for index, item in enumerate(items)}
         items.sort(key=lambda item: ranks[id(item)])
         user_limit = getattr(self.config, "_env_timeout", None)  # --timeout, its ini setting or PYTEST_TIMEOUT
+        diagnoser: Diagnoser | None = self.config.dl_diagnoser  # type: ignore[attr-defined]
         for item in items:
             self.outcomes[item.nodeid] = describe(item)
+            if diagnoser:
+                diagnoser.collected(self.outcomes[item.nodeid].chapter, self.outcomes[item.nodeid].exercise)
             if user_limit is None and is_public_test(item.path) and not item.get_closest_marker("timeout"):
                 item.add_marker(pytest.mark.timeout(PUBLIC_TEST_TIMEOUT_S))
 
@@ -337,14 +364,29 @@ class Progress:
             return "not started", "N", ("NOT STARTED", {"yellow": True})
         return None
 
+    def diagnoses(self) -> list[Diagnosis]:
+        """Known mistakes named for the failing exercises (none when diagnosis is off or a table is written)."""
+        diagnoser: Diagnoser | None = self.config.dl_diagnoser  # type: ignore[attr-defined]
+        if not diagnoser or diagnoser.writing:
+            return []
+        failing = {(r.chapter, r.exercise) for r in self.exercises() if r.status == "failing"}
+        return [d for d in diagnoser.diagnoses() if (d.chapter, d.exercise) in failing]
+
     def exercises(self) -> list[ExerciseScore]:
         """Per exercise, in course order: the same totals as the grader's, so a student's table and a grade agree."""
         return by_exercise(list(self.outcomes.values()))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        diagnoser: Diagnoser | None = self.config.dl_diagnoser  # type: ignore[attr-defined]
+        table = self.config.getoption("dl_mistakes_table")
+        if diagnoser and table:
+            atomic_write(Path(table), diagnoser.table().to_json())
         path = self.config.getoption("dl_report")
         if path:
-            data: dict[str, object] = {"tests": [o.to_json() for o in self.outcomes.values()]}
+            data: dict[str, object] = {
+                "tests": [o.to_json() for o in self.outcomes.values()],
+                "diagnoses": [d.to_json() for d in self.diagnoses()],
+            }
             if grader_error(self.config):
                 data["grader_error"] = grader_error(self.config)
             atomic_write(Path(path), json.dumps(data, indent=1))
@@ -364,6 +406,8 @@ class Progress:
                 f"  {row.chapter:<5} {row.exercise:<{width}}  {row.status:<12}"
                 f" {row.passed}/{row.tests} tests  {row.score:g}/{row.max_score:g} points"
             )
+        for diagnosis in self.diagnoses():
+            write(f"  {diagnosis.chapter:<5} {diagnosis.sentence()}")
         write(next_step(rows))
 
 

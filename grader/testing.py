@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 IMPLEMENTATION: Any = None  # the code under test (set by the plugin)
+LOADED_MODULES: dict[int, str] = {}  # id of each module ``implementation_of`` handed out -> its name ("ch3.layers")
 
 
 def worker_opencl_devices() -> list[dict] | None:
@@ -45,7 +46,9 @@ def implementation_of(module: str, may_update: Sequence[str] = ()) -> Any:
     @pytest.fixture(scope="module")
     def fixture(request: pytest.FixtureRequest) -> Any:
         loaded = request.config.dl_implementation.load(module)  # type: ignore[attr-defined]  # set by the plugin
-        return CheckedModule(loaded, module, tuple(may_update))
+        checked_module = CheckedModule(loaded, module, tuple(may_update))
+        LOADED_MODULES[id(checked_module)] = module
+        return checked_module
 
     fixture.__doc__ = f"The module {module} chosen by --impl."
     return fixture

@@ -7,8 +7,11 @@
     description = "affine_backward: db not summed over the batch"
     find = "db = dout.sum(axis=0)"
     replace = "db = dout[0]"
+    explain = "Your db is the upstream gradient of the first example only: ..."
 
-``find`` must occur exactly once in the reference file. Applying a mutant
+``explain`` is what a student whose code behaves like the entry reads
+(``grader.diagnosis``); ``exercise`` names the entry's exercise where the
+description does not start with it. ``find`` must occur exactly once in the reference file. Applying a mutant
 writes a copy of the whole solutions tree with that one edit, which the
 hidden suites then grade like any submission folder.
 """
@@ -31,6 +34,9 @@ class Mutant:
     find: str
     replace: str
     slow: bool = False  # only costs time (e.g. exponential recursion): caught by time limits, not by values
+    explain: str = ""  # for the student whose code behaves like this: what it does, why it is wrong, what to revisit
+    exercise: str = ""  # the exercise it belongs to, where the description does not start with its name
+    indistinct: str = ""  # why the tests' inputs cannot tell it from another entry (selftest accepts it)
 
     @property
     def module(self) -> str:
@@ -48,7 +54,17 @@ def load(chapter: str, corpus: Path = MUTANTS) -> list[Mutant]:
         return []
     entries = tomllib.loads(path.read_text(encoding="utf-8")).get("mutant", [])
     return [
-        Mutant(chapter, e["file"], e["description"], e["find"], e["replace"], bool(e.get("slow", False)))
+        Mutant(
+            chapter,
+            e["file"],
+            e["description"],
+            e["find"],
+            e["replace"],
+            bool(e.get("slow", False)),
+            str(e.get("explain", "")),
+            str(e.get("exercise", "")),
+            str(e.get("indistinct", "")),
+        )
         for e in entries
     ]
 

@@ -3,7 +3,9 @@
 DEST becomes a new git repository with two branches:
 
 - ``main``, for students: ``exercises/`` exactly as ``dlgrade sync``
-  generates it (only the selected chapters), ``datasets/``, the student side
+  generates it (only the selected chapters) plus each chapter's table of
+  known mistakes on the public tests (``grader.diagnosis``: fingerprints and
+  explanations, no code and no values), ``datasets/``, the student side
   of the tool (the pytest plugin, ``dlgrade check``, ``watch`` and ``hint``
   with what they import, never the generator, the hidden suites, the corpus
   or the grader), a student README, a ``pyproject.toml`` and a ``.gitignore``.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import json
 import os
 import re
@@ -155,6 +158,27 @@ def _in_release(rel: str, selected: list[str]) -> bool:
 def exercise_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, str]:
     """``exercises/...`` -> text, exactly as ``dlgrade sync`` generates it."""
     return {f"exercises/{rel}": text for rel, text in expected_tree(solutions).items() if _in_release(rel, selected)}
+
+
+def mistake_tables(selected: list[str]) -> dict[str, str]:
+    """``exercises/chN/mistakes.json`` for each selected chapter with explained known mistakes."""
+    from grader.diagnosis import TABLE_NAME
+
+    tables = {chapter: public_mistakes(chapter) for chapter in selected}
+    return {f"exercises/{chapter}/{TABLE_NAME}": table for chapter, table in tables.items() if table}
+
+
+@functools.cache
+def public_mistakes(chapter: str) -> str:
+    """The table of ``chapter``'s explained known mistakes on its public tests ('' if none)."""
+    from grader.authoring.diagnosable import fingerprint_table
+
+    table = fingerprint_table([str(SOLUTIONS / chapter)], impl="solutions")
+    table.mistakes = {
+        key: {"exercise": m["exercise"], "explain": m["explain"]} for key, m in table.mistakes.items() if m["explain"]
+    }
+    table.tests = {test: {k: f for k, f in row.items() if k in table.mistakes} for test, row in table.tests.items()}
+    return table.to_json() if table.mistakes else ""
 
 
 def solved_tree(selected: list[str], solutions: Path = SOLUTIONS) -> dict[str, str]:
@@ -583,6 +607,7 @@ def release(dest: Path, requested: list[str] | None = None, archive: bool = Fals
     grader = grader_tree(exercises)
     main_tree: dict[str, str | Path] = {
         **exercises,
+        **mistake_tables(selected),
         **grader,
         **dataset_files(),
         "README.md": student_readme(selected, exercises),

@@ -7,7 +7,9 @@ For each chapter with a hidden suite in ``tests/chN``:
 2. every hidden test fails on the generated stubs;
 3. every wrong answer of the corpus (``grader.authoring.mutants``) makes at least one
    hidden test fail, graded through the isolated worker too: a wrong answer
-   counts as caught only if real grading catches it.
+   counts as caught only if real grading catches it;
+4. every wrong answer has an explanation for students and diagnoses itself
+   (``grader.authoring.diagnosable``).
 
 Prints one row per chapter (the share of wrong answers caught) and exits 1
 unless all three hold everywhere.
@@ -25,6 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader.authoring import mutants as corpus
+from grader.authoring.diagnosable import diagnosis_rows
 from grader.errors import EXIT_FAILURES, EXIT_OK, CommandError
 from grader.grading.runner import run_suite
 from grader.paths import HIDDEN_TESTS, SOLUTIONS, chapters
@@ -62,7 +65,9 @@ def check_mutant(mutant: corpus.Mutant) -> Verdict:
             submission = corpus.write_submission(mutant, Path(tmp) / "submission")
         except corpus.CorpusError as error:
             return Verdict(mutant, problem=f"corpus entry does not apply: {error}")
-        result = run_suite([str(HIDDEN_TESTS / mutant.chapter)], str(submission), extra=["-x", *isolated()])
+        result = run_suite(
+            [str(HIDDEN_TESTS / mutant.chapter)], str(submission), extra=["-x", "--dl-no-diagnosis", *isolated()]
+        )
     if result.error or result.grader_error:
         return Verdict(mutant, problem=f"suite crashed: {result.error or result.grader_error}")
     failed = [t for t in result.tests if t.status in ("failed", "not started")]  # not the ones -x skipped
@@ -117,6 +122,11 @@ def run_selftest(selected: list[str] | None = None, jobs: int = 2) -> int:
             share,
         )
     console.print(table)
+    rows, unnamed, listed = diagnosis_rows(hidden_chapters(selected))  # grader.authoring.diagnosable
+    console.print(rows)
+    for entry in listed:
+        console.print(f"not diagnosable: {entry}", highlight=False)
+    problems += unnamed
     for problem in problems:
         console.print(f"[red]FAIL[/red] {problem}", highlight=False)
     if problems:

@@ -97,7 +97,7 @@ class Grader:
             raise GradeError(f"grading stopped: {ran.grader_error}")
         notes = [*ran.notes, submission.problem] if submission.problem else ran.notes
         tests = score_tests(self.expected, ran.tests, submission.problem)
-        return StudentRecord(submission.student, tests, notes, ran.seconds)
+        return StudentRecord(submission.student, tests, notes, ran.seconds, diagnoses=ran.diagnoses)
 
 
 def folders_to_hide(paths: list[Path], out: Path) -> list[Path]:
@@ -147,7 +147,10 @@ def merge(
         return graded
     kept = [t for t in earlier.tests if t.chapter not in selected or (exercises and t.exercise not in exercises)]
     tests = sorted(kept + graded.tests, key=lambda t: sort_key(t.chapter, t.module)[0])
-    return replace(graded, tests=tests)
+    diagnoses = [
+        d for d in earlier.diagnoses if d.chapter not in selected or (exercises and d.exercise not in exercises)
+    ] + graded.diagnoses
+    return replace(graded, tests=tests, diagnoses=diagnoses)
 
 
 def check_arguments(args: argparse.Namespace, available: list[str]) -> None:

@@ -2,7 +2,8 @@
 
 - ``<student>/results.json``: Gradescope's autograder format;
 - ``<student>/feedback.md``: per exercise, what failed and a hint (never
-  the hidden expected values: messages are the checks' one-liners);
+  the hidden expected values: messages are the checks' one-liners), and the
+  known mistake the exercise behaves like, where one does (``grader.diagnosis``);
 - ``<student>/scores.json``: the ``StudentRecord`` (every test outcome, the
   submission's digest, time taken), read back to merge and to resume;
 - ``grades.csv``: ``student,chapter,exercise,score,max_score`` and the
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.diagnosis import Diagnosis
 from grader.fileio import atomic_write
 from grader.grading.scoring import ExerciseScore, Outcome, by_exercise
 from grader.paths import chapter_number
@@ -88,6 +90,7 @@ class StudentRecord:
     submitted: str = ""  # ISO time of the submission, where known
     late_hours: float = 0.0
     penalty: float = 0.0  # percent of the total taken off for lateness
+    diagnoses: list[Diagnosis] = field(default_factory=list)  # failing exercises that behave like a known mistake
 
     @property
     def exercises(self) -> list[ExerciseScore]:
@@ -98,14 +101,16 @@ class StudentRecord:
         return sorted({t.chapter for t in self.tests}, key=chapter_number)
 
     def to_json(self) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if k != "tests"}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("tests", "diagnoses")}
+        data["diagnoses"] = [d.to_json() for d in self.diagnoses]
         return {**data, "exercises": [e.to_json() for e in self.exercises], "tests": [t.to_json() for t in self.tests]}
 
     @classmethod
     def from_json(cls, data: dict) -> StudentRecord:
         tests = [Outcome.from_json(t) for t in data["tests"]]
         fields = {k: data[k] for k in ("notes", "seconds", "digest", "submitted", "late_hours", "penalty") if k in data}
-        return cls(str(data["student"]), tests, **fields)
+        diagnoses = [Diagnosis.from_json(d) for d in data.get("diagnoses", [])]
+        return cls(str(data["student"]), tests, **fields, diagnoses=diagnoses)
 
 
 def hint(messages: list[str]) -> str:
@@ -145,6 +150,7 @@ def gradescope(record: StudentRecord, visibility: str = "after_published") -> di
     total = sum(e.score for e in exercises)
     possible = sum(e.max_score for e in exercises)
     summary = [f"Score {total:g} / {possible:g}."] + [f"- note: {literal(plain(note))}" for note in record.notes]
+    summary += [f"- {d.chapter} {d.sentence()}" for d in record.diagnoses]
     return {
         "score": total,
         "execution_time": round(record.seconds, 1),
@@ -224,6 +230,9 @@ def feedback(record: StudentRecord) -> str:
         lines += [f"- {literal(message)}" for message in messages[:3]]
         if len(messages) > 3:
             lines.append(f"- ... and {len(messages) - 3} more")
+        named = next((d for d in record.diagnoses if (d.chapter, d.exercise) == (row.chapter, row.exercise)), None)
+        if named:
+            lines += ["", f"This looks like a known mistake: {named.explain}"]
         lines += ["", f"Hint: {hint(raw)}", ""]
     return "\n".join(lines)
 

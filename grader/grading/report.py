@@ -131,7 +131,32 @@ def _total(record: StudentRecord) -> float:
     return _percent(sum(e.score for e in exercises), sum(e.max_score for e in exercises))
 
 
-def _exercises(by_column: dict[tuple[str, str], list[ExerciseScore]]) -> str:
+def mistake_names() -> dict[str, str]:
+    """Each known wrong answer's id -> its description for maintainers (what the mistake is, in short)."""
+    from grader.authoring import mutants as corpus
+    from grader.diagnosis import mutant_id
+    from grader.paths import chapters
+
+    return {mutant_id(m): m.description.split(":", 1)[-1].strip() for c in chapters() for m in corpus.load(c)}
+
+
+def _mistakes(records: dict[str, StudentRecord]) -> dict[tuple[str, str], str]:
+    """Per exercise, the known mistakes diagnosed across the class: ``<li>14 students: ...</li>``."""
+    names = mistake_names()
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for record in records.values():
+        for d in record.diagnoses:
+            counts.setdefault((d.chapter, d.exercise), Counter())[d.mistake] += 1
+    return {
+        column: "".join(
+            f"<li>{n} student{'s' if n > 1 else ''}: {_e(names.get(m, 'a known mistake'))}</li>"
+            for m, n in found.most_common()
+        )
+        for column, found in counts.items()
+    }
+
+
+def _exercises(by_column: dict[tuple[str, str], list[ExerciseScore]], mistakes: dict[tuple[str, str], str]) -> str:
     rows = []
     for (chapter, exercise), scores in by_column.items():
         passing = sum(1 for s in scores if s.status == "passing")
@@ -141,13 +166,15 @@ def _exercises(by_column: dict[tuple[str, str], list[ExerciseScore]]) -> str:
         rows.append(
             f"<tr><td>{_e(chapter)} {_e(exercise)}</td>"
             f"<td class='num' data-value='{share:.3f}'>{passing}/{len(scores)} ({share:.0f}%)</td>"
-            f"<td><ul>{common}</ul></td></tr>"
+            f"<td><ul>{common}</ul></td><td><ul>{mistakes.get((chapter, exercise), '')}</ul></td></tr>"
         )
     return (
         "<h2 id='exercises'>Exercises</h2><p>Passing: students with every check of the exercise passing. "
-        "Failures: the most common messages, with how many students got each.</p>"
+        "Failures: the most common messages, with how many students got each. Known mistakes: failing "
+        "exercises that behave exactly like a wrong answer of the course's corpus, with how many students"
+        " made each.</p>"
         "<table><thead><tr><th>exercise</th><th data-sort='number'>passing</th>"
-        f"<th>most common failures</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<th>most common failures</th><th>known mistakes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
@@ -212,7 +239,7 @@ def write_report(path: Path, records: dict[str, StudentRecord]) -> None:
         f"<h1>Class report</h1><p>{len(students)} students graded; mean total {mean:.0f}%.</p>",
         f"<p>{links}<a href='#distribution'>distribution</a>{extra}</p>",
         _heatmap(students, records, list(by_column)),
-        _exercises(by_column),
+        _exercises(by_column, _mistakes(records)),
         _students(students, records),
         _distribution(totals),
         f"<script>{SORT_SCRIPT}</script></body></html>",

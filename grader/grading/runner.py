@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from grader.defaults import OUTPUT_TAIL_CHARS, SUITE_TIMEOUT_S
+from grader.diagnosis import Diagnosis
 from grader.grading.scoring import ExerciseScore, Outcome, Status, by_exercise
 from grader.paths import ROOT
 
@@ -33,6 +34,7 @@ class SuiteResult:
     output: str = ""
     exit_code: int | None = None  # pytest's; None when it did not finish
     grader_error: str = ""  # the isolated worker could not start: nothing here is the student's doing
+    diagnoses: list[Diagnosis] = field(default_factory=list)  # failing exercises that behave like a known mistake
 
     @property
     def exercises(self) -> list[ExerciseScore]:
@@ -87,9 +89,12 @@ def run_suite(paths: list[str], impl: str, extra: Sequence[str] = (), timeout: f
             data = json.loads(report.read_text(encoding="utf-8"))
             tests = [Outcome.from_json(t) for t in data["tests"]]
             grader_error = str(data.get("grader_error", ""))
+            diagnoses = [Diagnosis.from_json(d) for d in data.get("diagnoses", [])]
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             return SuiteResult(error=f"pytest wrote an unreadable report ({error})", output=output)
-        return SuiteResult(tests, output=output, exit_code=done.returncode, grader_error=grader_error)
+        result = SuiteResult(tests, output=output, exit_code=done.returncode, grader_error=grader_error)
+        result.diagnoses = diagnoses
+        return result
 
 
 def collect(paths: list[str], extra: Sequence[str] = ()) -> SuiteResult:

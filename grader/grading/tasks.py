@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.defaults import STUDENT_TIMEOUT_S
+from grader.diagnosis import Diagnosis
 from grader.grading.runner import run_suite
 from grader.grading.scoring import Outcome
 from grader.isolation import sandbox
@@ -71,6 +72,7 @@ class TaskResult:
     grader_error: str = ""
     host: str = ""
     seconds: float = 0.0
+    diagnoses: list[Diagnosis] = field(default_factory=list)
 
 
 def _course_files() -> list[Path]:
@@ -128,4 +130,5 @@ def run_task(task: GradingTask) -> TaskResult:
     if result.error:
         notes.append(f"grading stopped early: {result.error}")
     seconds = time.monotonic() - started
-    return TaskResult(task.student, result.tests, notes, result.grader_error, socket.gethostname(), seconds)
+    host = socket.gethostname()
+    return TaskResult(task.student, result.tests, notes, result.grader_error, host, seconds, result.diagnoses)

@@ -84,7 +84,9 @@ def test_main_holds_exercises_datasets_student_tools_and_nothing_else(released):
     exercises = {f"exercises/{p}" for p in expected_tree() if p.count("/") == 0 or p.split("/")[0] in CHAPTERS}
     tools = set(rel.grader_tree(rel.exercise_tree(CHAPTERS)))
     assert tools >= {f"grader/{m.replace('.', '/')}.py" for m in rel.STUDENT_MODULES}
-    assert files == exercises | tools | set(rel.dataset_files()) | {
+    tables = set(rel.mistake_tables(CHAPTERS))  # known mistakes on the public tests: fingerprints, explanations
+    assert tables == {f"exercises/{chapter}/mistakes.json" for chapter in CHAPTERS}
+    assert files == exercises | tools | tables | set(rel.dataset_files()) | {
         "README.md",
         "FROM-CS231N.md",
         "pyproject.toml",
@@ -249,6 +251,22 @@ def test_every_public_test_passes_on_the_solutions_branch(solutions_checkout):
     done = run_in(solutions_checkout, "-m", "pytest", "-p", "grader.pytest_plugin", "exercises/ch3", "-q", "--color=no")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert " passed" in done.stdout and "failed" not in done.stdout and "not started" not in done.stdout
+
+
+def test_a_new_student_reads_the_known_mistake_in_pytest_and_check(released, solutions_checkout, tmp_path):
+    clone = tmp_path / "clone"
+    rel.git(tmp_path, "clone", "--quiet", str(released.dest), str(clone))
+    assert not (clone / "solutions").exists() and not (clone / "tests").exists()
+    layers = clone / "exercises" / "ch3" / "layers.py"
+    solved = (solutions_checkout / "exercises" / "ch3" / "layers.py").read_text()
+    layers.write_text(solved.replace("db = dout.sum(axis=0)", "db = np.mean(dout, axis=0)"))  # as a student would
+    said = "affine_backward: this looks like a known mistake. Your db is the mean of dout over the batch."
+    for command in (["-m", "pytest", "-p", "grader.pytest_plugin", "exercises/ch3", "-q"], ["-m", "grader", "check"]):
+        done = run_in(clone, *command)
+        assert said in " ".join(done.stdout.split()), done.stdout[-3000:]
+    for correct_or_blank in (solutions_checkout, released.dest):
+        done = run_in(correct_or_blank, "-m", "pytest", "-p", "grader.pytest_plugin", "exercises/ch3", "-q")
+        assert "known mistake" not in done.stdout
 
 
 def test_released_dlgrade_check_works_and_offers_only_check(released, solutions_checkout):
