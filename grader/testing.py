@@ -12,7 +12,7 @@ import functools
 import importlib
 import inspect
 from collections.abc import Callable, Sequence
-from types import FunctionType, MethodType, ModuleType
+from types import CodeType, FunctionType, MethodType, ModuleType
 from typing import Any, NoReturn
 
 import numpy as np
@@ -317,15 +317,20 @@ def _reference_attribute(module: str, name: str) -> Any:
 
 
 def _parameters(function: Any) -> list[str]:
-    """The positional parameters' names of a function, a bound method or a class's constructor (else none)."""
-    if not isinstance(function, (FunctionType, MethodType, type)):
+    """The positional parameters' names of a function, a bound method or a class's constructor, or of a
+    wrapper that forwards its attributes to a function (else none)."""
+    if isinstance(function, (FunctionType, MethodType, type)):
+        try:
+            parameters = inspect.signature(function).parameters.values()
+        except (TypeError, ValueError):
+            return []
+        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        return [p.name for p in parameters if p.kind in kinds]
+    code = getattr(function, "__code__", None)
+    if not isinstance(code, CodeType):
         return []
-    try:
-        parameters = inspect.signature(function).parameters.values()
-    except (TypeError, ValueError):
-        return []
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return [p.name for p in parameters if p.kind in kinds]
+    names = list(code.co_varnames[: code.co_argcount])
+    return names[1:] if getattr(function, "__self__", None) is not None else names
 
 
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, dout: Any = None, h: float = 1e-6) -> np.ndarray:
