@@ -21,6 +21,7 @@ import pytest
 
 from grader.defaults import OUTPUT_TAIL_CHARS, SUITE_TIMEOUT_S
 from grader.diagnosis import Diagnosis
+from grader.grading import forked
 from grader.grading.scoring import ExerciseScore, Outcome, Status, by_exercise
 from grader.paths import ROOT
 
@@ -71,20 +72,20 @@ def run_suite(paths: list[str], impl: str, extra: Sequence[str] = (), timeout: f
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     with tempfile.TemporaryDirectory(prefix="dlgrade-run-") as tmp:
         report = Path(tmp) / "report.json"
-        try:
-            done = subprocess.run(
-                pytest_command(paths, impl, str(report), list(extra)),
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
+        command = pytest_command(paths, impl, str(report), list(extra))
+        if forked.available():  # a child of the preloaded server: no Python start, no imports
+            code = forked.run(command[3:], env, Path(tmp) / "output.txt", timeout)
+            output = (Path(tmp) / "output.txt").read_text(encoding="utf-8", errors="replace")
+        else:
+            try:
+                done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+                code, output = done.returncode, done.stdout + done.stderr
+            except subprocess.TimeoutExpired:
+                code = None
+        if code is None:
             return SuiteResult(error=f"pytest did not finish within {timeout:.0f} s")
-        output = done.stdout + done.stderr
         if not report.exists():
-            return SuiteResult(error=f"pytest wrote no report (exit code {done.returncode})", output=output)
+            return SuiteResult(error=f"pytest wrote no report (exit code {code})", output=output)
         try:
             data = json.loads(report.read_text(encoding="utf-8"))
             tests = [Outcome.from_json(t) for t in data["tests"]]
@@ -92,7 +93,7 @@ def run_suite(paths: list[str], impl: str, extra: Sequence[str] = (), timeout: f
             diagnoses = [Diagnosis.from_json(d) for d in data.get("diagnoses", [])]
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             return SuiteResult(error=f"pytest wrote an unreadable report ({error})", output=output)
-        result = SuiteResult(tests, output=output, exit_code=done.returncode, grader_error=grader_error)
+        result = SuiteResult(tests, output=output, exit_code=code, grader_error=grader_error)
         result.diagnoses = diagnoses
         return result
 
