@@ -62,6 +62,9 @@ def _selftest(parser: argparse.ArgumentParser) -> None:
         "--jobs", type=int, default=SELFTEST_JOBS, help="wrong answers checked in parallel (default %(default)s)"
     )
     parser.add_argument(
+        "--by-test", action="store_true", help="also list, per hidden test, the wrong answers of the corpus it catches"
+    )
+    parser.add_argument(
         "--paths",
         action="store_true",
         help="instead: grade every submission of the corpus in-process, by dlgrade grade and by nbgrader; "

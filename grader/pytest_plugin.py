@@ -131,6 +131,7 @@ def _isolation_options(group: pytest.OptionGroup) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
+    config.addinivalue_line("markers", "smoke(reason): a hidden test that needs no wrong answer of its own")
     config.option.continue_on_collection_errors = True  # one broken module must not hide the others
     try:
         config.dl_implementation = choose_implementation(config)  # type: ignore[attr-defined]

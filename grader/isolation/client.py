@@ -330,10 +330,11 @@ class WorkerClient:
         if message.get("op") != "callback":
             raise ValueError("the worker may only call back the test's functions")
         function = self.callbacks[int(message["callback"])]
-        args = self.decode(message["args"], data)
-        kwargs = self.decode(message["kwargs"], data)
+        received: codec.Arrays = {}
+        args = codec.decode(message["args"], data, self.resolve, received=received)
+        kwargs = codec.decode(message["kwargs"], data, self.resolve, received=received)
         buffers: list[bytes] = []
-        return {"value": self.encode(function(*args, **kwargs), buffers)}, buffers
+        return {"value": codec.encode(function(*args, **kwargs), buffers, self.refer, bases=received)}, buffers
 
     # values ----------------------------------------------------------------
     def refer(self, value: object) -> dict:

@@ -155,18 +155,20 @@ class Worker:
         return codec.decode(data, buffers, self.resolve)
 
     def call_back(self, number: int, args: tuple, kwargs: dict) -> Any:
+        """Call the test's function; a view it returns of an array sent here is a view of that array here."""
         buffers: list[bytes] = []
+        sent: codec.Arrays = {}
         header = {
             "op": "callback",
             "callback": number,
-            "args": self.encode(list(args), buffers),
-            "kwargs": self.encode(dict(kwargs), buffers),
+            "args": codec.encode(list(args), buffers, self.refer, sent=sent),
+            "kwargs": codec.encode(dict(kwargs), buffers, self.refer, sent=sent),
         }
         try:
             reply, data = self.endpoint.request(header, buffers)
         except RemoteFailure as failure:
             raise RuntimeError(f"the test's function raised {failure}") from None
-        return self.decode(reply["value"], data)
+        return codec.decode(reply["value"], data, self.resolve, bases=sent)
 
     # requests ----------------------------------------------------------
     def target(self, message: dict) -> Any:

@@ -178,6 +178,7 @@ class _Collector:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
+        config.addinivalue_line("markers", "smoke(reason): a hidden test that needs no wrong answer of its own")
         config.dl_implementation = NotebookImplementation(self.namespace)  # type: ignore[attr-defined]
 
     @pytest.hookimpl(tryfirst=True)

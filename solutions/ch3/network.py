@@ -23,6 +23,10 @@ def he_init(fan_in, fan_out, rng):
     """He initialisation: weights drawn from N(0, 2 / fan_in).
 
     Keeps the variance of ReLU activations roughly constant from layer to layer.
+    The draw itself is graded, so that one rng state gives the same weights
+    everywhere (train_xor_network relies on it): w holds the draws of one call
+    rng.normal(0.0, sqrt(2 / fan_in), size=(fan_in, fan_out)), in that shape
+    (rng.standard_normal((fan_in, fan_out)) * sqrt(2 / fan_in) draws the same).
 
     Inputs:
     - fan_in, fan_out: number of inputs and outputs of the layer

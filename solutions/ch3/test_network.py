@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from grader.testing import call_unchanged, numerical_gradient
+from grader.testing import call_unchanged, check_close, numerical_gradient
 
 from .network import XOR_INPUTS, TwoLayerNet, he_init, train_xor_network
 
@@ -14,6 +14,15 @@ def test_he_init_shape_and_variance():
     assert w.shape == (500, 400)
     assert abs(w.var() - 2 / 500) < 0.05 * 2 / 500, "variance must be 2 / fan_in"
     assert abs(w.mean()) < 1e-3
+
+
+@pytest.mark.exercise("he_init")
+def test_he_init_is_one_draw_from_rng():
+    w = he_init(4, 3, np.random.default_rng(7))
+    expected = np.random.default_rng(7).normal(0.0, np.sqrt(2 / 4), size=(4, 3))
+    check_close(
+        w, expected, "he_init(4, 3, rng): one call rng.normal(0, sqrt(2 / fan_in), (fan_in, fan_out))", rtol=1e-12
+    )
 
 
 def cs231n_net(reg=0.0):

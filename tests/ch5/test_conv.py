@@ -235,6 +235,11 @@ def best_time(call, repeats=3):
 
 SPEEDUP = 5  # the reference's im2col is 50x or more faster than its naive loop on this input
 
+# The yardstick is the reference's naive loop, never the student's: a slow naive of the student's would
+# otherwise flatter any fast. So a conv_forward_naive that calls the student's fast code scores like one
+# with loops, and that is deliberate: naive is graded on what it computes (outputs, gradients), not on
+# how it is written.
+
 
 @pytest.mark.exercise("conv_backward_fast", points=2)  # times forward and backward: the later exercise
 def test_conv_fast_is_much_faster_than_the_naive_loops(conv):

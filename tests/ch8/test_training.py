@@ -78,13 +78,12 @@ def test_batch_size_at_least_n_is_batch_mode(training):
         y,
         learning_rate=0.2,
         epochs=3,
-        batch_size=10,
-        rng=np.random.default_rng(0),
+        batch_size=10,  # batch mode, which needs no rng
     )
     check_close(
         w,
         ref.gradient_descent(ref.least_squares, np.zeros(3), X, y, learning_rate=0.2, epochs=3)[0],
-        "gradient_descent with batch_size = N (one full step per epoch)",
+        "gradient_descent with batch_size = N and no rng (batch mode: one full step per epoch)",
     )
 
 

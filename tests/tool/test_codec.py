@@ -188,3 +188,69 @@ def test_array_sizes_are_checked_before_anything_is_allocated():
     for body in ({"i": 0, "dtype": "<f8", "shape": [-1]}, {"i": 1, "dtype": "<f8", "shape": [1]}, {"i": 0, "dtype": 5}):
         with pytest.raises(CodecError, match="malformed"):
             decode({"$a": body}, [b"\0" * 8], lambda ref: ref)
+
+
+# ---------------------------------------------------------------- a callback's views
+
+
+def call_back(function, *args):
+    """The worker sends ``args`` to a test's function and decodes what it returns, as ``Worker.call_back``."""
+    buffers: list[bytes] = []
+    sent: dict[int, np.ndarray] = {}
+    message = encode(list(args), buffers, lambda ref: ref, sent=sent)
+    received: dict[int, np.ndarray] = {}
+    reply: list[bytes] = []
+    value = encode(
+        function(*decode(message, buffers, lambda ref: ref, received=received)), reply, lambda ref: ref, bases=received
+    )
+    return decode(value, reply, lambda ref: ref, bases=sent)
+
+
+VIEWS = [
+    lambda v: v,
+    lambda v: v.T,
+    lambda v: v[1:, ::-2],
+    lambda v: v.reshape(-1),
+    lambda v: v[None, 1],
+    lambda v: v[..., 1],
+    lambda v: np.broadcast_to(v[:1], (3, *v.shape[1:])),
+]
+BASES = {  # fresh each time: a test negates its base
+    "C": lambda: np.arange(12.0).reshape(3, 4),
+    "Fortran": lambda: np.arange(12.0).reshape(4, 3).T,
+    "strided": lambda: np.arange(24.0).reshape(3, 8)[:, ::2],
+    "reversed": lambda: np.arange(12.0).reshape(3, 4)[::-1],
+}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("layout", BASES)
+def test_a_view_a_callback_returns_is_a_view_of_the_array_sent(layout, view):
+    base = BASES[layout]()
+    expected = view(base)
+    back = call_back(view, base)
+    assert back.shape == expected.shape and np.array_equal(back, expected)
+    assert np.shares_memory(back, base) == np.shares_memory(expected, base), "a view exactly where numpy makes one"
+    if np.shares_memory(back, base):
+        base[...] = -base
+        np.testing.assert_array_equal(back, view(base), "the view follows the array it was taken of")
+
+
+def test_a_new_array_or_a_view_of_another_array_comes_by_value():
+    x, y = np.arange(6.0).reshape(2, 3), np.ones(4)
+    assert not np.shares_memory(call_back(lambda v: v * 2, x), x)
+    keep = np.zeros(3)
+    assert not np.shares_memory(call_back(lambda v: keep[:2], x), x)
+    second = call_back(lambda a, b: (b[1:], a.T.astype(np.float32)), x, y)
+    assert np.shares_memory(second[0], y) and not np.shares_memory(second[1], x)
+    assert call_back(lambda v: v[:0], x).shape == (0, 3)
+
+
+def test_a_view_of_what_was_never_sent_is_rejected():
+    view = {"$v": {"of": 0, "offset": 0, "strides": [1], "shape": [2]}}
+    with pytest.raises(CodecError, match="never sent"):
+        decode(view, [], lambda ref: ref)
+    with pytest.raises(CodecError, match="outside"):
+        decode({"$v": {**view["$v"], "offset": 5}}, [], lambda ref: ref, bases={0: np.zeros(6)})
+    with pytest.raises(CodecError, match="malformed"):
+        decode({"$v": {**view["$v"], "strides": [1, 1]}}, [], lambda ref: ref, bases={0: np.zeros(6)})

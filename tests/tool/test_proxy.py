@@ -3,6 +3,7 @@
 import gc
 import textwrap
 
+import numpy as np
 import pytest
 
 from grader.isolation.proxy import RemoteImplementation
@@ -59,3 +60,21 @@ def test_an_object_handed_out_twice_lives_while_either_proxy_does(boxes):
     boxes.boxes_alive()
     second.label = "same"
     assert boxes.the_same_box().label == "same"
+
+
+def test_a_view_a_test_function_returns_is_a_view_in_the_worker(tmp_path):
+    (tmp_path / "ch1").mkdir()
+    (tmp_path / "ch1" / "views.py").write_text(
+        "import numpy as np\n\n\ndef follows(f, x):\n    y = f(x)\n    x += 1\n    return np.shares_memory(y, x), y\n"
+    )
+    implementation = RemoteImplementation(tmp_path, use_sandbox=False)
+    try:
+        module = implementation.load("ch1.views")
+        shared, y = module.follows(lambda v: v.T, np.zeros((2, 3)))
+        assert shared, "f(x) = x.T must be a view of the worker's x, as it is in one process"
+        np.testing.assert_array_equal(y, np.ones((3, 2)))
+        shared, y = module.follows(lambda v: v * 2, np.zeros(3))
+        assert not shared
+        np.testing.assert_array_equal(y, np.zeros(3))
+    finally:
+        implementation.close()
