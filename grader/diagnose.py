@@ -57,6 +57,8 @@ def import_problem(error: BaseException, root: Path) -> str:
     """One line for a module that does not import: the file and line at fault, and what went wrong."""
     if isinstance(error, SyntaxError):
         what = f"{type(error).__name__}: {error.msg}"
+    elif removed_numpy_name(error):
+        what = removed_numpy_name(error) or ""
     else:
         text = str(error).strip().splitlines()
         what = f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
@@ -98,3 +100,36 @@ def numpy_failure(text: str) -> str | None:
     elif "Max absolute difference" in found:
         how.append(f"largest difference {found['Max absolute difference']}")
     return f"{subject}values differ from the expected ones" + (f" ({', '.join(how)})" if how else "")
+
+
+# numpy names that older course code (CS231n's 2017 assignments) uses and numpy no longer has
+REMOVED_NUMPY = {
+    "int": "int (or np.int64)",
+    "float": "float (or np.float64)",
+    "bool": "bool (or np.bool_)",
+    "object": "object",
+    "complex": "complex (or np.complex128)",
+    "str": "str (or np.str_)",
+    "long": "int",
+    "unicode": "str",
+    "int0": "np.intp",
+    "product": "np.prod",
+    "cumproduct": "np.cumprod",
+    "msort": "np.sort(a, axis=0)",
+}
+NO_ATTRIBUTE = re.compile(r"module 'numpy' has no attribute '(\w+)'")
+WORKER_PLACE = re.compile(r"\((ch\d+/\S+, line \d+)[,)]")  # where the isolated worker says the error happened
+
+
+def removed_numpy_name(error: BaseException, root: Path | None = None) -> str | None:
+    """One line for code that uses a name numpy removed (``np.int``): what replaced it, and where."""
+    text = str(error)
+    found = NO_ATTRIBUTE.search(text.splitlines()[0] if text else "")
+    if not isinstance(error, AttributeError) or not found or found.group(1) not in REMOVED_NUMPY:
+        return None
+    name = found.group(1)
+    place = where(error, root) if root else ""
+    if not place and (worker := WORKER_PLACE.search(text.splitlines()[-1])):
+        place = worker.group(1)
+    line = f"np.{name} no longer exists in numpy (removed in 1.24 or 2.0): use {REMOVED_NUMPY[name]} instead"
+    return f"{line} (in {place})" if place else line

@@ -37,7 +37,7 @@ from grader import history, testing
 from grader.catalog import declared_in
 from grader.curriculum import sort_key
 from grader.defaults import CALL_TIMEOUT_S, PUBLIC_TEST_TIMEOUT_S, TEST_TIMEOUT_S
-from grader.diagnose import import_problem, numpy_failure, student_frame, where
+from grader.diagnose import import_problem, numpy_failure, removed_numpy_name, student_frame, where
 from grader.diagnosis import Diagnoser, Diagnosis
 from grader.fileio import atomic_write
 from grader.grading.scoring import BROKEN_PREFIX, ExerciseScore, Outcome, by_exercise
@@ -236,6 +236,9 @@ def one_line(error: BaseException, root: Path | None = None, exercise: str = "th
         return f"not started: {name}"
     if isinstance(error, (ExerciseFailure, OneLineError)):
         return public_text(str(error))
+    removed = removed_numpy_name(error, root)
+    if removed:
+        return removed
     return timed_out(error, root, exercise) if root else None
 
 

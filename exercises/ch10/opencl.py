@@ -38,6 +38,9 @@ command in a queue, not how long the kernel runs; the book's GPU times are
 that. ``time_kernel`` reads the start and end stamps the device records in
 the kernel's event (profiling must be enabled on the queue, as
 ``queue_for`` does) and reports the whole host call's wall time beside it.
+
+Inputs are never changed in place: the host arrays a function is given are only read (copy
+the result into a new array, never into an input's memory). The tests check it after every call.
 """
 
 import time

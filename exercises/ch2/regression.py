@@ -10,6 +10,10 @@ The course departs from the book in three places (each proven by a test):
   XᵀX − λI, which does not minimise the ridge objective;
 - ``rmse`` is the per-point root mean squared error; the book's listing
   prints the root of the sum of squared errors.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 import numpy as np

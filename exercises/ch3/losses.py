@@ -6,6 +6,10 @@
 to the first argument, so it has that argument's shape. Losses are means
 over the batch: the gradient carries the same 1/N. Neither argument is
 modified.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 import numpy as np

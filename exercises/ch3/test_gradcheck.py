@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .gradcheck import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 
 
@@ -42,3 +44,20 @@ def test_rel_error_examples():
     assert rel_error(np.array([1.0, 2.0]), np.array([1.0, 2.0])) == 0.0
     assert np.isclose(rel_error(np.array([1.0]), np.array([3.0])), 0.5)
     assert np.isclose(rel_error(np.array([0.0, 10.0]), np.array([0.0, 11.0])), 1 / 21)
+
+
+@pytest.mark.exercise("eval_numerical_gradient")
+def test_eval_numerical_gradient_restores_x():
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    call_unchanged(eval_numerical_gradient, lambda v: float(np.sum(v**3)), x)
+
+
+@pytest.mark.exercise("eval_numerical_gradient_array")
+def test_eval_numerical_gradient_array_restores_x_and_leaves_df():
+    x, df = np.array([[0.5, -1.0], [2.0, 0.25]]), np.array([[1.0, -1.0], [0.5, 2.0]])
+    call_unchanged(eval_numerical_gradient_array, lambda v: v**2, x, df)
+
+
+@pytest.mark.exercise("rel_error")
+def test_rel_error_leaves_its_inputs_unchanged():
+    call_unchanged(rel_error, np.array([1.0, 2.0]), np.array([1.0, 2.5]))

@@ -127,6 +127,6 @@ def test_loss_returns_a_number_and_a_gradient_and_leaves_inputs_unchanged(name, 
     loss_function = globals()[name]  # the function imported above
     copies = snapshot(first, second)
     loss, grad = unpack_pair(loss_function(first, second), name, "(loss, gradient)")
-    check_unchanged([first, second], copies, name)
+    check_unchanged([first, second], copies, name, ["the first argument", "the second argument"])
     assert np.ndim(loss) == 0, f"{name}: the loss must be one number, got shape {np.shape(loss)}"
     assert np.shape(grad) == first.shape, f"{name}: gradient of shape {np.shape(grad)}, expected {first.shape}"

@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .toy_models import (
     bump_network,
     count_linear_regions,
@@ -59,7 +61,7 @@ def test_train_tiny_net_from_a_good_start_leaves_the_start_alone():
     W1, W2 = rng.uniform(-1, 1, (4, 3)), rng.uniform(-1, 1, (1, 4))
     start = W1.copy(), W2.copy()
     inputs, targets = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1], [1, 1, 1]]), np.array([1, 1, 0, 0])
-    _, _, errors = train_tiny_net(W1, W2, inputs, targets)
+    _, _, errors = call_unchanged(train_tiny_net, W1, W2, inputs, targets)  # fails naming an input it changed
     assert errors.shape == (60,)
     assert errors[-1] < 1e-6, f"error after 60 epochs {errors[-1]:.3g}, expected below 1e-6"
     np.testing.assert_array_equal(W1, start[0], err_msg="the initial W1 was modified")
@@ -72,3 +74,29 @@ def test_two_relus_make_three_regions():
     weights = [np.array([[1.0, 1.0]]), np.array([[1.0], [1.0]])]
     biases = [np.array([0.0, -1.0]), np.array([0.0])]
     assert count_linear_regions(weights, biases, np.linspace(-2, 3, 501)) == 3
+
+
+@pytest.mark.parametrize(
+    "name,arguments",
+    [
+        pytest.param(name, arguments, marks=pytest.mark.exercise(name), id=name)
+        for name, arguments in [
+            ("xor_network", lambda: (np.array([0.0, 1.0]), np.array([1.0, 1.0]))),
+            ("bump_network", lambda: (np.array([0.0, 0.3, 0.45]),)),
+            (
+                "tiny_net_gradients",
+                lambda: (np.eye(4, 3), np.ones((1, 4)), np.array([1.0, 0.0, 1.0]), 1.0),
+            ),
+            (
+                "count_linear_regions",
+                lambda: (
+                    [np.array([[1.0, 1.0]]), np.array([[1.0], [1.0]])],
+                    [np.array([0.0, -1.0]), np.array([0.0])],
+                    np.linspace(-2, 3, 51),
+                ),
+            ),
+        ]
+    ],
+)
+def test_toy_model_inputs_are_left_unchanged(name, arguments):
+    call_unchanged(globals()[name], *arguments())  # the function imported above; fails naming a changed input

@@ -1,6 +1,11 @@
 # Fill in each part that raises NotImplementedError; the docstrings say what to compute.
 # `pytest exercises/ch3` checks your work, `dlgrade hint NAME` gives a hint.
-"""Toy networks whose weights are known: small cases of chapter 3 to work out by hand."""
+"""Toy networks whose weights are known: small cases of chapter 3 to work out by hand.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
+"""
 
 import numpy as np
 

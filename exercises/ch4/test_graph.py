@@ -9,7 +9,7 @@ book has a mistake, the true ones).
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_unchanged, numerical_gradient
 
 from .graph import (
     MissingInputError,
@@ -62,7 +62,7 @@ def test_toposort_puts_inputs_before_the_nodes_that_use_them():
     a, b = dscalar("a"), dscalar("b")
     c = a * b
     d = c + a
-    order = toposort([d])
+    order = call_unchanged(toposort, [d])  # fails naming an input the call changed
     position = {id(node): i for i, node in enumerate(order)}
     assert {id(a), id(b), id(c), id(d)} <= set(position), "every node d depends on is listed"
     assert position[id(a)] < position[id(c)] < position[id(d)], "a before c = a * b before d = c + a"
@@ -84,7 +84,7 @@ def test_toposort_lists_a_reused_node_once():
 def test_evaluate_computes_the_outputs_from_the_inputs():
     a, b = dscalar("a"), dscalar("b")
     total, product = a + b, a * b
-    values = evaluate([total, product], {a: np.array(3.0), b: np.array(4.0)})
+    values = call_unchanged(evaluate, [total, product], {a: np.array(3.0), b: np.array(4.0)})
     assert [float(v) for v in values] == [7.0, 12.0]
 
 
@@ -188,7 +188,7 @@ def test_givens_replace_a_variable_and_inputs_are_checked():
 @pytest.mark.exercise("unbroadcast")
 def test_unbroadcast_sums_the_copies_that_broadcasting_made():
     g = np.arange(6.0).reshape(2, 3)
-    np.testing.assert_array_equal(unbroadcast(g, (2, 3)), g)
+    np.testing.assert_array_equal(call_unchanged(unbroadcast, g, (2, 3)), g)
     np.testing.assert_array_equal(unbroadcast(g, (3,)), [3.0, 5.0, 7.0])
     np.testing.assert_array_equal(unbroadcast(g, (1, 3)), [[3.0, 5.0, 7.0]])
     np.testing.assert_array_equal(unbroadcast(g, (2, 1)), [[3.0], [12.0]])
@@ -202,9 +202,9 @@ def test_unbroadcast_sums_the_copies_that_broadcasting_made():
 def test_mul_gradient_with_a_broadcast_row():
     x, row, g = dmatrix("x"), dmatrix("row"), dmatrix("g")
     out = x * row
-    gx, grow = elemwise_grad("mul", [x, row], out, g)
+    gx, grow = call_unchanged(elemwise_grad, "mul", [x, row], out, g)
     xv, rv, gv = np.arange(6.0).reshape(2, 3), np.array([[1.0, 2.0, 3.0]]), np.ones((2, 3))
-    gxv, grv = function([x, row, g], [gx, grow])(xv, rv, gv)
+    gxv, grv = call_unchanged(function([x, row, g], [gx, grow]), xv, rv, gv)
     np.testing.assert_allclose(gxv, gv * rv, err_msg="d(x * row)/dx = g * row")
     np.testing.assert_allclose(grv, [[3.0, 5.0, 7.0]], err_msg="row was used by both rows of x: sum g * x over them")
 
@@ -226,7 +226,7 @@ def test_sum_and_max_gradients():
     xv = np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
     (gsum,) = reduce_grad("sum", 1, x, x.sum(axis=1), g)
     (gmax,) = reduce_grad("max", 1, x, x.max(axis=1), g)
-    gsv, gmv = function([x, g], [gsum, gmax])(xv, np.array([1.0, 2.0]))
+    gsv, gmv = call_unchanged(function([x, g], [gsum, gmax]), xv, np.array([1.0, 2.0]))  # fails naming a changed input
     np.testing.assert_array_equal(gsv, [[1, 1, 1], [2, 2, 2]], err_msg="each row's g reaches every element of the row")
     np.testing.assert_array_equal(gmv, [[0, 1, 0], [2, 0, 0]], err_msg="only each row's largest element gets g")
 
@@ -236,7 +236,7 @@ def test_dot_gradients_of_matrix_times_vector():
     a, b, g = dmatrix("a"), dvector("b"), dvector("g")
     ga, gb = dot_grad(a, b, g)
     av, bv, gv = np.arange(6.0).reshape(2, 3), np.array([1.0, -1.0, 2.0]), np.array([1.0, 10.0])
-    gav, gbv = function([a, b, g], [ga, gb])(av, bv, gv)
+    gav, gbv = call_unchanged(function([a, b, g], [ga, gb]), av, bv, gv)  # fails naming a changed input
     np.testing.assert_allclose(gav, np.outer(gv, bv), err_msg="d(a.b)/da = outer(g, b)")
     np.testing.assert_allclose(gbv, av.T @ gv, err_msg="d(a.b)/db = a.T g")
 
@@ -302,7 +302,7 @@ def test_listing_4_10_logistic_regression_learns():
     w, b = shared(rng.normal(size=10), name="w"), shared(0.0, name="b")
     p = 1 / (1 + exp(-dot(x, w) - b))
     loss = mean(-(y * log(p) + (1 - y) * log(1 - p))) + 0.01 * sum(w**2)
-    gw, gb = grad(loss, [w, b])
+    gw, gb = call_unchanged(grad, loss, [w, b])
     assert gb.ndim == 0, "b is a scalar: its gradient is summed over the examples"
     train = function([x, y], loss, updates=[(w, w - 0.1 * gw), (b, b - 0.1 * gb)])
     losses = [float(train(X, labels)) for _ in range(100)]
@@ -340,7 +340,9 @@ def test_sigmoid_does_not_overflow_and_activations_have_gradients():
         weights = np.array([1.0, -2.0, 0.5, 3.0])
         cost = sum(out * weights)
         f, df = function([a], cost), function([a], grad(cost, a))
-        np.testing.assert_allclose(df(av), numerical_gradient(f, av), rtol=1e-6, atol=1e-9, err_msg=name)
+        np.testing.assert_allclose(
+            call_unchanged(df, av), numerical_gradient(f, av), rtol=1e-6, atol=1e-9, err_msg=name
+        )
 
 
 @pytest.mark.exercise("binary_crossentropy")
@@ -355,7 +357,7 @@ def test_listing_4_7_binary_crossentropy():
 def test_binary_crossentropy_of_a_saturated_sigmoid_is_finite():
     z, y = dvector("z"), dvector("y")
     loss = nnet.binary_crossentropy(nnet.sigmoid(z), y).sum()
-    value, slope = function([z, y], [loss, grad(loss, z)])([40.0, -40.0], [0.0, 1.0])
+    value, slope = call_unchanged(function([z, y], [loss, grad(loss, z)]), [40.0, -40.0], [0.0, 1.0])
     assert value == pytest.approx(80.0), "sigmoid(40) is 1.0 in float64, yet the loss is softplus(40) + softplus(40)"
     np.testing.assert_allclose(slope, [1.0, -1.0], err_msg="d/dz = sigmoid(z) - y")
 
@@ -379,7 +381,8 @@ def test_listing_4_12_two_layers_with_a_sigmoid_output_learn():
 @pytest.mark.exercise("categorical_crossentropy")
 def test_listing_4_7_categorical_crossentropy_and_squared_error():
     b1, b2 = dmatrix("b1"), dmatrix("b2")
-    (cce,) = function([b1, b2], [nnet.categorical_crossentropy(b1, b2)])([[0.01, 0.01, 0.01]], [[0.99, 0.99, 0.01]])
+    cross_entropy = function([b1, b2], [nnet.categorical_crossentropy(b1, b2)])
+    (cce,) = call_unchanged(cross_entropy, [[0.01, 0.01, 0.01]], [[0.99, 0.99, 0.01]])  # fails naming a changed input
     np.testing.assert_allclose(cce, [9.16428867], rtol=1e-8, err_msg="one cross-entropy per row: -(1.99 log 0.01)")
     (squared,) = function([b1, b2], [(b1 - b2) ** 2])([[0.01, 0.01, 0.01]], [[0.99, 0.99, 0.01]])
     np.testing.assert_allclose(squared, [[0.9604, 0.9604, 0.0]], err_msg="the book's 9.164 here is a copy error")
@@ -405,7 +408,7 @@ def test_listing_4_13_hinge_three_ways():
 def test_switch_gradient_goes_to_the_chosen_branch():
     x = dvector("x")
     cost = sum(switch(lt(x, 0), -x, x * x))
-    np.testing.assert_array_equal(function([x], grad(cost, x))([-3.0, 2.0]), [-1.0, 4.0])
+    np.testing.assert_array_equal(call_unchanged(function([x], grad(cost, x)), [-3.0, 2.0]), [-1.0, 4.0])
 
 
 @pytest.mark.exercise("Scan")
@@ -422,7 +425,7 @@ def test_listing_4_9_random_streams():
     random = RandomStreams(seed=42)
     b = dmatrix("b")
     g1 = function([b], random.normal((1, 3)) * b)
-    draws = [g1(np.ones((1, 3))) for _ in range(3)]
+    draws = [call_unchanged(g1, np.ones((1, 3))) for _ in range(3)]  # fails naming a changed input
     book = [
         [1.25614218, -0.53793023, -0.10434045],
         [0.66992188, -0.70813926, 0.99601177],
@@ -432,3 +435,15 @@ def test_listing_4_9_random_streams():
         np.testing.assert_allclose(
             draw, [printed], atol=1e-8, err_msg="a new draw on every call; seed 42 gives the book's"
         )
+
+
+@pytest.mark.exercise("Function")
+def test_compiled_functions_leave_their_inputs_and_the_values_given_to_shared_alone():
+    value = np.array([1.0, 2.0])
+    w, x = shared(value), dvector("x")
+    step = function([x], w * x, updates=[(w, w + x)])
+    call_unchanged(step, np.array([0.5, 0.5]))  # fails naming the input the call changed
+    assert np.array_equal(w.get_value(), [1.5, 2.5]), "the update reached the shared variable"
+    assert np.array_equal(value, [1.0, 2.0]), (
+        "shared keeps its own copy: an update never reaches the array it was given"
+    )

@@ -7,7 +7,7 @@ Run them with `pytest exercises/ch4/test_models.py`.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_unchanged, numerical_gradient
 
 from .models import l1, l2, linear_regression_loss, logistic_regression_loss, train, two_layer_loss
 
@@ -70,3 +70,39 @@ def test_train_lowers_the_loss_and_leaves_params_alone():
     trained = train(logistic_regression_loss, params, X, y, lr=0.1, steps=50)
     assert np.array_equal(w, np.zeros(4)), "train returns new parameters and leaves these alone"
     assert logistic_regression_loss(trained, X, y) < logistic_regression_loss(params, X, y)
+
+
+@pytest.mark.exercise("train")
+def test_train_leaves_the_given_parameters_unchanged():
+    _, X, y = toy_classification(2, n=20, d=3)
+    params = {"w": np.array([0.1, -0.2, 0.3]), "b": 0.0}
+    call_unchanged(train, logistic_regression_loss, params, X, y, lr=0.1, steps=3)
+
+
+@pytest.mark.parametrize(
+    "name,arguments",
+    [
+        pytest.param(name, arguments, marks=pytest.mark.exercise(name), id=name)
+        for name, arguments in [
+            ("l1", lambda: (np.array([[0.0, -1.0, 3.0]]),)),
+            ("l2", lambda: (np.array([[0.0, -1.0, 3.0]]),)),
+            (
+                "logistic_regression_loss",
+                lambda: ({"w": np.array([0.5, -0.5]), "b": 0.1}, *toy_classification(3, 6, 2)[1:]),
+            ),
+            (
+                "linear_regression_loss",
+                lambda: ({"w": np.array([0.5, -0.5]), "b": 0.1}, *toy_classification(4, 6, 2)[1:]),
+            ),
+            (
+                "two_layer_loss",
+                lambda: (
+                    {"W1": np.ones((2, 3)), "b1": np.zeros(3), "w2": np.ones(3), "b2": 0.0},
+                    *toy_classification(5, 6, 2)[1:],
+                ),
+            ),
+        ]
+    ],
+)
+def test_models_leave_their_inputs_unchanged(name, arguments):
+    call_unchanged(globals()[name], *arguments())  # the function imported above; fails naming a changed input

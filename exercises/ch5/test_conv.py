@@ -153,7 +153,7 @@ def test_1d_functions_leave_their_inputs_unchanged(name):
     signal, kernel = np.array([1.0, -2.0, 3.0, 0.5]), np.array([2.0, 1.0])
     copies = snapshot(signal, kernel)
     globals()[name](signal, kernel)  # the function imported above
-    check_unchanged([signal, kernel], copies, name)
+    check_unchanged([signal, kernel], copies, name, ["signal", "kernel"])
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,7 @@ def test_convolution_shapes_pair_and_unchanged_inputs(kind, x_shape, w_shape):
     assert out.shape == (x_shape[0], w_shape[0], H, W), f"conv_forward_{kind}: output shape {out.shape}"
     copies = snapshot(x, w, b)
     call_backward(forward, backward, (x, w, b), (conv_param,), dout=rng.normal(size=out.shape))
-    check_unchanged([x, w, b], copies, f"conv_backward_{kind}")
+    check_unchanged([x, w, b], copies, f"conv_backward_{kind}", ["x", "w", "b"])
 
 
 @pytest.mark.exercise("conv_forward_fast")

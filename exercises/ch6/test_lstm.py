@@ -7,7 +7,7 @@ Run them with `pytest exercises/ch6/test_lstm.py`. Each test checks one idea.
 import numpy as np
 import pytest
 
-from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot, unpack_tuple
+from grader.testing import call_backward, call_unchanged, check_unchanged, numerical_gradient, snapshot, unpack_tuple
 
 from .lstm import (
     lstm_backward,
@@ -181,9 +181,9 @@ def test_lstm_step_shapes_and_unchanged_inputs(N, T, D, H):
     inputs = (rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H)), *lstm_weights(rng, D, H))
     copies = snapshot(*inputs)
     _, _, cache = unpack_tuple(lstm_step_forward(*inputs), 3, "lstm_step_forward")
-    check_unchanged(inputs, copies, "lstm_step_forward")
+    check_unchanged(inputs, copies, "lstm_step_forward", ["x", "prev_h", "prev_c", "Wx", "Wh", "b"])
     dnext_h, dnext_c = np.ones((N, H)), np.zeros((N, H))  # each upstream gradient may come alone
-    grads = unpack_tuple(lstm_step_backward(dnext_h, dnext_c, cache), 6, "lstm_step_backward")
+    grads = unpack_tuple(call_unchanged(lstm_step_backward, dnext_h, dnext_c, cache), 6, "lstm_step_backward")
     for grad, value in zip(grads, inputs):
         assert np.shape(grad) == value.shape, (
             f"lstm_step_backward: a gradient of shape {np.shape(grad)} for {value.shape}"
@@ -197,9 +197,9 @@ def test_peephole_lstm_step_backward_matches_central_differences():
     x, h, c = rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
     Wx, Wh, b = rng.normal(size=(D, 4 * H)), rng.normal(size=(H, 4 * H)), rng.normal(size=4 * H)
     p_i, p_f, p_o = rng.normal(size=H), rng.normal(size=H), rng.normal(size=H)
-    _, _, cache = peephole_lstm_step_forward(x, h, c, Wx, Wh, b, p_i, p_f, p_o)
+    _, _, cache = call_unchanged(peephole_lstm_step_forward, x, h, c, Wx, Wh, b, p_i, p_f, p_o)
     dnext_h, dnext_c = rng.normal(size=(N, H)), rng.normal(size=(N, H))
-    grads = peephole_lstm_step_backward(dnext_h, dnext_c, cache)
+    grads = call_unchanged(peephole_lstm_step_backward, dnext_h, dnext_c, cache)
 
     def weighted(**changed):  # sum of next_h * dnext_h + next_c * dnext_c
         args = {"x": x, "prev_h": h, "prev_c": c, "Wx": Wx, "Wh": Wh, "b": b, "p_i": p_i, "p_f": p_f, "p_o": p_o}
@@ -213,3 +213,26 @@ def test_peephole_lstm_step_backward_matches_central_differences():
 
         numeric = numerical_gradient(of_value, value)
         np.testing.assert_allclose(grads[index], numeric, rtol=1e-5, atol=1e-9, err_msg=f"gradient of {name}")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.exercise(n), id=n)
+        for n in ("lstm_step_forward", "lstm_forward", "peephole_lstm_step_forward")
+    ],
+)
+def test_lstm_forwards_leave_their_inputs_unchanged(name):
+    rng = np.random.default_rng(31)
+    x, h0, c0, (Wx, Wh, b) = (
+        rng.normal(size=(2, 3, 4)),
+        rng.normal(size=(2, 5)),
+        rng.normal(size=(2, 5)),
+        lstm_weights(rng, 4, 5),
+    )
+    forward = globals()[name]  # the function imported above
+    if name == "lstm_forward":
+        call_unchanged(forward, x, h0, Wx, Wh, b)
+    else:
+        peepholes = (rng.normal(size=5),) * 3 if name.startswith("peephole") else ()
+        call_unchanged(forward, x[:, 0, :], h0, c0, Wx, Wh, b, *peepholes)

@@ -7,7 +7,7 @@ Run them with `pytest exercises/ch6/test_rnn.py`. Each test checks one idea.
 import numpy as np
 import pytest
 
-from grader.testing import call_backward, check_unchanged, numerical_gradient, snapshot
+from grader.testing import call_backward, call_unchanged, check_unchanged, numerical_gradient, snapshot
 
 from .rnn import (
     birnn_backward,
@@ -134,7 +134,7 @@ def test_birnn_output_at_the_first_step_sees_the_last_input():
         "by": rng.normal(size=M),
     }
     x, h0 = rng.normal(size=(N, T, D)), np.zeros((N, H))
-    y, _ = birnn_forward(x, h0, h0, params)
+    y, _ = call_unchanged(birnn_forward, x, h0, h0, params)  # fails naming an input it changed
     assert y.shape == (N, T, M), "y has one row of M scores per step"
     changed = x.copy()
     changed[:, -1] += 1.0
@@ -177,9 +177,9 @@ def test_birnn_backward_matches_central_differences():
     shapes.update({"Wy_f": (H, M), "Wy_b": (H, M), "by": (M,)})
     params = {name: 0.5 * rng.normal(size=shape) for name, shape in shapes.items()}
     x, hf0, hb0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
-    y, cache = birnn_forward(x, hf0, hb0, params)
+    y, cache = call_unchanged(birnn_forward, x, hf0, hb0, params)  # fails naming an input it changed
     dy = rng.normal(size=y.shape)
-    dx, dhf0, dhb0, grads = birnn_backward(dy, cache)
+    dx, dhf0, dhb0, grads = call_unchanged(birnn_backward, dy, cache)
     np.testing.assert_allclose(
         dx, numerical_gradient(lambda v: birnn_forward(v, hf0, hb0, params)[0], x, dy), rtol=1e-5
     )
@@ -240,9 +240,9 @@ def test_rnn_shapes_and_unchanged_inputs(N, D, H):
 @pytest.mark.exercise("clip_grad_norm")
 def test_clip_grad_norm_leaves_the_given_gradients_unchanged():
     grads = {"W": np.full((2, 2), 3.0), "b": np.array([4.0])}
-    copies = snapshot(grads["W"], grads["b"])
+    copies = snapshot(grads)
     clipped, norm = clip_grad_norm(grads, 1.0)
-    check_unchanged([grads["W"], grads["b"]], copies, "clip_grad_norm")
+    check_unchanged([grads], copies, "clip_grad_norm", ["grads"])
     assert set(clipped) == {"W", "b"} and isinstance(float(norm), float)
 
 
@@ -256,7 +256,7 @@ def output_rnn_example(seed, N=2, T=4, D=3, H=4, M=2):
 @pytest.mark.exercise("output_rnn_forward")
 def test_teacher_forcing_feeds_the_previous_target_to_the_next_step_only():
     _, x, y0, y, params = output_rnn_example(8)
-    o, _ = output_rnn_forward(x, y0, params, y)
+    o, _ = call_unchanged(output_rnn_forward, x, y0, params, y)  # fails naming an input it changed
     changed = y.copy()
     changed[:, 1] += 1.0  # the target at step 1 is what step 2 sees
     o2, _ = output_rnn_forward(x, y0, params, changed)
@@ -277,11 +277,21 @@ def test_free_running_feeds_back_its_own_outputs():
 def test_output_rnn_backward_matches_central_differences(forced):
     rng, x, y0, y, params = output_rnn_example(10)
     targets = y if forced else None
-    o, cache = output_rnn_forward(x, y0, params, targets)
+    o, cache = call_unchanged(output_rnn_forward, x, y0, params, targets)  # fails naming an input it changed
     do = rng.normal(size=o.shape)
-    dx, dy0, grads = output_rnn_backward(do, cache)
+    dx, dy0, grads = call_unchanged(output_rnn_backward, do, cache)
     np.testing.assert_allclose(
         dx, numerical_gradient(lambda v: output_rnn_forward(v, y0, params, targets)[0], x, do), rtol=1e-5, atol=1e-8
     )
     numeric = numerical_gradient(lambda v: output_rnn_forward(x, y0, {**params, "Wo": v}, targets)[0], params["Wo"], do)
     np.testing.assert_allclose(grads["Wo"], numeric, rtol=1e-5, atol=1e-8, err_msg="gradient of Wo")
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.exercise(n), id=n) for n in ("rnn_step_forward", "rnn_forward")]
+)
+def test_rnn_forwards_leave_their_inputs_unchanged(name):
+    rng = np.random.default_rng(30)
+    x, h0, (Wx, Wh, b) = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 5)), rnn_weights(rng, 4, 5)
+    step_or_sequence = x[:, 0, :] if name == "rnn_step_forward" else x
+    call_unchanged(globals()[name], step_or_sequence, h0, Wx, Wh, b)  # the function imported above

@@ -9,7 +9,7 @@ must hold for any seed: parameter counts, shapes, a loss that goes down.
 import numpy as np
 import pytest
 
-from grader.testing import numerical_gradient
+from grader.testing import call_unchanged, checked, numerical_gradient
 
 from .model import (
     LSTM,
@@ -42,9 +42,9 @@ def built(layer, input_shape, seed=0):
 
 def check_layer_gradients(layer, x, rng):
     """The layer's backward against central differences of sum(forward(x) * dout), for x and every parameter."""
-    out, cache = layer.forward(x)
+    out, cache = call_unchanged(layer.forward, x)  # fails naming an input the call changed
     dout = rng.normal(size=out.shape)
-    dx, grads = layer.backward(dout, cache)
+    dx, grads = call_unchanged(layer.backward, dout, cache)
     np.testing.assert_allclose(
         dx, numerical_gradient(lambda v: layer.forward(v)[0], x, dout), rtol=1e-5, atol=1e-8, err_msg="dx"
     )
@@ -108,15 +108,16 @@ def test_flatten_the_books_example():
     layer = built(Flatten(), (2, 2, 3))
     assert layer.output_shape == (12,), "an input of 2 x 2 x 3 becomes 12 numbers"
     x = np.arange(24.0).reshape(2, 2, 2, 3)
-    out, cache = layer.forward(x)
+    out, cache = call_unchanged(layer.forward, x)  # fails naming an input it changed
     np.testing.assert_array_equal(out, x.reshape(2, 12))
-    np.testing.assert_array_equal(layer.backward(out, cache)[0], x, err_msg="backward undoes the reshape")
+    dx = call_unchanged(layer.backward, out, cache)[0]
+    np.testing.assert_array_equal(dx, x, err_msg="backward undoes the reshape")
 
 
 @pytest.mark.exercise("Dropout")
 def test_dropout_drops_the_given_share_and_only_in_training():
     layer, x = Dropout(0.25), np.ones((100, 100))
-    out, _ = layer.forward(x, training=True, rng=np.random.default_rng(0))
+    out, _ = call_unchanged(layer.forward, x, training=True, rng=np.random.default_rng(0))
     assert abs(np.mean(out == 0) - 0.25) < 0.02, "Dropout(0.25) drops a quarter of the units"
     np.testing.assert_allclose(out[out != 0], 1 / 0.75, err_msg="kept units are scaled by 1 / (1 - rate)")
     np.testing.assert_array_equal(layer.forward(x)[0], x, err_msg="outside training dropout changes nothing")
@@ -150,9 +151,9 @@ def test_conv2d_backward_matches_numerical_gradient():
 def test_max_pooling_channels_last():
     layer = built(MaxPool2D(pool_size=(2, 2)), (4, 4, 1))
     x = np.arange(16.0).reshape(1, 4, 4, 1)
-    out, cache = layer.forward(x)
+    out, cache = call_unchanged(layer.forward, x)
     np.testing.assert_array_equal(out[0, :, :, 0], [[5.0, 7.0], [13.0, 15.0]])
-    dx, _ = layer.backward(np.ones_like(out), cache)
+    dx, _ = call_unchanged(layer.backward, np.ones_like(out), cache)
     assert dx.shape == x.shape and dx.sum() == 4, "each window's gradient goes to its maximum"
 
 
@@ -191,10 +192,10 @@ def test_embedding_looks_up_rows():
     (W,) = layer.params
     assert W.shape == (5, 3) and np.abs(W).max() <= 0.05, "W ~ U(-0.05, 0.05), one row per index"
     x = np.array([[1, 1, 2, 4], [0, 3, 3, 3]])
-    out, cache = layer.forward(x)
+    out, cache = call_unchanged(layer.forward, x)
     np.testing.assert_array_equal(out, W[x])
     dout = np.ones_like(out)
-    _, (dW,) = layer.backward(dout, cache)
+    _, (dW,) = call_unchanged(layer.backward, dout, cache)
     np.testing.assert_array_equal(dW[:, 0], [1, 2, 1, 3, 1], err_msg="an index used k times gathers k gradients")
 
 
@@ -386,3 +387,34 @@ def test_pad_sequences():
     np.testing.assert_array_equal(padded, [[2, 3, 4], [0, 0, 5]], err_msg="Keras pads and truncates in front")
     padded = pad_sequences([[1, 2, 3, 4], [5]], maxlen=3, padding="post", truncating="post", value=-1)
     np.testing.assert_array_equal(padded, [[1, 2, 3], [5, -1, -1]])
+
+
+@pytest.mark.exercise("Sequential")
+def test_fit_predict_and_evaluate_leave_the_data_unchanged():
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(8, 3)), rng.normal(size=(8, 1))
+    model = Sequential([Dense(2, input_dim=3, activation="tanh"), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    call_unchanged(model.fit, x, y, epochs=1, batch_size=4)
+    call_unchanged(model.predict, x)
+    call_unchanged(model.evaluate, x, y)
+
+
+@pytest.mark.parametrize(
+    "name,arguments",
+    [
+        pytest.param(name, arguments, marks=pytest.mark.exercise(name), id=name)
+        for name, arguments in [
+            ("mean_squared_error", lambda: (np.array([[0.5, 1.0]]), np.array([[1.0, 1.0]]))),
+            ("binary_crossentropy", lambda: (np.array([[0.2, 0.9]]), np.array([[0.0, 1.0]]))),
+            ("categorical_crossentropy", lambda: (np.array([[0.2, 0.8]]), np.array([[0.0, 1.0]]))),
+            ("adamax", lambda: (np.array([1.0, -1.0]), np.array([0.5, 0.25]), {"learning_rate": 0.1})),
+            ("nadam", lambda: (np.array([1.0, -1.0]), np.array([0.5, 0.25]), {"learning_rate": 0.1})),
+            ("to_categorical", lambda: ([2, 0, 1],)),
+            ("pad_sequences", lambda: ([[1, 2, 3], [4]], 2)),
+        ]
+    ],
+)
+def test_losses_rules_and_helpers_leave_their_inputs_unchanged(name, arguments):
+    # the function imported above; fails naming a changed input (a rule's config may gain entries)
+    checked(globals()[name], ["config"])(*arguments())

@@ -30,7 +30,8 @@ def batchnorm_forward(x, gamma, beta, bn_param):
 
     bn_param is the layer's state, as in CS231n: the running averages are
     read from it and the new ones written back into it (the one argument
-    that is updated). x, gamma and beta are not modified.
+    that is updated: store new arrays, do not change the old ones in
+    place). x, gamma and beta are not modified.
 
     Inputs:
     - x: data, shape (N, D)

@@ -19,6 +19,10 @@ Processes come from ``multiprocessing.get_context("fork")``: the children
 start as copies of the parent, so worker functions and data need no
 pickling. Worker functions live at module level. A parent must never hang
 when a child fails: check exit codes, and use timeouts where it waits.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 import multiprocessing

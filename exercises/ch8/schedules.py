@@ -6,6 +6,10 @@ Each schedule maps the initial learning rate and the number of steps (or
 epochs) taken so far, ``step`` = 0, 1, 2, ..., to the learning rate to use
 now. ``step`` may be an int or an integer array (the result is then an
 array of the same shape). At step 0 every schedule returns learning_rate.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 import numpy as np

@@ -7,7 +7,7 @@ Run them with `pytest exercises/ch8/test_optim.py`.
 import numpy as np
 import pytest
 
-from grader.testing import check_unchanged, snapshot, unpack_pair
+from grader.testing import check_unchanged, checked, snapshot, unpack_pair
 
 from .optim import adadelta, adagrad, adam, nesterov_momentum, rmsprop, rprop, sgd, sgd_momentum
 
@@ -18,7 +18,7 @@ DW = np.linspace(-0.6, 0.4, num=N * D).reshape(N, D)
 
 @pytest.mark.exercise("sgd")
 def test_sgd_takes_a_step_against_the_gradient():
-    next_w, config = sgd(W, DW, {"learning_rate": 0.1})
+    next_w, config = checked(sgd, ["config"])(W, DW, {"learning_rate": 0.1})
     np.testing.assert_allclose(next_w, W - 0.1 * DW, err_msg="w - learning_rate * dw")
     assert config["learning_rate"] == 0.1
 
@@ -26,7 +26,7 @@ def test_sgd_takes_a_step_against_the_gradient():
 @pytest.mark.exercise("sgd_momentum")
 def test_sgd_momentum_matches_cs231n_example():
     v = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
-    next_w, config = sgd_momentum(W, DW, {"learning_rate": 1e-3, "velocity": v})
+    next_w, config = checked(sgd_momentum, ["config"])(W, DW, {"learning_rate": 1e-3, "velocity": v})
     expected_next_w = np.asarray(
         [
             [0.1406, 0.20738947, 0.27417895, 0.34096842, 0.40775789],
@@ -52,14 +52,14 @@ def test_sgd_momentum_matches_cs231n_example():
 @pytest.mark.exercise("nesterov_momentum")
 def test_nesterov_first_step_from_rest_overshoots_plain_momentum():
     # From v = 0 the look-ahead form moves (1 + momentum) times as far as SGD.
-    next_w, config = nesterov_momentum(W, DW, {"learning_rate": 0.1, "momentum": 0.9})
+    next_w, config = checked(nesterov_momentum, ["config"])(W, DW, {"learning_rate": 0.1, "momentum": 0.9})
     np.testing.assert_allclose(next_w, W - 1.9 * 0.1 * DW, err_msg="w - mu * v_prev + (1 + mu) * v with v_prev = 0")
     np.testing.assert_allclose(config["velocity"], -0.1 * DW)
 
 
 @pytest.mark.exercise("adagrad")
 def test_adagrad_first_step_moves_every_weight_by_the_learning_rate():
-    next_w, config = adagrad(W, DW, {"learning_rate": 0.01, "epsilon": 0.0})
+    next_w, config = checked(adagrad, ["config"])(W, DW, {"learning_rate": 0.01, "epsilon": 0.0})
     np.testing.assert_allclose(next_w, W - 0.01 * np.sign(DW), err_msg="dw / sqrt(dw**2) is the sign of dw")
     np.testing.assert_allclose(config["cache"], DW**2)
 
@@ -67,7 +67,7 @@ def test_adagrad_first_step_moves_every_weight_by_the_learning_rate():
 @pytest.mark.exercise("rmsprop")
 def test_rmsprop_matches_cs231n_example():
     cache = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
-    next_w, config = rmsprop(W, DW, {"learning_rate": 1e-2, "cache": cache})
+    next_w, config = checked(rmsprop, ["config"])(W, DW, {"learning_rate": 1e-2, "cache": cache})
     expected_next_w = np.asarray(
         [
             [-0.39223849, -0.34037513, -0.28849239, -0.23659121, -0.18467247],
@@ -92,7 +92,7 @@ def test_rmsprop_matches_cs231n_example():
 
 @pytest.mark.exercise("adadelta")
 def test_adadelta_first_step_is_sqrt_eps_over_rms_of_gradient():
-    next_w, _ = adadelta(W, DW, {"rho": 0.9, "epsilon": 1e-6})
+    next_w, _ = checked(adadelta, ["config"])(W, DW, {"rho": 0.9, "epsilon": 1e-6})
     expected_step = -np.sqrt(1e-6) / np.sqrt(0.1 * DW**2 + 1e-6) * DW
     np.testing.assert_allclose(next_w, W + expected_step, rtol=1e-10)
 
@@ -101,7 +101,7 @@ def test_adadelta_first_step_is_sqrt_eps_over_rms_of_gradient():
 def test_adam_matches_cs231n_example():
     m = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
     v = np.linspace(0.7, 0.5, num=N * D).reshape(N, D)
-    next_w, config = adam(W, DW, {"learning_rate": 1e-2, "m": m, "v": v, "t": 5})
+    next_w, config = checked(adam, ["config"])(W, DW, {"learning_rate": 1e-2, "m": m, "v": v, "t": 5})
     expected_next_w = np.asarray(
         [
             [-0.40094747, -0.34836187, -0.29577703, -0.24319299, -0.19060977],
@@ -166,7 +166,7 @@ def test_update_rule_returns_the_new_w_and_its_state(name):
     w, dw = np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[0.3, -0.1], [0.2, 0.4]])
     copies = snapshot(w, dw)
     next_w, config = unpack_pair(rule(w, dw, None), name, "(next_w, config)")
-    check_unchanged([w, dw], copies, name)
+    check_unchanged([w, dw], copies, name, ["w", "dw"])
     assert np.shape(next_w) == w.shape, f"{name}: next_w of shape {np.shape(next_w)}"
     assert isinstance(config, dict) and "learning_rate" in config, f"{name}: the returned config holds the settings"
     assert not np.allclose(next_w, w), f"{name}: the first step did not move w"

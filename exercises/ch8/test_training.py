@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .training import EarlyStopping, add_gradient_noise, gradient_descent, least_squares, minibatches
 
 
@@ -11,7 +13,7 @@ from .training import EarlyStopping, add_gradient_noise, gradient_descent, least
 def test_minibatches_cover_every_example_once():
     X = np.arange(10.0).reshape(10, 1)
     y = np.arange(10)
-    batches = minibatches(X, y, 4, np.random.default_rng(0))
+    batches = call_unchanged(minibatches, X, y, 4, np.random.default_rng(0))  # fails naming a changed input
     assert [len(b[1]) for b in batches] == [4, 4, 2], "ceil(10 / 4) batches, only the last one smaller"
     seen = np.concatenate([b[1] for b in batches])
     assert sorted(seen) == list(range(10)), "every example exactly once"
@@ -55,3 +57,24 @@ def test_early_stopping_waits_patience_epochs():
     stopper = EarlyStopping(min_delta=0.01, patience=2)
     decisions = [stopper.step(loss) for loss in [1.0, 0.5, 0.495, 0.49, 0.3, 0.3, 0.3]]
     assert decisions == [False, False, False, True, False, False, True]
+
+
+@pytest.mark.exercise("gradient_descent")
+def test_gradient_descent_leaves_w0_and_the_data_unchanged():
+    X, y = np.random.default_rng(4).normal(size=(12, 3)), np.linspace(-1, 1, 12)
+    call_unchanged(
+        gradient_descent,
+        least_squares,
+        np.zeros(3),
+        X,
+        y,
+        learning_rate=0.1,
+        epochs=2,
+        batch_size=4,
+        rng=np.random.default_rng(0),
+    )
+
+
+@pytest.mark.exercise("add_gradient_noise")
+def test_add_gradient_noise_returns_a_new_array():
+    call_unchanged(add_gradient_noise, np.array([1.0, -2.0, 0.5]), 3, np.random.default_rng(0))

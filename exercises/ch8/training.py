@@ -2,6 +2,10 @@
 # `pytest exercises/ch8` checks your work, `dlgrade hint NAME` gives a hint.
 """Training loops and tricks: mini-batches, batch / stochastic / mini-batch
 gradient descent, gradient noise and early stopping.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 import numpy as np

@@ -9,6 +9,10 @@ small is as bad as one too large.
 
 Every function works on a scalar x, or elementwise on an array x for an
 elementwise f.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 

@@ -19,6 +19,9 @@ gradient always has the shape of its variable. The functions sin, cos, exp,
 log, sqrt, tanh, sum and dot here take Vars; they share their names with
 forward_mode's functions for Duals (in the chapter's notebook, the later
 definitions replace the earlier ones: run it from the top).
+
+Inputs are never changed in place: a Var's operators, ``grad`` and ``trace`` leave the arrays
+they are given as they were (adjoints are new arrays, not sums into an input). The tests check it.
 """
 
 import numpy as np

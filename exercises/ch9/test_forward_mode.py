@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .forward_mode import Dual, cos, derivative, exp, jvp, log, sin, sqrt, tanh
 
 
@@ -68,3 +70,24 @@ def test_jvp_on_an_array():
     out, jv = jvp(lambda x: x * x, x, np.array([1.0, 1.0, 0.0]))
     np.testing.assert_allclose(out, x**2)
     np.testing.assert_allclose(jv, [0.0, 2.0, 0.0], err_msg="J v = 2x * v elementwise")
+
+
+@pytest.mark.exercise("jvp")
+def test_jvp_leaves_x_and_v_unchanged():
+    call_unchanged(jvp, lambda d: sin(d) * d, np.array([0.5, 1.0, 2.0]), np.array([1.0, 0.0, -1.0]))
+
+
+@pytest.mark.exercise("Dual")
+def test_a_dual_leaves_the_arrays_it_is_made_of_unchanged():
+    value, deriv = np.array([0.5, 2.0]), np.array([1.0, 0.0])
+    x = call_unchanged(Dual, value, deriv)  # fails naming an input the call changed
+    _ = x * x + x / 2.0 - 1.0  # arithmetic on x must leave value and deriv alone too
+    unchanged = np.array_equal(value, [0.5, 2.0]) and np.array_equal(deriv, [1.0, 0.0])
+    assert unchanged, "Dual arithmetic changed the arrays the Dual was made of in place; return new arrays"
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.exercise(n), id=n) for n in ("sin", "cos", "exp", "log", "sqrt", "tanh")]
+)
+def test_elementwise_functions_leave_an_array_unchanged(name):
+    call_unchanged(globals()[name], np.array([0.5, 1.0, 2.0]))  # the function imported above; fails naming x

@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .numerical import backward_difference, central_difference, forward_difference, richardson_extrapolation
 
 
@@ -43,3 +45,15 @@ def test_richardson_is_exact_for_a_quartic():
 def test_richardson_error_on_sin():
     error = richardson_extrapolation(np.sin, 1.0, h=0.1) - np.cos(1.0)
     assert error == pytest.approx(-1.799e-6, rel=1e-3), "(4 D0(h) - D0(2h)) / 3 with h = 0.1"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.exercise(name), id=name)
+        for name in ["forward_difference", "backward_difference", "central_difference", "richardson_extrapolation"]
+    ],
+)
+def test_differences_leave_an_array_x_unchanged(name):
+    x = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.25]])
+    call_unchanged(globals()[name], np.sin, x, 0.125)  # the function imported above; fails naming a changed input

@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .reverse_mode import dot, grad, sqrt, sum, trace, unbroadcast
 
 
@@ -49,3 +51,24 @@ def test_dot_gradients_have_the_inputs_shapes():
     dA, db = grad(lambda A, b: sum(dot(A, b)), (0, 1))(A, b)
     np.testing.assert_allclose(dA, np.tile(b, (2, 1)), err_msg="d sum(A b) / dA[i, j] = b[j]")
     np.testing.assert_allclose(db, A.sum(axis=0), err_msg="d sum(A b) / db[j] = sum_i A[i, j]")
+
+
+@pytest.mark.exercise("grad")
+def test_grad_leaves_the_arrays_it_differentiates_at_unchanged():
+    gradient = grad(lambda x, y: sum(x * x * y), (0, 1))
+    call_unchanged(gradient, np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, 3.0]))
+
+
+@pytest.mark.parametrize(
+    "name,arguments",
+    [
+        pytest.param(name, arguments, marks=pytest.mark.exercise(name), id=name)
+        for name, arguments in [
+            ("unbroadcast", lambda: (np.ones((2, 3, 4)), (3, 1))),
+            ("trace", lambda: (lambda a, b: sqrt(a * a + b * b), np.array([1.0, 3.0]), np.array([2.0, 4.0]))),
+            ("dot", lambda: (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -1.0]))),
+        ]
+    ],
+)
+def test_reverse_mode_leaves_its_inputs_unchanged(name, arguments):
+    call_unchanged(globals()[name], *arguments())  # the function imported above; fails naming a changed input

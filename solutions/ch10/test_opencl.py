@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pytest
 
-from grader.testing import check_close, check_unchanged, snapshot
+from grader.testing import call_unchanged, check_close, check_unchanged, snapshot
 
 from .opencl import (
     device_report,
@@ -75,7 +75,7 @@ def test_global_id_two_dimensions_apply_the_formula_per_dimension():
 def test_vector_add_small_example():
     a = np.array([1.0, 2.0, 3.0, 4.0, 5.0], dtype=np.float32)
     b = np.array([10.0, 20.0, 30.0, 40.0, 50.0], dtype=np.float32)
-    out = vector_add(a, b)
+    out = call_unchanged(vector_add, a, b)  # float32 inputs: never write the result into a's memory
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out, [11.0, 22.0, 33.0, 44.0, 55.0])
 
@@ -131,7 +131,7 @@ def test_matmul_fast_pads_other_sizes():
 @pytest.mark.exercise("time_kernel")
 def test_time_kernel_reads_the_event_not_the_launch():
     A, B = small_matrices(128, 128, 128, seed=4)
-    timing = time_kernel("matmul_naive", A, B)
+    timing = call_unchanged(time_kernel, "matmul_naive", A, B)
     np.testing.assert_allclose(timing["result"], A @ B, rtol=1e-4, atol=1e-4)
     assert 0 < timing["kernel_s"] <= timing["wall_s"], "the kernel runs inside the host call: 0 < kernel_s <= wall_s"
 
@@ -158,7 +158,7 @@ def test_matmul_of_a_transposed_view_and_integers(name):
     B = rng.integers(-3, 4, size=(5, 2))
     copies = snapshot(A, B)
     C = matmul(A, B)
-    check_unchanged([A, B], copies, name)
+    check_unchanged([A, B], copies, name, ["A", "B"])
     check_close(C, A @ B, f"{name} of a transposed view and an integer matrix", rtol=1e-4, atol=1e-4)
 
 

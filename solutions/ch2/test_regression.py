@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from grader.testing import call_unchanged
+
 from .regression import (
     classification_error,
     generalization_curve,
@@ -74,3 +76,26 @@ def test_more_regularisation_fits_the_training_data_less_well():
     train, test = regularization_curve(x, y, 80, 9, [0.0, 0.1, 1.0, 10.0])
     assert train.shape == test.shape == (4,)
     assert np.all(np.diff(train) >= 0), "the train RMSE never falls as lambda grows"
+
+
+X_FIT, Y_FIT = np.vander(np.linspace(-1, 1, 6), 3, increasing=True), np.array([1.0, 0.5, 0.2, 0.3, 0.9, 1.6])
+X_CURVE, Y_CURVE = np.linspace(-1, 1, 12), np.linspace(-1, 1, 12) ** 2
+
+
+@pytest.mark.parametrize(
+    "name,arguments",
+    [
+        pytest.param(name, arguments, marks=pytest.mark.exercise(name), id=name)
+        for name, arguments in [
+            ("polynomial_features", lambda: (np.linspace(-1, 1, 5), 2)),
+            ("least_squares", lambda: (X_FIT.copy(), Y_FIT.copy())),
+            ("ridge_regression", lambda: (X_FIT.copy(), Y_FIT.copy(), 0.5)),
+            ("rmse", lambda: (np.array([1.0, 2.0, 3.0]), np.array([1.5, 2.0, 2.0]))),
+            ("classification_error", lambda: (np.array([0, 1, 1, 0]), np.array([0, 0, 1, 0]))),
+            ("generalization_curve", lambda: (X_CURVE.copy(), Y_CURVE.copy(), 8, [1, 2])),
+            ("regularization_curve", lambda: (X_CURVE.copy(), Y_CURVE.copy(), 8, 3, [0.0, 0.1])),
+        ]
+    ],
+)
+def test_regression_inputs_are_left_unchanged(name, arguments):
+    call_unchanged(globals()[name], *arguments())  # the function imported above; fails naming a changed input

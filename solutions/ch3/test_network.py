@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from grader.testing import check_close, numerical_gradient
+from grader.testing import call_unchanged, check_close, numerical_gradient
 
 from .network import XOR_INPUTS, TwoLayerNet, he_init, train_xor_network
 
@@ -92,3 +92,11 @@ def test_trained_network_solves_xor():
     p = 1 / (1 + np.exp(-(hidden @ params["W2"] + params["b2"])))
     np.testing.assert_array_equal(np.round(p).ravel(), [0, 1, 1, 0])
     assert losses[-1] < 0.05 < losses[0]
+
+
+@pytest.mark.exercise("TwoLayerNet")
+def test_two_layer_net_loss_leaves_x_and_y_unchanged():
+    net = TwoLayerNet(5, 6, 3, weight_scale=1e-1)
+    X, y = np.random.default_rng(2).normal(size=(4, 5)), np.array([0, 2, 1, 2])
+    call_unchanged(net.loss, X)
+    call_unchanged(net.loss, X, y)

@@ -34,6 +34,10 @@ a graph), ``Function`` (compiled functions with updates and givens),
 ``elemwise_grad``, ``reduce_grad`` and ``dot_grad``, then ``grad`` itself,
 the ``Activation`` op and the two cross-entropies of ``nnet``, ``IfElse``
 (ifelse and switch), ``Scan`` and ``RandomStreams``.
+
+Inputs are never changed in place: building a graph, compiling it and calling the compiled
+function leave the arrays, lists and dicts they are given as they were (``shared`` keeps its
+own copy of its value). The tests check it after every call.
 """
 
 import builtins

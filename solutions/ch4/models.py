@@ -8,6 +8,10 @@ regulariser reg * sum(w ** 2) over the weights (no factor 1/2, biases left out).
 Listing 4-12 feeds a tanh output into the binary cross-entropy; tanh can be
 negative, where log(p) is undefined (nan). Here the output unit is a sigmoid,
 which keeps p in (0, 1).
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 import autograd

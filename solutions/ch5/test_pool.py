@@ -6,7 +6,7 @@ Run them with `pytest exercises/ch5/test_pool.py`.
 import numpy as np
 import pytest
 
-from grader.testing import call_forward, numerical_gradient
+from grader.testing import call_forward, call_unchanged, numerical_gradient
 
 from .pool import (
     avg_pool_backward,
@@ -137,3 +137,33 @@ def test_l2_pool_backward_matches_central_differences():
     dout = np.random.default_rng(7).normal(size=out.shape)
     numeric = numerical_gradient(lambda v: l2_pool_forward(v, POOL_2X2)[0], x, dout)
     np.testing.assert_allclose(l2_pool_backward(dout, cache), numeric, rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "forward,backward",
+    [
+        pytest.param(f, b, marks=pytest.mark.exercise(b), id=b)
+        for f, b in [
+            ("max_pool_forward_naive", "max_pool_backward_naive"),
+            ("avg_pool_forward", "avg_pool_backward"),
+            ("l2_pool_forward", "l2_pool_backward"),
+        ]
+    ],
+)
+def test_pool_backward_leaves_dout_unchanged(forward, backward):
+    x = np.random.default_rng(3).normal(size=(1, 2, 4, 4))
+    pool_param = {"pool_height": 2, "pool_width": 2, "stride": 2}
+    out, cache = call_forward(globals()[forward], (x,), (pool_param,))  # the functions imported above
+    call_unchanged(globals()[backward], np.linspace(-1, 1, out.size).reshape(out.shape), cache)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.exercise(n), id=n)
+        for n in ("max_pool_forward_naive", "avg_pool_forward", "l2_pool_forward")
+    ],
+)
+def test_pool_forward_leaves_x_and_pool_param_unchanged(name):
+    x = np.random.default_rng(4).normal(size=(2, 1, 4, 6))
+    call_unchanged(globals()[name], x, {"pool_height": 2, "pool_width": 3, "stride": 1})  # the function imported above

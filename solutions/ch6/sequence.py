@@ -64,7 +64,8 @@ def temporal_softmax_loss(x, y, mask):
     Steps where mask is False (padding after the end of a sequence) add
     nothing to the loss and get zero gradient.
     Numerically stable: scores of any size (near +-1000) give a finite loss
-    and gradient, without overflow warnings.
+    and gradient, without overflow warnings (the log of an underflowed
+    probability, as in CS231n's provided version, is -inf there).
 
     Inputs:
     - x: scores, shape (N, T, V)

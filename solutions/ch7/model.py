@@ -31,6 +31,10 @@ use chapter 6's logistic sigmoid (Keras 1 defaulted to hard_sigmoid), Adam is
 chapter 8's rule (its epsilon is added to the bias-corrected root, a
 difference of order 1e-8), and the book's optimiser string 'adadelat' is a
 typo that raises a ValueError, as it would in Keras.
+
+Inputs are never changed in place: ``forward``, ``backward``, ``fit``, ``predict`` and the
+helpers leave the arrays and lists they are given (x, y, dout, ...) as they were. The tests
+check it after every call.
 """
 
 import math

@@ -9,6 +9,10 @@ about two gradients and never form H: autograd gives them.
 
 Loss functions here take the parameters first: f(w, *args) -> float,
 written with autograd.numpy so that autograd can differentiate them.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 import autograd

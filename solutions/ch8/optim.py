@@ -10,9 +10,12 @@ Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``:
 
 The rule returns the next parameters and the config to pass to the next
 call: state is carried from step to step in that dict. Neither ``w``,
-``dw`` nor the arrays inside the given ``config`` may be modified in place;
+``dw`` nor the arrays inside the given ``config`` may be modified in place
+(CS231n's ``w -= lr * dw`` changes the caller's w: write ``next_w = w - lr * dw``);
 build new arrays (``v = mu * v - lr * dw``, not ``v *= mu``) and return
-them in a new dict (``config = dict(config)`` is a good first line).
+them in a new dict (``config = dict(config)`` is a good first line; adding
+keys to the given dict, as CS231n's ``config.setdefault`` does, is allowed).
+The tests check every call and name the input that changed.
 """
 
 import numpy as np

@@ -4,6 +4,10 @@ and an activation function that keeps targets within reach.
 Each scaling works column by column (feature by feature) unless it says
 otherwise, never modifies its input, and leaves all-zero columns (rows for
 unit_norm_scale) at zero instead of dividing by zero.
+
+Inputs are never changed in place: no function here modifies an array, list or dict it is
+given (write ``x = x * 2``, not ``x *= 2``; copy before changing). The tests check it after
+every call and name the input that changed.
 """
 
 import numpy as np

@@ -62,5 +62,5 @@ def test_preprocessing_leaves_the_data_unchanged(name):
     copy = snapshot(X)
     result = function(X)
     scaled = result[0] if isinstance(result, tuple) else result
-    check_unchanged([X], copy, name)
+    check_unchanged([X], copy, name, ["X"])
     assert np.shape(scaled) == X.shape, f"{name}: output shape {np.shape(scaled)}, expected {X.shape}"

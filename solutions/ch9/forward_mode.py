@@ -11,6 +11,9 @@ column of the Jacobian: n inputs need n passes (the book's figures 9-3, 9-4).
 A Dual's value and derivative are floats or numpy arrays of one shape;
 operations then work elementwise, and Duals of different shapes broadcast
 as numpy arrays do.
+
+Inputs are never changed in place: an operator returns a new Dual and leaves both operands
+(and the arrays they hold) as they were. The tests check it after every call.
 """
 
 import numpy as np

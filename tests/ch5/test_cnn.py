@@ -14,6 +14,7 @@ import pytest
 from grader.testing import (
     autograd_vjp,
     check_close,
+    check_forward_shape,
     check_scalar,
     check_unchanged,
     fail,
@@ -100,6 +101,8 @@ def test_conv_relu_pool_forward_matches_reference(cnn, x_shape, w_shape, conv_pa
 def test_conv_relu_pool_backward_matches_autograd(cnn, x_shape, w_shape, conv_param, pool_param):
     rng, inputs = block_inputs(x_shape, w_shape, seed=2)
     out, cache = run_forward(cnn, "conv_relu_pool_forward", inputs, (conv_param, pool_param))
+    expected_shape = np.shape(block_autograd(inputs[0], inputs[1], inputs[2], conv_param, pool_param))
+    check_forward_shape(out, expected_shape, "conv_relu_pool_forward", "conv_relu_pool_backward")
     dout = rng.normal(size=out.shape)
     dout_copy = dout.copy()
     grads = unpack_tuple(cnn.conv_relu_pool_backward(dout, cache), 3, "conv_relu_pool_backward")

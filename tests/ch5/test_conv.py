@@ -17,6 +17,7 @@ import pytest
 from grader.testing import (
     autograd_vjp,
     check_close,
+    check_forward_shape,
     check_scalar,
     check_unchanged,
     fail,
@@ -98,6 +99,7 @@ def check_conv_backward(module, kind, inputs, conv_param, rng, rtol=1e-6):
     """{kind} backward of ``module`` against autograd's vector-Jacobian products; returns (grads, dout)."""
     forward, backward = f"conv_forward_{kind}", f"conv_backward_{kind}"
     out, cache = run_forward(module, forward, inputs, (conv_param,))
+    check_forward_shape(out, np.shape(conv_autograd(inputs[0], inputs[1], inputs[2], conv_param)), forward, backward)
     dout = rng.normal(size=out.shape)
     dout_copy = dout.copy()
     grads = unpack_tuple(getattr(module, backward)(dout, cache), 3, backward)

@@ -15,6 +15,7 @@ import pytest
 from grader.testing import (
     autograd_vjp,
     check_close,
+    check_forward_shape,
     check_unchanged,
     implementation_of,
     numerical_gradient,
@@ -73,6 +74,7 @@ def avg_pool_autograd(x, pool_param):
 
 def check_pool_backward(module, forward, backward, x, pool_param, autograd_forward, seed, rtol=1e-6):
     out, cache = run_forward(module, forward, [x], (pool_param,))
+    check_forward_shape(out, np.shape(autograd_forward(x, pool_param)), forward, backward)
     dout = np.random.default_rng(seed).normal(size=out.shape)
     dout_copy = dout.copy()
     dx = getattr(module, backward)(dout, cache)

@@ -19,6 +19,7 @@ from autograd import grad
 from grader.testing import (
     autograd_vjp,
     check_close,
+    check_forward_shape,
     check_scalar,
     check_unchanged,
     fail,
@@ -172,16 +173,25 @@ def built_layer(layer, input_shape, seed=0):
 def forward(layer, x, what, **kwargs):
     copy = snapshot(x)
     out, cache = unpack_pair(layer.forward(x, **kwargs), f"{what}.forward")
-    check_unchanged([x], copy, f"{what}.forward")
+    check_unchanged([x], copy, f"{what}.forward", ["x"])
     return out, cache
+
+
+def backward(layer, dout, cache, what):
+    """(dx, grads) of ``layer.backward``, which must leave dout unchanged (expected values are computed from it)."""
+    copy = snapshot(dout)
+    result = unpack_pair(layer.backward(dout, cache), what)
+    check_unchanged([dout], copy, what, ["dout"])
+    return result
 
 
 def check_layer_backward(layer, x, params, autograd_forward, rng, what, names):
     """dx and every parameter gradient of ``layer`` against autograd's VJPs of autograd_forward(x, *params)."""
     layer.params = params
     out, cache = forward(layer, x, what)
+    check_forward_shape(out, np.shape(autograd_forward(x, *params)), f"{what}.forward", f"{what}.backward")
     dout = rng.normal(size=np.shape(out))
-    result = unpack_pair(layer.backward(dout, cache), f"{what}.backward")
+    result = backward(layer, dout, cache, f"{what}.backward")
     dx, grads = result[0], list(result[1])
     if len(grads) != len(params):
         fail(f"{what}.backward: {len(grads)} parameter gradients, expected {len(params)}")
@@ -284,7 +294,7 @@ def test_flatten(keras, shape):
     out, cache = forward(layer, x, "Flatten")
     check_close(out, x.reshape(shape[0], size), f"Flatten output for x {shape}")
     dout = np.random.default_rng(15).normal(size=(shape[0], size))
-    dx = unpack_pair(layer.backward(dout, cache), "Flatten.backward")[0]
+    dx = backward(layer, dout, cache, "Flatten.backward")[0]
     check_close(dx, dout.reshape(shape), f"Flatten.backward for x {shape}")
 
 
@@ -308,7 +318,7 @@ def test_dropout_drops_the_rate_in_training(keras, rate):
         f"Dropout({rate}): kept units scaled by 1 / (1 - rate)",
     )
     dout = np.random.default_rng(17).normal(size=x.shape)
-    dx = unpack_pair(layer.backward(dout, cache), "Dropout.backward")[0]
+    dx = backward(layer, dout, cache, "Dropout.backward")[0]
     check_close(dx, dout * np.asarray(out), f"Dropout({rate}).backward in training: the same mask")
 
 
@@ -334,7 +344,7 @@ def test_dropout_is_the_identity_outside_training(keras, rate):
         check_close(out, x, f"Dropout({rate}) outside training")
     dout = np.random.default_rng(19).normal(size=x.shape)
     check_close(
-        unpack_pair(layer.backward(dout, cache), "Dropout.backward")[0],
+        backward(layer, dout, cache, "Dropout.backward")[0],
         dout,
         f"Dropout({rate}).backward outside training",
     )
@@ -500,7 +510,7 @@ def test_lstm_backward_matches_chapter_6(keras, N, T, D, H, sequences):
     rng, layer, params, x = lstm_case(keras, N, T, D, H, sequences, 26)
     out, cache = forward(layer, x, "LSTM")
     dout = rng.normal(size=np.shape(out))
-    result = unpack_pair(layer.backward(dout, cache), "LSTM.backward")
+    result = backward(layer, dout, cache, "LSTM.backward")
     dh = dout if sequences else np.concatenate([np.zeros((N, T - 1, H)), dout[:, None, :]], axis=1)
     _, ref_cache = ref_lstm.lstm_forward(x, np.zeros((N, H)), *params)
     dx, _, dWx, dWh, db = ref_lstm.lstm_backward(dh, ref_cache)
@@ -550,7 +560,7 @@ def test_embedding_backward_sums_repeated_indices(keras, input_dim, output_dim, 
     layer.params = [W]
     out, cache = forward(layer, x, "Embedding")
     dout = rng.normal(size=np.shape(out))
-    dx, grads = unpack_pair(layer.backward(dout, cache), "Embedding.backward")
+    dx, grads = backward(layer, dout, cache, "Embedding.backward")
     check_close(dx, np.zeros(shape), "Embedding.backward: dx (indices have no gradient)")
     if len(grads) != 1:
         fail(f"Embedding.backward: {len(grads)} parameter gradients, expected 1")
@@ -573,7 +583,7 @@ def test_embedding_dropout_drops_whole_words(keras, rate):
         fail("Embedding dropout drops WORDS: every occurrence of a dropped word is zero")
     check_close(out[~dropped], W[x][~dropped] / (1 - rate), f"Embedding(dropout={rate}): kept rows scaled")
     dout = np.ones(out.shape)
-    grads = unpack_pair(layer.backward(dout, cache), "Embedding.backward")[1]
+    grads = backward(layer, dout, cache, "Embedding.backward")[1]
     expected = 2 * np.repeat(~dropped[:40].reshape(2000, 1), 3, axis=1) / (1 - rate)
     check_close(grads[0], expected, f"Embedding(dropout={rate}).backward: dropped words get no gradient")
     out, _ = forward(layer, x, "Embedding")
