@@ -26,7 +26,6 @@ import numpy as np
 import pytest
 from _pytest.config import default_plugins
 
-from grader.isolation import sandbox
 from grader.paths import ROOT
 
 # imported once by the server: what every suite's process needs before its first test (the plugin
@@ -38,9 +37,21 @@ PRELOAD = [
     *("grader.testing", "grader.history", "grader.catalog", "grader.diagnose", "grader.diagnosis"),
     "grader.isolation.proxy",
 ]
-ENVIRONMENT_PATH = sandbox.environment_sys_path()  # the import folders of a fresh interpreter, found once
-if sandbox.bwrap() is not None:  # and the sandbox checked once
-    sandbox.unavailable_reason()
+
+
+def _environment_path() -> list[str] | None:
+    """The import folders of a fresh interpreter (found once, in the server), and the sandbox checked once;
+    None in the student repository, which ships no sandbox (a child then keeps the server's folders)."""
+    try:
+        from grader.isolation import sandbox
+    except ImportError:
+        return None
+    if sandbox.bwrap() is not None:
+        sandbox.unavailable_reason()
+    return sandbox.environment_sys_path()
+
+
+ENVIRONMENT_PATH = _environment_path()
 
 
 def available() -> bool:

@@ -245,7 +245,7 @@ def test_an_unprivileged_instructor_gets_the_same_sandbox():
         if "may not create namespaces" in sandboxed.stdout + sandboxed.stderr:
             pytest.skip("unprivileged user namespaces are disabled here")
         assert sandboxed.returncode == 0, sandboxed.stdout[-2000:] + sandboxed.stderr[-2000:]
-        assert total_score(home / "sandboxed") == 170.5
+        assert total_score(home / "sandboxed") == total_score(home / "sandboxed", "max_score") > 100  # full marks
 
         refused = grade("refused", python_bin)  # bubblewrap out of reach: no sandbox
         assert refused.returncode != 0 and "--unsafe" in refused.stdout + refused.stderr
@@ -253,9 +253,9 @@ def test_an_unprivileged_instructor_gets_the_same_sandbox():
 
         unsafe = grade("unsafe", python_bin, "--unsafe")
         assert unsafe.returncode == 0, unsafe.stdout[-2000:] + unsafe.stderr[-2000:]
-        assert total_score(home / "unsafe") == 170.5
+        assert total_score(home / "unsafe") == total_score(home / "unsafe", "max_score") > 100
 
 
-def total_score(out: Path) -> float:
+def total_score(out: Path, column: str = "score") -> float:
     with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
-        return sum(float(row["score"]) for row in csv.DictReader(handle))
+        return sum(float(row[column]) for row in csv.DictReader(handle))
