@@ -19,24 +19,9 @@ from grader.given import given_modules, write_view
 from grader.grading.scoring import Outcome, by_exercise
 from grader.implementations import FolderImplementation, SubmissionError
 from grader.paths import EXERCISES, HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
+from tests.tool.submission_files import reference_files, write_files
 
 DEPENDENT = [chapter for chapter in chapters(HIDDEN_TESTS) if given_modules(chapter)]
-
-
-def reference_files(chapter: str) -> dict[str, str]:
-    """``chN/name.py`` -> the reference module, markers removed (what a perfect student writes)."""
-    return {
-        f"{chapter}/{p.name}": remove_markers(p.read_text(encoding="utf-8"))
-        for p in sorted((SOLUTIONS / chapter).glob("*.py"))
-        if not p.name.startswith("test_")
-    }
-
-
-def write_files(folder: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text, encoding="utf-8")
-    return folder
 
 
 def with_first_mutant(chapter: str) -> dict[str, str]:

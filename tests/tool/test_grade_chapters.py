@@ -21,7 +21,8 @@ import pytest
 from grader.authoring import mutants as corpus
 from grader.authoring.markers import remove_markers
 from grader.isolation.sandbox import unavailable_reason
-from grader.paths import EXERCISES, ROOT, SOLUTIONS, chapters
+from grader.paths import EXERCISES, ROOT, chapters
+from tests.tool.submission_files import reference_files, write_files
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 nbformat = pytest.importorskip("nbformat")
@@ -73,14 +74,6 @@ def conv_forward_naive(x, w, b, conv_param):
 '''
 
 
-def reference_files(chapter: str) -> dict[str, str]:
-    return {
-        f"{chapter}/{p.name}": remove_markers(p.read_text(encoding="utf-8"))
-        for p in sorted((SOLUTIONS / chapter).glob("*.py"))
-        if not p.name.startswith("test_")
-    }
-
-
 def answer(chapter: str) -> dict[str, str]:
     mutant = MUTANTS[chapter]
     return {**reference_files(chapter), mutant.file: remove_markers(corpus.mutated_source(mutant))}
@@ -94,13 +87,6 @@ def stubs_except(kept: tuple[str, ...]) -> dict[str, str]:
         for p in sorted((EXERCISES / other).glob("*.py"))
         if not p.name.startswith("test_")
     }
-
-
-def write_files(folder: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text, encoding="utf-8")
-    return folder
 
 
 def mutated_notebook(notebook, chapter: str):

@@ -27,6 +27,7 @@ from grader.grading.scoring import Outcome, by_exercise
 from grader.isolation.sandbox import unavailable_reason
 from grader.paths import HIDDEN_TESTS, ROOT, SOLUTIONS, chapters
 from grader.testing import Checked, ExerciseFailure, check_unchanged, difference, snapshot
+from tests.tool.submission_files import reference_files, write_files
 
 # Exercises that take no array, list or dict an answer could change: nothing to check.
 TAKES_NO_DATA = {
@@ -96,21 +97,6 @@ for _dl_name, _dl_value in list(globals().items()):
             ):
                 setattr(_dl_value, _dl_attr, _dl_spoiling(_dl_member))
 """
-
-
-def reference_files(chapter: str) -> dict[str, str]:
-    return {
-        f"{chapter}/{p.name}": remove_markers(p.read_text(encoding="utf-8"))
-        for p in sorted((SOLUTIONS / chapter).glob("*.py"))
-        if not p.name.startswith("test_")
-    }
-
-
-def write_files(folder: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text, encoding="utf-8")
-    return folder
 
 
 def edited(rel: str, old: str, new: str) -> dict[str, str]:
