@@ -73,6 +73,10 @@ SHAPES = [
     (2, 300, 3),
     (100, 70, 130),
 ]
+# A tiled kernel without barriers reads tiles its neighbours have not loaded yet. Its answer is then what
+# earlier kernels left in local memory; with an inner dimension of 1 beside other rows, that is right in
+# some runs and wrong in others. The tiled kernel is checked on shapes where a missing barrier always shows.
+TILED_SHAPES = [shape for shape in SHAPES if shape[1] > 1 or shape == (1, 1, 1)]
 
 
 def is_repeated_retrieval(warning):
@@ -242,7 +246,7 @@ def test_matmul_naive(opencl, device, shape):
 
 @pytest.mark.exercise("matmul_tiled", points=1)
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("shape", TILED_SHAPES, ids=lambda s: "x".join(map(str, s)))
 def test_matmul_tiled(opencl, device, shape):
     A, B = product_inputs(*shape, seed=301)
     check_close(call_matmul(opencl, "matmul_tiled", A, B, device), A @ B, "matmul_tiled output", **TOL)
