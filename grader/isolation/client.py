@@ -149,7 +149,8 @@ class WorkerClient:
         self.callbacks: dict[int, Callable[..., Any]] = {}
         self.module_attributes: dict[tuple[str, str], RemoteObject] = {}  # functions and classes, per worker
         self.test_deadline: float | None = None
-        self.random_sent: tuple | None = None  # numpy's global random state last sent to this worker
+        self.random_sent = process_state.RandomWatch()  # numpy's global random state as this worker has it
+        self.filters_sent: list | None = None  # the warning filters this worker has
         self.boot_output = bytearray()
         self._starting = threading.Lock()
         self._holders: dict[int, weakref.WeakSet[RemoteObject]] = {}  # handle -> its live proxies here
@@ -224,7 +225,8 @@ class WorkerClient:
         self.module_attributes.clear()
         self._holders.clear()
         self._dropped.clear()
-        self.random_sent = None
+        self.random_sent = process_state.RandomWatch()
+        self.filters_sent = None
         self._wait_for_hello()
 
     def _wait_for_hello(self) -> None:
@@ -380,18 +382,22 @@ class WorkerClient:
             "kwargs": self.encode(dict(kwargs), buffers),
             **process_state.capture(),
         }
-        key, rest = process_state.random_state()
-        fingerprint = (rest["pos"], hash(key.tobytes()))
-        if self.random_sent != fingerprint:  # numpy's global generator moved since the last call
+        filters = header["warnings"]
+        if filters == self.filters_sent:
+            del header["warnings"]  # the worker keeps the last ones
+        rest = None
+        if self.random_sent.moved():  # numpy's global generator moved since the worker last had its state
+            key, rest = process_state.random_state()
             header["random"] = {"key": self.encode(key, buffers), **rest}
         reply, data = self.request(header, buffers)
-        self.random_sent = fingerprint
+        self.filters_sent = filters
+        if rest is not None:
+            self.random_sent.mark(rest)
         returned = reply.get("random")
         if isinstance(returned, dict) and process_state.set_random_state(
             self.decode(returned.get("key"), data), returned
         ):
-            key, rest = process_state.random_state()
-            self.random_sent = (rest["pos"], hash(key.tobytes()))
+            self.random_sent.mark()
         self._apply_changes(reply.get("changes", []), data, list(args), kwargs)
         process_state.reissue(reply.get("warnings"))
         return self.decode(reply["value"], data)

@@ -127,11 +127,13 @@ class Cgroup:
     def remove(self, patience: float = 5.0) -> None:
         """Kill what is left in the cgroup and remove it."""
         deadline = time.monotonic() + patience
+        pause = 0.001  # killed processes are usually gone within a few milliseconds
         while (pids := self.pids()) and time.monotonic() < deadline:
             for pid in pids:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-            time.sleep(0.02)
+            time.sleep(pause)
+            pause = min(2 * pause, 0.05)
         for folder in self.folders:
             with contextlib.suppress(OSError):
                 folder.rmdir()

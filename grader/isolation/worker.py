@@ -110,6 +110,15 @@ def opencl_devices() -> list[dict]:
     return found
 
 
+def last_pid() -> int | None:
+    """The last process or thread id handed out in this PID namespace (``/proc/loadavg``'s last field)."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return int(handle.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class Callback:
     """A function of the test process, called through the channel."""
 
@@ -128,6 +137,9 @@ class Worker:
         self.objects: dict[int, object] = {}
         self.endpoint = Endpoint(sock, self.handle)
         self.pid = os.getpid()
+        self.last_pid: int | None = None  # as end_strays last saw it
+        self.random = process_state.RandomWatch()  # numpy's global random state as last sent or received
+        self.filters: list[tuple] = []  # the test process's warning filters, as last sent
         os.register_at_fork(after_in_child=sock.close)  # a child of the student's never speaks for the worker
 
     # references --------------------------------------------------------
@@ -220,10 +232,11 @@ class Worker:
             watched = [(("args", *path), item, snapshot(item)) for path, item in walk(args)]
             watched += [(("kwargs", *path), item, snapshot(item)) for path, item in walk(kwargs)]
             sent = message.get("random")
-            if isinstance(sent, dict):
-                process_state.set_random_state(self.decode(sent.get("key"), data), sent)
-            key_before, rest_before = process_state.random_state()
-            with process_state.applied(message) as caught:
+            if isinstance(sent, dict) and process_state.set_random_state(self.decode(sent.get("key"), data), sent):
+                self.random.mark()
+            if "warnings" in message:  # sent when they changed
+                self.filters = process_state.prepare_filters(message["warnings"])
+            with process_state.applied(message.get("errstate"), self.filters) as caught:
                 result = function(*args, **kwargs)
         except Exception as error:
             self.leave_if_forked()
@@ -239,9 +252,10 @@ class Worker:
             elif changed(item, before):
                 changes.append([list(path), {"value": self.encode(item, buffers)}])
         reply = {"value": self.encode(result, buffers), "changes": changes, "warnings": process_state.raised(caught)}
-        key, rest = process_state.random_state()
-        if rest != rest_before or not np.array_equal(key, key_before):
+        if self.random.moved():
+            key, rest = process_state.random_state()
             reply["random"] = {"key": self.encode(key, buffers), **rest}
+            self.random.mark(rest)
         return reply, buffers
 
     def leave_if_forked(self) -> None:
@@ -255,8 +269,8 @@ class Worker:
         Only bubblewrap's init (pid 1) and this worker remain between calls, so leftovers neither spin
         on the worker's CPU share nor hold its process limit.
         """
-        if not self.sandboxed:
-            return
+        if not self.sandboxed or (self.last_pid is not None and last_pid() == self.last_pid):
+            return  # no process (nor thread) started since the last look
         for entry in os.listdir("/proc"):
             if entry.isdigit() and int(entry) not in (1, self.pid):
                 with contextlib.suppress(OSError):
@@ -264,6 +278,7 @@ class Worker:
         with contextlib.suppress(ChildProcessError):
             while os.waitpid(-1, os.WNOHANG)[0] > 0:
                 pass
+        self.last_pid = last_pid()
 
     def describe(self, error: BaseException) -> dict:
         """Type, message and the student's own frames of the traceback (not those of given code)."""

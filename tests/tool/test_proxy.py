@@ -1,7 +1,10 @@
-"""The test process's side of isolation: objects the worker holds for it are freed."""
+"""The test process's side of isolation: objects the worker holds for it are freed; numpy's global
+random state moves as it would in-process."""
 
 import gc
+import runpy
 import textwrap
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -76,5 +79,51 @@ def test_a_view_a_test_function_returns_is_a_view_in_the_worker(tmp_path):
         shared, y = module.follows(lambda v: v * 2, np.zeros(3))
         assert not shared
         np.testing.assert_array_equal(y, np.zeros(3))
+    finally:
+        implementation.close()
+
+
+DRAWS = textwrap.dedent(
+    """
+    import numpy as np
+
+
+    def one_normal():
+        return np.random.randn()
+
+
+    def uniforms(n):
+        return np.random.rand(n)
+
+
+    def nothing(x):
+        return x
+    """
+)
+
+
+def draw_in_turn(draws):
+    """Draws from numpy's global generator, in turn by the student's code and by the test."""
+    np.random.seed(5)
+    seen = [draws.one_normal()]  # a pair of normals made there, the second kept
+    seen.append(np.random.randn())  # here, the kept one: the generator's key does not move
+    seen.append(draws.one_normal())  # so there, a new pair
+    seen.append(draws.one_normal())  # and the kept one, without moving the key
+    seen.append(np.random.randn())  # here, a new pair
+    seen.append(draws.nothing(1.0))
+    seen.append(draws.one_normal())  # there, the one kept here
+    seen.extend(draws.uniforms(3))
+    seen.append(draws.nothing(2.0))
+    seen.append(np.random.rand())
+    return seen
+
+
+def test_the_global_random_state_moves_as_in_process(tmp_path):
+    (tmp_path / "ch1").mkdir()
+    (tmp_path / "ch1" / "draws.py").write_text(DRAWS)
+    expected = draw_in_turn(SimpleNamespace(**runpy.run_path(str(tmp_path / "ch1" / "draws.py"))))
+    implementation = RemoteImplementation(tmp_path, use_sandbox=False)
+    try:
+        assert draw_in_turn(implementation.load("ch1.draws")) == expected
     finally:
         implementation.close()
