@@ -269,16 +269,19 @@ class Worker:
         Only bubblewrap's init (pid 1) and this worker remain between calls, so leftovers neither spin
         on the worker's CPU share nor hold its process limit.
         """
-        if not self.sandboxed or (self.last_pid is not None and last_pid() == self.last_pid):
+        if not self.sandboxed:
+            return
+        seen = last_pid()  # read first: a process started while the look goes on shows at the next one
+        if seen is not None and seen == self.last_pid:
             return  # no process (nor thread) started since the last look
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) not in (1, self.pid):
-                with contextlib.suppress(OSError):
-                    os.kill(int(entry), signal.SIGKILL)
+        strays = [int(entry) for entry in os.listdir("/proc") if entry.isdigit() and int(entry) not in (1, self.pid)]
+        for pid in strays:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             while os.waitpid(-1, os.WNOHANG)[0] > 0:
                 pass
-        self.last_pid = last_pid()
+        self.last_pid = None if strays else seen  # the killed may still be dying: look again next time
 
     def describe(self, error: BaseException) -> dict:
         """Type, message and the student's own frames of the traceback (not those of given code)."""

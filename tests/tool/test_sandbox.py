@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,27 @@ def look(paths):
 
 def processes():
     return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+
+
+def running():  # processes not yet ended (a killed child may linger as a zombie until it is reaped)
+    found = []
+    for pid in processes():
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def leave_a_process():
+    if os.fork() == 0:  # the child sleeps on, detached from the call that made it
+        os.setsid()
+        import time
+
+        time.sleep(60)
+        os._exit(0)
 
 
 def writable(paths):
@@ -111,6 +133,21 @@ def test_the_course_and_the_host_are_out_of_sight(probe):
 @needs_sandbox
 def test_own_namespaces_and_no_network(probe):
     assert len(probe.processes()) <= 3  # bubblewrap's init and the worker (and what it forked)
+    before = probe.running()
+    for _ in range(3):
+        probe.leave_a_process()
+        assert ended_soon(lambda: probe.running() == before)  # what a call left running is killed
+    assert ended_soon(lambda: len(probe.processes()) <= 3)  # and reaped
+
+
+def ended_soon(check, patience=5.0):
+    """Whether ``check()`` holds within ``patience`` seconds (a killed process takes a moment to go)."""
+    deadline = time.monotonic() + patience
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
     assert probe.network() is False
     who = probe.identity()
     assert who["hostname"] == "dlgrade" and who["cwd"] == str(sandbox.WORK)
