@@ -366,13 +366,14 @@ class Table:
 
 
 def corpus_entries(chapter: str, exercises: set[str], corpus_dir: Path = MUTANTS) -> dict[str, list[corpus.Mutant]]:
-    """The chapter's wrong answers by exercise (those that only cost time left out: they would hang)."""
+    """The chapter's wrong answers by exercise (left out: those that only cost time, which would hang, and
+    those whose values change from run to run, which no fingerprint could match)."""
     from grader.authoring.mutants import load
 
     found: dict[str, list[corpus.Mutant]] = {}
     for mutant in load(chapter, corpus_dir):
         owner = exercise_of(mutant, exercises)
-        if owner and not mutant.slow:
+        if owner and not mutant.slow and not mutant.unsteady:
             found.setdefault(owner, []).append(mutant)
     return found
 

@@ -8,8 +8,9 @@ entry's fingerprint is not ``passed``, and ``dlgrade grade`` would narrow the
 exercise's suspects test by test as ``Diagnoser.finish`` does: the entry
 *diagnoses itself* when it is the one suspect left, or the suspects left
 share its explanation (entries merged for students). Entries that cannot
-be told apart on the tests' inputs carry ``indistinct = "reason"``, and
-those that only cost time are never run; selftest lists both.
+be told apart on the tests' inputs carry ``indistinct = "reason"``; those
+that only cost time, and those whose values change from run to run
+(``unsteady = "reason"``), are never run; selftest lists them all.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def check_chapter(chapter: str) -> ChapterDiagnosis:
         key = mutant_id(mutant)
         if mutant.slow:
             reason = "only costs time (not run when diagnosing)"
+        elif mutant.unsteady:
+            reason = f"{mutant.unsteady} (not run when diagnosing)"
         elif key not in owned:
             reason = "belongs to no exercise of the hidden suite"
         else:
@@ -88,7 +91,7 @@ def check_chapter(chapter: str) -> ChapterDiagnosis:
             else:
                 others = sorted(descriptions[m] for m in left - {key})
                 reason = "behaves like " + "; ".join(others) + " (give them better inputs, or one explanation)"
-        if mutant.indistinct or mutant.slow:
+        if mutant.indistinct or mutant.slow or mutant.unsteady:
             report.listed.append(f"{chapter}: {mutant.description}: {mutant.indistinct or reason}")
         else:
             report.problems.append(f"{chapter}: does not diagnose itself: {mutant.description}: {reason}")

@@ -37,6 +37,7 @@ class Mutant:
     explain: str = ""  # for the student whose code behaves like this: what it does, why it is wrong, what to revisit
     exercise: str = ""  # the exercise it belongs to, where the description does not start with its name
     indistinct: str = ""  # why the tests' inputs cannot tell it from another entry (selftest accepts it)
+    unsteady: str = ""  # why its wrong values change from run to run (never used to name a mistake)
 
     @property
     def module(self) -> str:
@@ -64,6 +65,7 @@ def load(chapter: str, corpus: Path = MUTANTS) -> list[Mutant]:
             str(e.get("explain", "")),
             str(e.get("exercise", "")),
             str(e.get("indistinct", "")),
+            str(e.get("unsteady", "")),
         )
         for e in entries
     ]
