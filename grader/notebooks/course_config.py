@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 CONFIG_HEADER = "# nbgrader configuration written by `dlgrade nbgrader`."
+CELL_TIMEOUT_S = 300  # each cell at autograde (a test cell keeps within it: the notebook runner's limits)
 
 CONFIG = (
     CONFIG_HEADER
@@ -115,5 +116,5 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPr
 )
 
 
-def config_text(course_id: str = "dlcourse", timeout: int = 300) -> str:
+def config_text(course_id: str = "dlcourse", timeout: int = CELL_TIMEOUT_S) -> str:
     return CONFIG.format(course_id=course_id, timeout=timeout)

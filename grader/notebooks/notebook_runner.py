@@ -44,6 +44,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import traceback
 import types
 import zlib
@@ -55,6 +56,15 @@ import pytest
 
 PASSING, FAILING, NOT_STARTED, BROKEN, NOT_RUN = "passing", "failing", "not started", "broken", "not run yet"
 UNCHECKED = "no public tests"  # only the hidden tests, at grading, tell
+
+# Time limits, as on the other roads: a public test as in `pytest exercises/chN`, a test at autograde as
+# one call in `dlgrade grade`'s worker. A test that would start after the cell has run CELL_BUDGET_S fails
+# at once, so that the cell ends before nbgrader's own limit per cell (300 s), which would stop the whole
+# notebook: every exercise would lose its points and the student would get no feedback.
+PUBLIC_TEST_LIMIT_S = 5.0
+HIDDEN_TEST_LIMIT_S = 30.0
+CELL_BUDGET_S = 240.0
+TIMEOUT_LINE = re.compile(r"^Timeout \(>([\d.]+)s\) from pytest-timeout")
 
 
 # ------------------------------------------------------------------ the code under test
@@ -157,6 +167,9 @@ def describe(error: BaseException, hidden: bool) -> tuple[str, str]:
     if isinstance(error, AssertionError):
         return FAILING, "a check on your answer failed" if hidden else (_assertion_line(str(error)) or name)
     text = _assertion_line(str(error))[:300]
+    late = TIMEOUT_LINE.match(text)
+    if late:
+        return FAILING, f"your code ran longer than the {float(late.group(1)):g} s a test may take, and was stopped"
     if isinstance(error, NameError):
         text += " (run the cell that defines it first)"
     return FAILING, f"{name}: {text}" if text else name
@@ -175,6 +188,7 @@ class _Collector:
         self.exercise, self.module, self.hidden, self.namespace = exercise, module, hidden, namespace
         self.outcomes: list[Outcome] = []
         self.by_item: dict[str, Outcome] = {}
+        self.started = time.monotonic()
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "exercise(name, points=1): the exercise a test checks and its points")
@@ -202,6 +216,11 @@ class _Collector:
         # At autograde the hidden tests run first, as they do alone in `dlgrade grade`: what the public tests
         # did before cannot change them (pyopencl warns of a repeated kernel retrieval only once per program).
         items.sort(key=lambda item: not self.by_item[item.nodeid].hidden)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if time.monotonic() - self.started > CELL_BUDGET_S:
+            pytest.fail(f"not run: this cell's tests already took more than {CELL_BUDGET_S:g} s", pytrace=False)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -245,6 +264,8 @@ def run_pytest(exercise: str, namespace: dict, mine: set[str], hidden: set[str])
         (Path(folder) / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
         args = [str(path), "-q", "-p", "no:cacheprovider", "--noconftest", "--capture=sys"]
         args += ["-c", str(Path(folder) / "pytest.ini"), "--rootdir", folder]
+        if importlib.util.find_spec("pytest_timeout") is not None:
+            args += ["-p", "pytest_timeout", f"--timeout={HIDDEN_TEST_LIMIT_S if hidden else PUBLIC_TEST_LIMIT_S:g}"]
         old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the cell's tests, nothing installed beside them
         try:

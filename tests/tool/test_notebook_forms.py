@@ -79,8 +79,9 @@ def test_the_sample_has_the_complete_the_blank_and_two_wrong_answers(chapter):
 
 
 def test_an_answer_that_only_costs_time_must_lose_points_on_every_road_not_the_same_points():
-    """Each road has its own time limits (30 s a call in the worker, 300 s a notebook cell), so a slow
-    answer is held to being caught on every road; any other answer to equal points per exercise."""
+    """Each road has its own time limits (30 s a call and 120 s a test in the worker, 30 s a test and 240 s a
+    cell in a notebook), so a slow answer is held to being caught on every road; any other answer to equal
+    points per exercise."""
     complete = {"toposort": 6.0, "evaluate": 4.0}
 
     def wrong() -> dict[str, dict[str, float]]:
