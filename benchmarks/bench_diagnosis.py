@@ -14,36 +14,20 @@ Usage: python benchmarks/bench_diagnosis.py [--students N] [--repeat R]
 """
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import ENV, PYTEST, seconds  # noqa: E402
 from grader.authoring import mutants as corpus  # noqa: E402
 from grader.diagnosis import TABLE_NAME  # noqa: E402
 
-ENV = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "grader.pytest_plugin", "-p", "no:cacheprovider"]
 DB_AVERAGED = "affine_backward: db averaged instead of summed"
-
-
-def seconds(commands: list[list[str]], repeat: int, cwd: Path = ROOT) -> float:
-    """Best over ``repeat`` rounds of the wall time of running every command once."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        for command in commands:
-            done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True)
-            if done.returncode not in (0, 1):
-                sys.exit(f"failed: {' '.join(command)}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ Usage: python benchmarks/bench_grader.py [--students N] [--repeat R]   (--studen
 import argparse
 import contextlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -23,33 +22,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.timing import ENV, PYTEST, ROOT, seconds
+
 SUBMISSION = ROOT / "examples" / "submissions" / "complete"
-PYTEST = [
-    sys.executable,
-    "-m",
-    "pytest",
-    "-q",
-    "-p",
-    "grader.pytest_plugin",
-    "-p",
-    "no:cacheprovider",
-    str(ROOT / "tests" / "ch3"),
-    f"--impl={SUBMISSION}",
-]
-ENV = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-
-
-def seconds(command: list[str], repeat: int) -> float:
-    """Best wall time of ``repeat`` runs (the least disturbed by other load)."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
-        best = min(best, time.perf_counter() - started)
-        if done.returncode not in (0, 1):
-            sys.exit(f"failed: {' '.join(command)}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    return best
+COMMAND = [*PYTEST, str(ROOT / "tests" / "ch3"), f"--impl={SUBMISSION}"]
 
 
 def main() -> None:
@@ -59,10 +37,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
-        in_process = seconds(PYTEST, args.repeat)
-        isolated = seconds([*PYTEST, "--isolate"], args.repeat)
+        in_process = seconds([COMMAND], args.repeat)
+        isolated = seconds([[*COMMAND, "--isolate"]], args.repeat)
         one = seconds(
-            [sys.executable, "-m", "grader", "grade", str(SUBMISSION), "--chapters", "ch3", "--out", str(out)],
+            [[sys.executable, "-m", "grader", "grade", str(SUBMISSION), "--chapters", "ch3", "--out", str(out)]],
             args.repeat,
         )
         print(

@@ -149,7 +149,7 @@ class WorkerClient:
         self.callbacks: dict[int, Callable[..., Any]] = {}
         self.module_attributes: dict[tuple[str, str], RemoteObject] = {}  # functions and classes, per worker
         self.test_deadline: float | None = None
-        self.random_sent = process_state.RandomWatch()  # numpy's global random state as this worker has it
+        self.worker_random = process_state.RandomWatch()  # numpy's global random state as this worker has it
         self.filters_sent: list | None = None  # the warning filters this worker has
         self.boot_output = bytearray()
         self._starting = threading.Lock()
@@ -225,7 +225,7 @@ class WorkerClient:
         self.module_attributes.clear()
         self._holders.clear()
         self._dropped.clear()
-        self.random_sent = process_state.RandomWatch()
+        self.worker_random = process_state.RandomWatch()
         self.filters_sent = None
         self._wait_for_hello()
 
@@ -386,18 +386,18 @@ class WorkerClient:
         if filters == self.filters_sent:
             del header["warnings"]  # the worker keeps the last ones
         rest = None
-        if self.random_sent.moved():  # numpy's global generator moved since the worker last had its state
+        if self.worker_random.moved():  # numpy's global generator moved since the worker last had its state
             key, rest = process_state.random_state()
             header["random"] = {"key": self.encode(key, buffers), **rest}
         reply, data = self.request(header, buffers)
         self.filters_sent = filters
         if rest is not None:
-            self.random_sent.mark(rest)
+            self.worker_random.mark(rest)
         returned = reply.get("random")
         if isinstance(returned, dict) and process_state.set_random_state(
             self.decode(returned.get("key"), data), returned
         ):
-            self.random_sent.mark()
+            self.worker_random.mark()
         self._apply_changes(reply.get("changes", []), data, list(args), kwargs)
         process_state.reissue(reply.get("warnings"))
         return self.decode(reply["value"], data)

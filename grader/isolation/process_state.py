@@ -81,7 +81,7 @@ class RandomWatch:
 
     def __init__(self) -> None:
         self.raw: bytes | None = None
-        self.gauss: object = None  # [has_gauss, cached] at the mark
+        self.gauss: list | None = None  # [has_gauss, cached] at the mark
 
     def mark(self, rest: dict[str, Any] | None = None) -> None:
         """Remember the state as it is now (``rest``: what ``random_state`` just gave, if at hand)."""
@@ -92,7 +92,7 @@ class RandomWatch:
         raw = random_bytes()
         if raw is None or raw != self.raw:
             return True
-        return bool(self.gauss is None or self.gauss[0]) and random_state()[1]["gauss"] != self.gauss  # type: ignore[index]
+        return (self.gauss is None or bool(self.gauss[0])) and random_state()[1]["gauss"] != self.gauss
 
 
 def set_random_state(key: object, rest: object) -> bool:

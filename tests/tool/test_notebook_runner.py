@@ -6,6 +6,7 @@ import time
 from grader.defaults import CALL_TIMEOUT_S, PUBLIC_TEST_TIMEOUT_S
 from grader.notebooks import notebook_runner as runner
 from grader.notebooks.course_config import CELL_TIMEOUT_S
+from grader.pytest_plugin import TIMEOUT_MESSAGE
 
 CELL = """
 import pytest
@@ -63,3 +64,4 @@ def test_the_limits_match_the_other_roads_and_end_a_cell_before_nbgrader_does():
     assert runner.PUBLIC_TEST_LIMIT_S == PUBLIC_TEST_TIMEOUT_S  # pytest exercises/chN
     assert runner.HIDDEN_TEST_LIMIT_S == CALL_TIMEOUT_S  # one call in dlgrade grade's worker
     assert runner.CELL_BUDGET_S + runner.HIDDEN_TEST_LIMIT_S < CELL_TIMEOUT_S
+    assert runner.TIMEOUT_LINE.pattern == TIMEOUT_MESSAGE.pattern  # the runner ships alone: its own copy
